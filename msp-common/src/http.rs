@@ -1,0 +1,1233 @@
+//! The HTTP transport every vendor client is built on.
+//!
+//! A [`Transport`] is a thin, cheaply cloned wrapper over one shared
+//! [`reqwest::Client`]. It joins paths onto the base URL segment by segment (so an id
+//! holding `/` or `?` cannot change the path), percent-encodes query strings fully, sends
+//! the default headers (marking credentials sensitive), the user agent
+//! `{crate}/{version}` plus an optional application suffix, applies connect and request
+//! timeouts, caps the size of response bodies, retries idempotent calls by the rule in
+//! [`crate::retry`], decodes JSON with errors that name the failing field, and opens one
+//! `tracing` span per call.
+//!
+//! ```no_run
+//! # async fn run() -> msp_common::Result<()> {
+//! use msp_common::{Request, Transport};
+//! use msp_common::secret::SecretString;
+//!
+//! let transport = Transport::builder("Example", "example-client/0.1.0")
+//!     .base_url("https://api.example.com/v1/")
+//!     .sensitive_header("Authorization", SecretString::from("Bearer abc123"))?
+//!     .build()?;
+//!
+//! #[derive(serde::Deserialize)]
+//! struct Widget { id: u64, name: String }
+//!
+//! let widget: Widget = transport
+//!     .send(Request::get("widgets/42").query("fields", "id,name"))
+//!     .await?
+//!     .json()?;
+//! # Ok(()) }
+//! ```
+
+use std::borrow::Cow;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER, USER_AGENT};
+use reqwest::{Method, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tracing::Instrument;
+use url::Url;
+
+use crate::error::{ApiError, DecodeError, Error, ParsedError, Result, SNIPPET_CHARS, snippet};
+use crate::retry::{Clock, Jitter, RandomJitter, RetryPolicy, SystemClock, is_idempotent_method};
+use crate::retry::{is_retryable_status, parse_retry_after};
+use crate::secret::{ExposeSecret, REDACTED, Redactor, SecretString};
+
+/// Default connect timeout.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default timeout of a whole request (one attempt), body included.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default cap on a response body.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+
+/// Query strings encode everything but the unreserved characters (`A-Z a-z 0-9 - . _ ~`),
+/// so `+ & # % ' "`, spaces and non-ASCII always arrive as the caller wrote them.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+/// Query keys additionally keep `$` (OData's `$filter`, `$top`, …) readable.
+const QUERY_KEY: &AsciiSet = &QUERY_VALUE.remove(b'$');
+
+/// Percent-encodes a query string the way the transport does.
+///
+/// ```
+/// let q = msp_common::http::encode_query([("conditions", r#"name = "A+B & C""#), ("$top", "100")]);
+/// assert_eq!(q, "conditions=name%20%3D%20%22A%2BB%20%26%20C%22&$top=100");
+/// ```
+pub fn encode_query<K, V>(pairs: impl IntoIterator<Item = (K, V)>) -> String
+where
+    K: AsRef<str>,
+    V: AsRef<str>,
+{
+    let mut out = String::new();
+    for (k, v) in pairs {
+        if !out.is_empty() {
+            out.push('&');
+        }
+        out.extend(utf8_percent_encode(k.as_ref(), QUERY_KEY));
+        out.push('=');
+        out.extend(utf8_percent_encode(v.as_ref(), QUERY_VALUE));
+    }
+    out
+}
+
+/// Turns an error body into what a vendor knows about it. Implemented for closures.
+///
+/// It must never fail; when it finds nothing it returns [`ParsedError::none`].
+pub trait ErrorParser: Send + Sync {
+    /// Reads an error response.
+    fn parse(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> ParsedError;
+}
+
+impl<F> ErrorParser for F
+where
+    F: Fn(StatusCode, &HeaderMap, &[u8]) -> ParsedError + Send + Sync,
+{
+    fn parse(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> ParsedError {
+        self(status, headers, body)
+    }
+}
+
+/// The parser used when a vendor supplies none: it reads `message` / `Message` /
+/// `error` / `Error` and `code` / `Code` from a JSON object, a bare JSON string as the
+/// message, and the `<title>` of an HTML page.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DefaultErrorParser;
+
+impl ErrorParser for DefaultErrorParser {
+    fn parse(&self, _status: StatusCode, _headers: &HeaderMap, body: &[u8]) -> ParsedError {
+        default_parse(body)
+    }
+}
+
+fn default_parse(body: &[u8]) -> ParsedError {
+    let mut parsed = ParsedError::none();
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(serde_json::Value::Object(map)) => {
+            let text = |keys: &[&str]| {
+                keys.iter().find_map(|k| match map.get(*k) {
+                    Some(serde_json::Value::String(s)) if !s.is_empty() => Some(s.clone()),
+                    Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+                    _ => None,
+                })
+            };
+            parsed.message = text(&["message", "Message", "error_description", "error", "Error"]);
+            parsed.code = text(&["code", "Code", "errorCode", "ErrorCode"]);
+        }
+        Ok(serde_json::Value::String(s)) if !s.is_empty() => parsed.message = Some(s),
+        _ => parsed.message = html_title(body),
+    }
+    parsed
+}
+
+/// The text of an HTML page's `<title>`, if the body is such a page.
+fn html_title(body: &[u8]) -> Option<String> {
+    let head = String::from_utf8_lossy(&body[..body.len().min(8192)]);
+    let lower = head.to_ascii_lowercase();
+    let start = lower.find("<title")?;
+    let open_end = start + lower[start..].find('>')? + 1;
+    let close = open_end + lower[open_end..].find("</title")?;
+    let title = snippet(head[open_end..close].as_bytes(), SNIPPET_CHARS);
+    (!title.is_empty()).then_some(title)
+}
+
+/// Builds a [`Transport`]. Obtained from [`Transport::builder`].
+#[must_use]
+pub struct TransportBuilder {
+    vendor: &'static str,
+    base_url: Option<String>,
+    user_agent: String,
+    app_user_agent: Option<String>,
+    headers: HeaderMap,
+    secrets: Vec<SecretString>,
+    connect_timeout: Duration,
+    timeout: Option<Duration>,
+    max_response_bytes: usize,
+    allow_http: bool,
+    danger_accept_invalid_certs: bool,
+    http_client: Option<reqwest::Client>,
+    follow_redirects: bool,
+    retry_policy: RetryPolicy,
+    clock: Arc<dyn Clock>,
+    jitter: Arc<dyn Jitter>,
+    error_parser: Arc<dyn ErrorParser>,
+    request_id_headers: Vec<HeaderName>,
+}
+
+impl fmt::Debug for TransportBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportBuilder")
+            .field("vendor", &self.vendor)
+            .field("base_url", &self.base_url)
+            .field("user_agent", &self.user_agent)
+            .field("app_user_agent", &self.app_user_agent)
+            .field("headers", &RedactedHeaders(&self.headers))
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("allow_http", &self.allow_http)
+            .field("danger_accept_invalid_certs", &self.danger_accept_invalid_certs)
+            .field("retry_policy", &self.retry_policy)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TransportBuilder {
+    /// Sets the base URL every request path is joined onto. Required.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Appends an application name to the user agent: `{crate}/{version} {suffix}`.
+    pub fn app_user_agent(mut self, suffix: impl Into<String>) -> Self {
+        self.app_user_agent = Some(suffix.into());
+        self
+    }
+
+    /// Adds a header sent with every request.
+    pub fn header(mut self, name: &str, value: &str) -> Result<Self> {
+        let name = header_name(name)?;
+        let value = HeaderValue::from_str(value).map_err(|_| {
+            Error::config(format!("the value of header `{name}` is not a valid header value"))
+        })?;
+        self.headers.insert(name, value);
+        Ok(self)
+    }
+
+    /// Adds a header holding a credential: it is marked sensitive (kept out of HTTP/2
+    /// header compression tables and `Debug`), and its value is redacted from any error
+    /// body or snippet that echoes it.
+    pub fn sensitive_header(mut self, name: &str, value: SecretString) -> Result<Self> {
+        let name = header_name(name)?;
+        let value_h = sensitive_value(&name, &value)?;
+        self.headers.insert(name, value_h);
+        self.secrets.push(value);
+        Ok(self)
+    }
+
+    /// Registers a secret that is not a header (a password in a body, say) so that it is
+    /// redacted from error bodies too.
+    pub fn redact(mut self, secret: SecretString) -> Self {
+        self.secrets.push(secret);
+        self
+    }
+
+    /// Sets the connect timeout (default 10 s). Ignored with an injected client.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Sets the timeout of one attempt, body included (default 60 s; `None` for none).
+    pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Sets the largest response body accepted (default 16 MiB).
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+
+    /// Allows plain `http://` URLs. Off by default: credentials would travel in clear
+    /// text. Meant for loopback test servers and simulators.
+    pub fn allow_http(mut self, allow: bool) -> Self {
+        self.allow_http = allow;
+        self
+    }
+
+    /// Turns TLS certificate verification **off**. Anyone on the network path can then
+    /// read and change the traffic, credentials included. Only for lab servers with
+    /// self-signed certificates; cannot be combined with an injected client.
+    pub fn danger_accept_invalid_certs(mut self, accept: bool) -> Self {
+        self.danger_accept_invalid_certs = accept;
+        self
+    }
+
+    /// Uses this `reqwest::Client` (sharing its connection pool) instead of building one.
+    /// Its own TLS, proxy and connect-timeout settings apply; the request timeout, headers
+    /// and user agent of this builder are still sent with every request.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Whether the built client follows redirects (default: yes, up to 10, as reqwest
+    /// does, which drops sensitive headers when the host changes). Ignored with an
+    /// injected client.
+    pub fn follow_redirects(mut self, follow: bool) -> Self {
+        self.follow_redirects = follow;
+        self
+    }
+
+    /// Sets the retry policy (default [`RetryPolicy::default`]).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry_policy = policy;
+        self
+    }
+
+    /// Injects the clock used for retry waits and the budget (tests use
+    /// [`crate::retry::ManualClock`]).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Injects the randomness behind full jitter.
+    pub fn jitter(mut self, jitter: Arc<dyn Jitter>) -> Self {
+        self.jitter = jitter;
+        self
+    }
+
+    /// Sets how error bodies are parsed (default [`DefaultErrorParser`]).
+    pub fn error_parser(mut self, parser: impl ErrorParser + 'static) -> Self {
+        self.error_parser = Arc::new(parser);
+        self
+    }
+
+    /// Adds a response header that carries the server's request id (checked before the
+    /// defaults `x-request-id` and `request-id`).
+    pub fn request_id_header(mut self, name: &str) -> Result<Self> {
+        self.request_id_headers.insert(0, header_name(name)?);
+        Ok(self)
+    }
+
+    /// Builds the transport.
+    ///
+    /// Fails with [`Error::Config`] when the base URL is missing or unusable, uses plain
+    /// `http` without [`TransportBuilder::allow_http`], or the HTTP client cannot be built.
+    pub fn build(self) -> Result<Transport> {
+        let raw = self.base_url.as_deref().ok_or_else(|| {
+            Error::config(format!("{}: a base URL is required", self.vendor))
+        })?;
+        let base_url = parse_base_url(raw)?;
+        check_scheme(&base_url, self.allow_http)?;
+        let client = match self.http_client {
+            Some(client) => {
+                if self.danger_accept_invalid_certs {
+                    return Err(Error::config(
+                        "danger_accept_invalid_certs cannot change an injected reqwest::Client; configure that client instead",
+                    ));
+                }
+                client
+            }
+            None => {
+                let mut builder = reqwest::Client::builder()
+                    .connect_timeout(self.connect_timeout)
+                    .danger_accept_invalid_certs(self.danger_accept_invalid_certs);
+                if !self.follow_redirects {
+                    builder = builder.redirect(reqwest::redirect::Policy::none());
+                }
+                builder.build().map_err(|e| {
+                    Error::config(format!("the HTTP client could not be built: {e}"))
+                })?
+            }
+        };
+        let user_agent = match &self.app_user_agent {
+            Some(app) => format!("{} {app}", self.user_agent),
+            None => self.user_agent.clone(),
+        };
+        let user_agent = HeaderValue::from_str(&user_agent)
+            .map_err(|_| Error::config("the user agent is not a valid header value"))?;
+        let mut request_id_headers = self.request_id_headers;
+        request_id_headers.extend([
+            HeaderName::from_static("x-request-id"),
+            HeaderName::from_static("request-id"),
+        ]);
+        Ok(Transport {
+            inner: Arc::new(Inner {
+                vendor: self.vendor,
+                base_url,
+                client,
+                user_agent,
+                headers: self.headers,
+                redactor: Redactor::new(self.secrets),
+                timeout: self.timeout,
+                max_response_bytes: self.max_response_bytes,
+                allow_http: self.allow_http,
+                retry_policy: self.retry_policy,
+                clock: self.clock,
+                jitter: self.jitter,
+                error_parser: self.error_parser,
+                request_id_headers,
+            }),
+        })
+    }
+}
+
+fn header_name(name: &str) -> Result<HeaderName> {
+    HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| Error::config(format!("`{name}` is not a valid header name")))
+}
+
+fn sensitive_value(name: &HeaderName, value: &SecretString) -> Result<HeaderValue> {
+    let mut v = HeaderValue::from_str(value.expose_secret()).map_err(|_| {
+        Error::config(format!(
+            "the value of header `{name}` holds characters a header cannot carry"
+        ))
+    })?;
+    v.set_sensitive(true);
+    Ok(v)
+}
+
+fn parse_base_url(raw: &str) -> Result<Url> {
+    let mut url = Url::parse(raw).map_err(|e| {
+        Error::config(format!("the base URL `{raw}` is not a valid absolute URL: {e}"))
+    })?;
+    if url.cannot_be_a_base() || url.host_str().is_none() {
+        return Err(Error::config(format!("the base URL `{raw}` has no host")));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(Error::config(format!(
+            "the base URL `{raw}` must not carry a query or fragment"
+        )));
+    }
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    Ok(url)
+}
+
+fn check_scheme(url: &Url, allow_http: bool) -> Result<()> {
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if allow_http => Ok(()),
+        "http" => Err(Error::config(format!(
+            "refusing plain-http URL for {}: credentials would be sent unencrypted; use https, or allow_http(true) for a loopback test server",
+            url.host_str().unwrap_or("?")
+        ))),
+        other => Err(Error::config(format!("unsupported URL scheme `{other}`"))),
+    }
+}
+
+struct RedactedHeaders<'a>(&'a HeaderMap);
+
+impl fmt::Debug for RedactedHeaders<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut map = f.debug_map();
+        for (name, value) in self.0 {
+            if value.is_sensitive() {
+                map.entry(&name.as_str(), &REDACTED);
+            } else {
+                map.entry(&name.as_str(), &value.to_str().unwrap_or("<binary>"));
+            }
+        }
+        map.finish()
+    }
+}
+
+/// A cheaply cloned handle on one configured HTTP client. See the [module docs](self).
+#[derive(Clone)]
+pub struct Transport {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    vendor: &'static str,
+    base_url: Url,
+    client: reqwest::Client,
+    user_agent: HeaderValue,
+    headers: HeaderMap,
+    redactor: Redactor,
+    timeout: Option<Duration>,
+    max_response_bytes: usize,
+    allow_http: bool,
+    retry_policy: RetryPolicy,
+    clock: Arc<dyn Clock>,
+    jitter: Arc<dyn Jitter>,
+    error_parser: Arc<dyn ErrorParser>,
+    request_id_headers: Vec<HeaderName>,
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &self.inner;
+        f.debug_struct("Transport")
+            .field("vendor", &i.vendor)
+            .field("base_url", &i.base_url.as_str())
+            .field("user_agent", &i.user_agent)
+            .field("headers", &RedactedHeaders(&i.headers))
+            .field("timeout", &i.timeout)
+            .field("max_response_bytes", &i.max_response_bytes)
+            .field("retry_policy", &i.retry_policy)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Transport {
+    /// Starts a builder. `vendor` names the vendor in errors and traces
+    /// (`"ConnectWise Manage"`); `user_agent` is the crate's `{name}/{version}`.
+    pub fn builder(vendor: &'static str, user_agent: impl Into<String>) -> TransportBuilder {
+        TransportBuilder {
+            vendor,
+            base_url: None,
+            user_agent: user_agent.into(),
+            app_user_agent: None,
+            headers: HeaderMap::new(),
+            secrets: Vec::new(),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: Some(DEFAULT_TIMEOUT),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            allow_http: false,
+            danger_accept_invalid_certs: false,
+            http_client: None,
+            follow_redirects: true,
+            retry_policy: RetryPolicy::default(),
+            clock: Arc::new(SystemClock),
+            jitter: Arc::new(RandomJitter),
+            error_parser: Arc::new(DefaultErrorParser),
+            request_id_headers: Vec::new(),
+        }
+    }
+
+    /// The vendor name given to the builder.
+    pub fn vendor(&self) -> &'static str {
+        self.inner.vendor
+    }
+
+    /// The base URL (always ending in `/`).
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base_url
+    }
+
+    /// The default retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry_policy
+    }
+
+    /// The clock used for retries (vendor crates use it for token expiry too).
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.inner.clock
+    }
+
+    /// The underlying `reqwest::Client`.
+    pub fn http_client(&self) -> &reqwest::Client {
+        &self.inner.client
+    }
+
+    /// A transport sharing this one's client and settings with another base URL (for a
+    /// rediscovered codebase, say).
+    pub fn with_base_url(&self, url: &str) -> Result<Transport> {
+        let base_url = parse_base_url(url)?;
+        check_scheme(&base_url, self.inner.allow_http)?;
+        let i = &self.inner;
+        Ok(Transport {
+            inner: Arc::new(Inner {
+                vendor: i.vendor,
+                base_url,
+                client: i.client.clone(),
+                user_agent: i.user_agent.clone(),
+                headers: i.headers.clone(),
+                redactor: i.redactor.clone(),
+                timeout: i.timeout,
+                max_response_bytes: i.max_response_bytes,
+                allow_http: i.allow_http,
+                retry_policy: i.retry_policy.clone(),
+                clock: i.clock.clone(),
+                jitter: i.jitter.clone(),
+                error_parser: i.error_parser.clone(),
+                request_id_headers: i.request_id_headers.clone(),
+            }),
+        })
+    }
+
+    /// The full URL a request would be sent to: the base URL, the request's path
+    /// segments each percent-encoded, and the encoded query.
+    ///
+    /// ```
+    /// use msp_common::{Request, Transport};
+    ///
+    /// let t = Transport::builder("Example", "x/1").base_url("https://h.example/api/3.0").build()?;
+    /// let url = t.url_for(&Request::get("").segments(["tickets", "a/b?c"]).query("q", "x y"))?;
+    /// assert_eq!(url.as_str(), "https://h.example/api/3.0/tickets/a%2Fb%3Fc?q=x%20y");
+    /// # Ok::<(), msp_common::Error>(())
+    /// ```
+    pub fn url_for(&self, request: &Request) -> Result<Url> {
+        let mut url = match &request.target {
+            Target::Path(segments) => {
+                let mut url = self.inner.base_url.clone();
+                {
+                    let mut path = url
+                        .path_segments_mut()
+                        .map_err(|_| Error::config("the base URL cannot carry a path"))?;
+                    path.pop_if_empty();
+                    for segment in segments {
+                        path.push(segment);
+                    }
+                }
+                url
+            }
+            Target::Absolute(url) => {
+                check_scheme(url, self.inner.allow_http)?;
+                url.clone()
+            }
+        };
+        if !request.query.is_empty() {
+            let extra = encode_query(request.query.iter().map(|(k, v)| (k, v)));
+            let full = match url.query() {
+                Some(existing) if !existing.is_empty() => format!("{existing}&{extra}"),
+                _ => extra,
+            };
+            url.set_query(Some(&full));
+        }
+        Ok(url)
+    }
+
+    /// What `request` would send, without sending it: for dry runs and logging.
+    /// Sensitive header values are replaced by [`REDACTED`].
+    pub fn preview(&self, request: &Request) -> Result<RequestPreview> {
+        let url = self.url_for(request)?;
+        let mut headers = Vec::new();
+        let mut push = |name: &HeaderName, value: &HeaderValue| {
+            let shown = if value.is_sensitive() {
+                REDACTED.to_owned()
+            } else {
+                value.to_str().unwrap_or("<binary>").to_owned()
+            };
+            headers.push((name.as_str().to_owned(), shown));
+        };
+        push(&USER_AGENT, &self.inner.user_agent);
+        for (name, value) in self.inner.headers.iter().chain(request.headers.iter()) {
+            push(name, value);
+        }
+        if let Some((_, ct)) = &request.body {
+            push(&CONTENT_TYPE, ct);
+        }
+        Ok(RequestPreview {
+            method: request.method.clone(),
+            url: url.to_string(),
+            headers,
+            body: request
+                .body
+                .as_ref()
+                .map(|(b, _)| String::from_utf8_lossy(b).into_owned()),
+        })
+    }
+
+    /// Sends a request, retrying it when the rule of [`crate::retry`] allows, and returns
+    /// the response when its status is a success (2xx).
+    ///
+    /// Any other status gives [`Error::Api`], with the vendor's parsed error, the request
+    /// id and the body (truncated, secrets redacted).
+    pub async fn send(&self, request: Request) -> Result<Response> {
+        let url = self.url_for(&request)?;
+        let idempotent = request
+            .idempotent
+            .unwrap_or_else(|| is_idempotent_method(&request.method));
+        let policy = request
+            .retry
+            .clone()
+            .unwrap_or_else(|| self.inner.retry_policy.clone());
+        let max_attempts = if idempotent { policy.max_attempts() } else { 1 };
+        let span = tracing::info_span!(
+            "msp_request",
+            vendor = self.inner.vendor,
+            operation = %request.operation,
+            method = %request.method,
+            path = url.path(),
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+        );
+        let redactor = self.inner.redactor.with(&request.secrets);
+        async {
+            let clock = &self.inner.clock;
+            let started = clock.now();
+            let mut attempt: u32 = 0;
+            loop {
+                attempt += 1;
+                let outcome = self.attempt(&request, &url, &redactor).await;
+                let (retryable, retry_after) = match &outcome {
+                    Ok(response) if is_retryable_status(response.status) => {
+                        (true, response.retry_after())
+                    }
+                    Ok(_) => (false, None),
+                    Err(err) => (err.is_retryable(), err.retry_after()),
+                };
+                if let Ok(response) = &outcome {
+                    tracing::Span::current().record("status", response.status.as_u16());
+                }
+                let can_retry = retryable && idempotent && attempt < max_attempts;
+                let delay = can_retry.then(|| {
+                    policy.delay(attempt - 1, retry_after, self.inner.jitter.as_ref())
+                });
+                let elapsed = clock.now().duration_since(started).unwrap_or_default();
+                match delay {
+                    Some(delay) if policy.fits_budget(elapsed, delay) => {
+                        tracing::info!(
+                            attempt,
+                            delay_ms = delay.as_millis() as u64,
+                            "retrying after a retryable failure"
+                        );
+                        clock.sleep(delay).await;
+                    }
+                    _ => {
+                        tracing::Span::current().record("attempts", attempt);
+                        return match outcome {
+                            Ok(response) if response.status.is_success() => Ok(response),
+                            Ok(response) => Err(self.api_error(response, &redactor)),
+                            Err(err) => Err(err),
+                        }
+                        .map_err(|e| e.with_attempts(attempt))
+                        .map(|mut r| {
+                            r.attempts = attempt;
+                            r
+                        });
+                    }
+                }
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Sends a request and decodes a JSON success body into `T`.
+    pub async fn send_json<T: DeserializeOwned>(&self, request: Request) -> Result<T> {
+        self.send(request).await?.json()
+    }
+
+    /// One attempt: send, then read the body under the size cap.
+    async fn attempt(&self, request: &Request, url: &Url, redactor: &Redactor) -> Result<Response> {
+        let i = &self.inner;
+        let mut builder = i
+            .client
+            .request(request.method.clone(), url.clone())
+            .header(USER_AGENT, i.user_agent.clone())
+            .headers(i.headers.clone())
+            .headers(request.headers.clone());
+        if let Some(timeout) = request.timeout.or(i.timeout) {
+            builder = builder.timeout(timeout);
+        }
+        if let Some((body, content_type)) = &request.body {
+            builder = builder
+                .header(CONTENT_TYPE, content_type.clone())
+                .body(body.clone());
+        }
+        let mut response = builder.send().await.map_err(|e| self.transport_error(e))?;
+        let status = response.status();
+        let headers = std::mem::take(response.headers_mut());
+        let limit = i.max_response_bytes;
+        let mut body = BytesMut::new();
+        let too_large = |body: &[u8]| Error::BodyTooLarge {
+            vendor: i.vendor,
+            status,
+            limit,
+            snippet: redactor.redact(&snippet(body, SNIPPET_CHARS)),
+        };
+        if response.content_length().is_some_and(|len| len > limit as u64) {
+            let first = response
+                .chunk()
+                .await
+                .ok()
+                .flatten()
+                .unwrap_or_default();
+            return Err(too_large(&first));
+        }
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| self.transport_error(e))?
+        {
+            if body.len() + chunk.len() > limit {
+                body.extend_from_slice(&chunk[..limit - body.len()]);
+                return Err(too_large(&body));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Response {
+            vendor: i.vendor,
+            status,
+            headers,
+            body: body.freeze(),
+            attempts: 1,
+            redactor: redactor.clone(),
+            retry_after_now: i.clock.now(),
+        })
+    }
+
+    fn transport_error(&self, err: reqwest::Error) -> Error {
+        let source = err.without_url();
+        if source.is_timeout() {
+            Error::Timeout {
+                vendor: self.inner.vendor,
+                attempts: 1,
+                source,
+            }
+        } else {
+            Error::Transport {
+                vendor: self.inner.vendor,
+                attempts: 1,
+                source,
+            }
+        }
+    }
+
+    fn api_error(&self, response: Response, redactor: &Redactor) -> Error {
+        let parsed = self
+            .inner
+            .error_parser
+            .parse(response.status, &response.headers, &response.body);
+        let mut api = ApiError::new(self.inner.vendor, response.status)
+            .with_body(redactor.redact(&String::from_utf8_lossy(&response.body)).as_bytes())
+            .with_parsed(ParsedError {
+                message: parsed.message.map(|m| redactor.redact(&m)),
+                ..parsed
+            })
+            .with_retry_after(response.retry_after());
+        if let Some(id) = self
+            .inner
+            .request_id_headers
+            .iter()
+            .find_map(|name| response.headers.get(name)?.to_str().ok())
+        {
+            api = api.with_request_id(id);
+        }
+        api.into()
+    }
+}
+
+/// What a request would send; see [`Transport::preview`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct RequestPreview {
+    /// The method.
+    #[serde(serialize_with = "serialize_method")]
+    pub method: Method,
+    /// The full URL, query included.
+    pub url: String,
+    /// Every header, sensitive values replaced by [`REDACTED`].
+    pub headers: Vec<(String, String)>,
+    /// The body as text, when there is one.
+    pub body: Option<String>,
+}
+
+fn serialize_method<S: serde::Serializer>(m: &Method, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(m.as_str())
+}
+
+enum Target {
+    Path(Vec<String>),
+    Absolute(Url),
+}
+
+/// One call to send through a [`Transport`]: method, path, query, headers, body, and
+/// per-call overrides of idempotency, retries and timeout.
+///
+/// ```
+/// use std::time::Duration;
+/// use msp_common::{Request, RetryPolicy};
+///
+/// let req = Request::post("service/tickets")
+///     .json(&serde_json::json!({"summary": "Printer on fire"}))?
+///     .operation("create_ticket")
+///     .retry(RetryPolicy::none())
+///     .timeout(Duration::from_secs(5));
+/// # Ok::<(), msp_common::Error>(())
+/// ```
+#[must_use]
+pub struct Request {
+    method: Method,
+    target: Target,
+    query: Vec<(String, String)>,
+    headers: HeaderMap,
+    secrets: Vec<SecretString>,
+    body: Option<(Bytes, HeaderValue)>,
+    idempotent: Option<bool>,
+    retry: Option<RetryPolicy>,
+    timeout: Option<Duration>,
+    operation: Cow<'static, str>,
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let target = match &self.target {
+            Target::Path(segments) => segments.join("/"),
+            Target::Absolute(url) => url.to_string(),
+        };
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("target", &target)
+            .field("query", &self.query)
+            .field("headers", &RedactedHeaders(&self.headers))
+            .field("body_bytes", &self.body.as_ref().map(|(b, _)| b.len()))
+            .field("idempotent", &self.idempotent)
+            .field("operation", &self.operation)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Request {
+    /// A request for `path` relative to the base URL. The path is split on `/` and each
+    /// segment is percent-encoded; empty segments are dropped.
+    pub fn new(method: Method, path: &str) -> Self {
+        let segments = path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect();
+        Request {
+            method,
+            target: Target::Path(segments),
+            query: Vec::new(),
+            headers: HeaderMap::new(),
+            secrets: Vec::new(),
+            body: None,
+            idempotent: None,
+            retry: None,
+            timeout: None,
+            operation: Cow::Borrowed(""),
+        }
+    }
+
+    /// A request to an absolute URL (a next-page link, a discovery endpoint). Its scheme
+    /// is checked against the transport's `allow_http` setting.
+    pub fn absolute(method: Method, url: Url) -> Self {
+        let mut request = Request::new(method, "");
+        request.target = Target::Absolute(url);
+        request
+    }
+
+    /// `GET path`.
+    pub fn get(path: &str) -> Self {
+        Self::new(Method::GET, path)
+    }
+
+    /// `POST path`.
+    pub fn post(path: &str) -> Self {
+        Self::new(Method::POST, path)
+    }
+
+    /// `PUT path`.
+    pub fn put(path: &str) -> Self {
+        Self::new(Method::PUT, path)
+    }
+
+    /// `PATCH path`.
+    pub fn patch(path: &str) -> Self {
+        Self::new(Method::PATCH, path)
+    }
+
+    /// `DELETE path`.
+    pub fn delete(path: &str) -> Self {
+        Self::new(Method::DELETE, path)
+    }
+
+    /// Appends path segments, each percent-encoded as a whole (a `/` inside a segment
+    /// becomes `%2F`). Use this for ids and names that come from data.
+    pub fn segments<S: AsRef<str>>(mut self, segments: impl IntoIterator<Item = S>) -> Self {
+        if let Target::Path(path) = &mut self.target {
+            path.extend(segments.into_iter().map(|s| s.as_ref().to_owned()));
+        }
+        self
+    }
+
+    /// The method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// Appends a query parameter (order is kept; repeated keys are allowed).
+    pub fn query(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.query.push((key.into(), value.into()));
+        self
+    }
+
+    /// Appends a query parameter when `value` is `Some`.
+    pub fn query_opt(self, key: impl Into<String>, value: Option<impl Into<String>>) -> Self {
+        match value {
+            Some(v) => self.query(key, v),
+            None => self,
+        }
+    }
+
+    /// Appends several query parameters.
+    pub fn query_pairs<K, V>(mut self, pairs: impl IntoIterator<Item = (K, V)>) -> Self
+    where
+        K: Into<String>,
+        V: Into<String>,
+    {
+        self.query
+            .extend(pairs.into_iter().map(|(k, v)| (k.into(), v.into())));
+        self
+    }
+
+    /// The query parameters so far.
+    pub fn query_params(&self) -> &[(String, String)] {
+        &self.query
+    }
+
+    /// Adds a header to this request.
+    pub fn header(mut self, name: &str, value: &str) -> Result<Self> {
+        let name = header_name(name)?;
+        let value = HeaderValue::from_str(value).map_err(|_| {
+            Error::config(format!("the value of header `{name}` is not a valid header value"))
+        })?;
+        self.headers.insert(name, value);
+        Ok(self)
+    }
+
+    /// Adds a credential header to this request (marked sensitive and redacted from
+    /// error bodies), such as a short-lived bearer token or a session cookie.
+    pub fn sensitive_header(mut self, name: &str, value: &SecretString) -> Result<Self> {
+        let name = header_name(name)?;
+        let header = sensitive_value(&name, value)?;
+        self.headers.insert(name, header);
+        self.secrets.push(value.clone());
+        Ok(self)
+    }
+
+    /// Sets a JSON body (`Content-Type: application/json`).
+    pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Result<Self> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| Error::config(format!("the request body cannot be encoded as JSON: {e}")))?;
+        self.body = Some((
+            Bytes::from(bytes),
+            HeaderValue::from_static("application/json"),
+        ));
+        Ok(self)
+    }
+
+    /// Sets a raw body with its content type.
+    pub fn body(mut self, body: impl Into<Bytes>, content_type: &'static str) -> Self {
+        self.body = Some((body.into(), HeaderValue::from_static(content_type)));
+        self
+    }
+
+    /// Overrides whether this call may be replayed. Calls with methods other than GET,
+    /// HEAD, OPTIONS and TRACE are sent once unless marked `idempotent(true)`; a read
+    /// made with POST (a search, say) should be marked so.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.idempotent = Some(idempotent);
+        self
+    }
+
+    /// Overrides the transport's retry policy for this call.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Overrides the per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Names the operation in traces (`"list_tickets"`).
+    pub fn operation(mut self, name: impl Into<Cow<'static, str>>) -> Self {
+        self.operation = name.into();
+        self
+    }
+}
+
+/// A response with a success status and its whole body (within the size cap).
+#[derive(Clone)]
+pub struct Response {
+    vendor: &'static str,
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+    attempts: u32,
+    redactor: Redactor,
+    retry_after_now: std::time::SystemTime,
+}
+
+impl fmt::Debug for Response {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("vendor", &self.vendor)
+            .field("status", &self.status)
+            .field("headers", &RedactedHeaders(&self.headers))
+            .field("body_bytes", &self.body.len())
+            .field("attempts", &self.attempts)
+            .finish()
+    }
+}
+
+impl Response {
+    /// The status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// A header as text, when present and valid UTF-8.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name)?.to_str().ok()
+    }
+
+    /// The raw body.
+    pub fn bytes(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// The body as (lossy) text.
+    pub fn text(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(&self.body)
+    }
+
+    /// How many times the request was sent to get this response.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// Whether the body is empty (or only whitespace): a 204, say.
+    pub fn is_empty(&self) -> bool {
+        self.body.iter().all(u8::is_ascii_whitespace)
+    }
+
+    /// A hash of the body, for spotting a server that answers the same page twice.
+    pub fn fingerprint(&self) -> u64 {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        self.body.hash(&mut hasher);
+        hasher.finish()
+    }
+
+    /// The `Retry-After` delay, if the response carried one.
+    pub fn retry_after(&self) -> Option<Duration> {
+        let value = self.headers.get(RETRY_AFTER)?.to_str().ok()?;
+        parse_retry_after(value, self.retry_after_now)
+    }
+
+    /// Decodes the body as JSON into `T`.
+    ///
+    /// An empty body, a non-JSON body (an HTML page from a proxy, say), a truncated
+    /// document or a field of the wrong type gives [`Error::Decode`] naming the failing
+    /// field path and showing the start of the body.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
+        decode_json(self.vendor, self.status, &self.headers, &self.body)
+            .map_err(|e| Error::from(e.redact(&self.redactor)).with_attempts(self.attempts))
+    }
+}
+
+/// Decodes `body` as JSON into `T`, with a [`DecodeError`] that names the failing field
+/// path and shows the start of the body.
+pub fn decode_json<T: DeserializeOwned>(
+    vendor: &'static str,
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> std::result::Result<T, DecodeError> {
+    let content_type = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(DecodeError::new(
+            vendor,
+            status,
+            content_type,
+            ".",
+            "expected a JSON document, got an empty body",
+            body,
+        ));
+    }
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(de).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        let message = if inner.is_syntax() && body.first() == Some(&b'<') {
+            format!("expected JSON, got markup (an HTML or XML page?): {inner}")
+        } else if inner.is_eof() {
+            format!("the JSON document is cut short: {inner}")
+        } else {
+            inner.to_string()
+        };
+        DecodeError::new(vendor, status, content_type, path, message, body)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_encoding_covers_the_hostile_characters() {
+        let q = encode_query([("conditions", "a+b&c#d%e'f\"g h/é")]);
+        assert_eq!(
+            q,
+            "conditions=a%2Bb%26c%23d%25e%27f%22g%20h%2F%C3%A9"
+        );
+        assert_eq!(encode_query([("$filter", "x"), ("a b", "")]), "$filter=x&a%20b=");
+    }
+
+    #[test]
+    fn default_parser_reads_common_shapes() {
+        let p = default_parse(br#"{"code":"NotFound","message":"Ticket 7 not found"}"#);
+        assert_eq!(p.code.as_deref(), Some("NotFound"));
+        assert_eq!(p.message.as_deref(), Some("Ticket 7 not found"));
+        let p = default_parse(br#""Web method does not exist""#);
+        assert_eq!(p.message.as_deref(), Some("Web method does not exist"));
+        let p = default_parse(b"<html><head><TITLE>502 Bad\n Gateway</TITLE></head></html>");
+        assert_eq!(p.message.as_deref(), Some("502 Bad Gateway"));
+        let p = default_parse(b"\xff\xfe garbage <title");
+        assert!(p.message.is_none() && p.code.is_none());
+        let p = default_parse(br#"{"Error":"None","ResponseCode":4001}"#);
+        assert_eq!(p.message.as_deref(), Some("None"));
+    }
+
+    #[test]
+    fn base_urls_are_validated() {
+        let err = Transport::builder("V", "x/1")
+            .base_url("http://example.com")
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, Error::Config { .. }));
+        assert!(err.to_string().contains("plain-http"));
+        assert!(
+            Transport::builder("V", "x/1")
+                .base_url("http://127.0.0.1:1")
+                .allow_http(true)
+                .build()
+                .is_ok()
+        );
+        for bad in ["not a url", "ftp://x/", "https://x/?a=1", "mailto:x@y"] {
+            assert!(
+                Transport::builder("V", "x/1").base_url(bad).build().is_err(),
+                "{bad}"
+            );
+        }
+        assert!(Transport::builder("V", "x/1").build().is_err());
+    }
+
+    #[test]
+    fn paths_are_joined_segment_by_segment() {
+        let t = Transport::builder("V", "x/1")
+            .base_url("https://h.example/v4_6_release/apis/3.0/")
+            .build()
+            .unwrap();
+        let url = t
+            .url_for(&Request::get("/service/tickets/").segments(["12 34", "#x"]))
+            .unwrap();
+        assert_eq!(
+            url.as_str(),
+            "https://h.example/v4_6_release/apis/3.0/service/tickets/12%2034/%23x"
+        );
+        let abs = Request::absolute(Method::GET, Url::parse("http://other/x").unwrap());
+        assert!(t.url_for(&abs).is_err());
+    }
+}

@@ -1,0 +1,93 @@
+//! The small shared layer under every msp-sdk vendor crate.
+//!
+//! `msp-common` knows no vendor. It gives the four vendor crates
+//! (`screenconnect-client`, `kaseya-vsa-client`, `cwmanage-client`,
+//! `beyondtrust-sessions-client`) one way to do the things every API client gets wrong
+//! somewhere:
+//!
+//! | module | what it does |
+//! |---|---|
+//! | [`error`] | one [`Error`] with predicates (`status()`, `is_not_found()`, `is_retryable()`, `retry_after()`), API errors that keep status, request id, a bounded body and the vendor's parsed error, decode errors that name the failing field |
+//! | [`retry`] | [`RetryPolicy`]: capped, fully jittered exponential backoff, `Retry-After`, a time budget, and the rule that writes are never replayed unless marked idempotent |
+//! | [`paginate`] | one engine turning "fetch page N" into a lazy `Stream` of items, for page-number, offset and cursor listings, with look-ahead and concurrent fetching |
+//! | [`http`] | [`Transport`]: the shared `reqwest` client with base-URL joining, full query encoding, sensitive headers, user agent, timeouts, a body-size cap, the retry loop, and one `tracing` span per call |
+//! | [`secret`] | [`SecretString`](secret::SecretString), the type every credential is held in, and redaction of secrets from error bodies |
+//!
+//! # Example
+//!
+//! A listing streamed across pages by the engine, against a server on loopback:
+//!
+//! ```
+//! # tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap().block_on(async {
+//! use futures_util::TryStreamExt;
+//! use msp_common::paginate::{Page, Paginator, PagingStyle};
+//! use msp_common::{Request, Transport};
+//! use wiremock::matchers::{method, path, query_param};
+//! use wiremock::{Mock, MockServer, ResponseTemplate};
+//!
+//! let server = MockServer::start().await;
+//! for (page, body) in [("1", "[1,2]"), ("2", "[3,4]"), ("3", "[5]")] {
+//!     Mock::given(method("GET"))
+//!         .and(path("/api/widgets"))
+//!         .and(query_param("color", "blue"))
+//!         .and(query_param("page", page))
+//!         .respond_with(ResponseTemplate::new(200).set_body_raw(body, "application/json"))
+//!         .mount(&server)
+//!         .await;
+//! }
+//!
+//! let transport = Transport::builder("Example", "example/0.1.0")
+//!     .base_url(format!("{}/api/", server.uri()))
+//!     .allow_http(true) // a loopback test server
+//!     .build()?;
+//!
+//! let widgets: Vec<u32> = Paginator::new(
+//!     vec![("color".into(), "blue".into())],
+//!     PagingStyle::page_number("page", "pageSize", 2),
+//!     move |page| {
+//!         let transport = transport.clone();
+//!         async move {
+//!             let response = transport
+//!                 .send(Request::get("widgets").query_pairs(page.query))
+//!                 .await?;
+//!             Ok(Page::new(response.json()?))
+//!         }
+//!     },
+//! )
+//! .items()
+//! .try_collect()
+//! .await?;
+//! assert_eq!(widgets, [1, 2, 3, 4, 5]);
+//! # Ok::<(), msp_common::Error>(()) }).unwrap();
+//! ```
+//!
+//! # Choices
+//!
+//! - **Date and time: [`chrono`].** One date-time crate serves the whole workspace. chrono
+//!   parses the zone-less timestamps Kaseya and ScreenConnect send (`NaiveDateTime`, with
+//!   7-digit fractions), the RFC 2822 HTTP-dates of `Retry-After`, and the bracketed UTC
+//!   literals of ConnectWise conditions, serializes through serde, and is the type most
+//!   callers already hold. It is built without its default features (no locale tables,
+//!   no wasm bindings).
+//! - **TLS:** rustls by default (feature `rustls`); the platform's stack with feature
+//!   `native-tls`. With neither, only `http://` (loopback) works.
+//! - **Runtime:** Tokio, which `reqwest` needs anyway. Look-ahead pagination spawns its
+//!   page requests on the current runtime.
+
+pub mod error;
+pub mod http;
+pub mod paginate;
+pub mod retry;
+pub mod secret;
+
+pub use error::{ApiError, DecodeError, Error, ParsedError, Result, VendorError};
+pub use http::{Request, RequestPreview, Response, Transport, TransportBuilder};
+pub use paginate::{Page, PageRequest, Paginator, PagingStyle};
+pub use retry::RetryPolicy;
+
+/// Re-exports of the HTTP types in this crate's public API.
+pub use reqwest::{Method, StatusCode, header};
+/// Re-export of the URL type in this crate's public API.
+pub use url::Url;
+/// Re-export of the date-time crate the workspace uses.
+pub use chrono;
