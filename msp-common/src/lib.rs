@@ -50,7 +50,7 @@
 //!             let response = transport
 //!                 .send(Request::get("widgets").query_pairs(page.query))
 //!                 .await?;
-//!             Ok(Page::new(response.json()?))
+//!             Ok(Page::new(response.json::<Vec<u32>>()?))
 //!         }
 //!     },
 //! )

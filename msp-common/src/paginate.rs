@@ -336,6 +336,7 @@ impl<T: Send + 'static> Paginator<T> {
             seen_fingerprints: HashSet::new(),
             last_number: None,
             stride: None,
+            pending_error: None,
             done: false,
             paginator: self,
         };
@@ -403,6 +404,8 @@ struct State<T> {
     seen_fingerprints: HashSet<u64>,
     last_number: Option<u64>,
     stride: Option<u64>,
+    /// An error about what comes after the page just yielded, reported on the next poll.
+    pending_error: Option<Error>,
     done: bool,
 }
 
@@ -465,6 +468,9 @@ impl<T: Send + 'static> State<T> {
         if self.done {
             return None;
         }
+        if let Some(err) = self.pending_error.take() {
+            return self.fail(err);
+        }
         if self.in_flight.is_empty() {
             let token = match &mut self.planned {
                 Some(planned) => planned.pop_front(),
@@ -501,7 +507,11 @@ impl<T: Send + 'static> State<T> {
         let len = page.items.len() as u64;
         self.yielded += len;
         if let Err(err) = self.plan_next(&token, &page, len) {
-            return self.fail(err);
+            // The page itself is good: yield it, then report the error.
+            self.pending_error = Some(err);
+            self.next_token = None;
+            self.planned = None;
+            return Some(Ok(page));
         }
         if self.limit_reached() {
             self.planned = Some(VecDeque::new());
@@ -615,7 +625,12 @@ pub fn parse_link_header(value: &str) -> Vec<Link> {
                 continue;
             };
             if key.trim().eq_ignore_ascii_case("rel") {
-                let rels = val.trim().trim_matches('"').to_ascii_lowercase();
+                let rels = val
+                    .trim()
+                    .trim_end_matches(',')
+                    .trim()
+                    .trim_matches('"')
+                    .to_ascii_lowercase();
                 for rel in rels.split_whitespace() {
                     links.push(Link {
                         url: url.clone(),
