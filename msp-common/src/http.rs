@@ -184,7 +184,10 @@ impl fmt::Debug for TransportBuilder {
             .field("timeout", &self.timeout)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("allow_http", &self.allow_http)
-            .field("danger_accept_invalid_certs", &self.danger_accept_invalid_certs)
+            .field(
+                "danger_accept_invalid_certs",
+                &self.danger_accept_invalid_certs,
+            )
             .field("retry_policy", &self.retry_policy)
             .finish_non_exhaustive()
     }
@@ -207,7 +210,9 @@ impl TransportBuilder {
     pub fn header(mut self, name: &str, value: &str) -> Result<Self> {
         let name = header_name(name)?;
         let value = HeaderValue::from_str(value).map_err(|_| {
-            Error::config(format!("the value of header `{name}` is not a valid header value"))
+            Error::config(format!(
+                "the value of header `{name}` is not a valid header value"
+            ))
         })?;
         self.headers.insert(name, value);
         Ok(self)
@@ -317,9 +322,10 @@ impl TransportBuilder {
     /// Fails with [`Error::Config`] when the base URL is missing or unusable, uses plain
     /// `http` without [`TransportBuilder::allow_http`], or the HTTP client cannot be built.
     pub fn build(self) -> Result<Transport> {
-        let raw = self.base_url.as_deref().ok_or_else(|| {
-            Error::config(format!("{}: a base URL is required", self.vendor))
-        })?;
+        let raw = self
+            .base_url
+            .as_deref()
+            .ok_or_else(|| Error::config(format!("{}: a base URL is required", self.vendor)))?;
         let base_url = parse_base_url(raw)?;
         check_scheme(&base_url, self.allow_http)?;
         let client = match self.http_client {
@@ -392,7 +398,9 @@ fn sensitive_value(name: &HeaderName, value: &SecretString) -> Result<HeaderValu
 
 fn parse_base_url(raw: &str) -> Result<Url> {
     let mut url = Url::parse(raw).map_err(|e| {
-        Error::config(format!("the base URL `{raw}` is not a valid absolute URL: {e}"))
+        Error::config(format!(
+            "the base URL `{raw}` is not a valid absolute URL: {e}"
+        ))
     })?;
     if url.cannot_be_a_base() || url.host_str().is_none() {
         return Err(Error::config(format!("the base URL `{raw}` has no host")));
@@ -668,9 +676,8 @@ impl Transport {
                     tracing::Span::current().record("status", response.status.as_u16());
                 }
                 let can_retry = retryable && idempotent && attempt < max_attempts;
-                let delay = can_retry.then(|| {
-                    policy.delay(attempt - 1, retry_after, self.inner.jitter.as_ref())
-                });
+                let delay = can_retry
+                    .then(|| policy.delay(attempt - 1, retry_after, self.inner.jitter.as_ref()));
                 let elapsed = clock.now().duration_since(started).unwrap_or_default();
                 match delay {
                     Some(delay) if policy.fits_budget(elapsed, delay) => {
@@ -734,13 +741,11 @@ impl Transport {
             limit,
             snippet: redactor.redact(&snippet(body, SNIPPET_CHARS)),
         };
-        if response.content_length().is_some_and(|len| len > limit as u64) {
-            let first = response
-                .chunk()
-                .await
-                .ok()
-                .flatten()
-                .unwrap_or_default();
+        if response
+            .content_length()
+            .is_some_and(|len| len > limit as u64)
+        {
+            let first = response.chunk().await.ok().flatten().unwrap_or_default();
             return Err(too_large(&first));
         }
         while let Some(chunk) = response
@@ -783,12 +788,16 @@ impl Transport {
     }
 
     fn api_error(&self, response: Response, redactor: &Redactor) -> Error {
-        let parsed = self
-            .inner
-            .error_parser
-            .parse(response.status, &response.headers, &response.body);
+        let parsed =
+            self.inner
+                .error_parser
+                .parse(response.status, &response.headers, &response.body);
         let mut api = ApiError::new(self.inner.vendor, response.status)
-            .with_body(redactor.redact(&String::from_utf8_lossy(&response.body)).as_bytes())
+            .with_body(
+                redactor
+                    .redact(&String::from_utf8_lossy(&response.body))
+                    .as_bytes(),
+            )
             .with_parsed(ParsedError {
                 message: parsed.message.map(|m| redactor.redact(&m)),
                 ..parsed
@@ -821,7 +830,10 @@ pub struct RequestPreview {
     pub body: Option<String>,
 }
 
-fn serialize_method<S: serde::Serializer>(m: &Method, s: S) -> std::result::Result<S::Ok, S::Error> {
+fn serialize_method<S: serde::Serializer>(
+    m: &Method,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
     s.serialize_str(m.as_str())
 }
 
@@ -980,7 +992,9 @@ impl Request {
     pub fn header(mut self, name: &str, value: &str) -> Result<Self> {
         let name = header_name(name)?;
         let value = HeaderValue::from_str(value).map_err(|_| {
-            Error::config(format!("the value of header `{name}` is not a valid header value"))
+            Error::config(format!(
+                "the value of header `{name}` is not a valid header value"
+            ))
         })?;
         self.headers.insert(name, value);
         Ok(self)
@@ -998,8 +1012,9 @@ impl Request {
 
     /// Sets a JSON body (`Content-Type: application/json`).
     pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Result<Self> {
-        let bytes = serde_json::to_vec(body)
-            .map_err(|e| Error::config(format!("the request body cannot be encoded as JSON: {e}")))?;
+        let bytes = serde_json::to_vec(body).map_err(|e| {
+            Error::config(format!("the request body cannot be encoded as JSON: {e}"))
+        })?;
         self.body = Some((
             Bytes::from(bytes),
             HeaderValue::from_static("application/json"),
@@ -1168,11 +1183,11 @@ mod tests {
     #[test]
     fn query_encoding_covers_the_hostile_characters() {
         let q = encode_query([("conditions", "a+b&c#d%e'f\"g h/é")]);
+        assert_eq!(q, "conditions=a%2Bb%26c%23d%25e%27f%22g%20h%2F%C3%A9");
         assert_eq!(
-            q,
-            "conditions=a%2Bb%26c%23d%25e%27f%22g%20h%2F%C3%A9"
+            encode_query([("$filter", "x"), ("a b", "")]),
+            "$filter=x&a%20b="
         );
-        assert_eq!(encode_query([("$filter", "x"), ("a b", "")]), "$filter=x&a%20b=");
     }
 
     #[test]
@@ -1207,7 +1222,10 @@ mod tests {
         );
         for bad in ["not a url", "ftp://x/", "https://x/?a=1", "mailto:x@y"] {
             assert!(
-                Transport::builder("V", "x/1").base_url(bad).build().is_err(),
+                Transport::builder("V", "x/1")
+                    .base_url(bad)
+                    .build()
+                    .is_err(),
                 "{bad}"
             );
         }

@@ -85,9 +85,9 @@ pub use http::{Request, RequestPreview, Response, Transport, TransportBuilder};
 pub use paginate::{Page, PageRequest, Paginator, PagingStyle};
 pub use retry::RetryPolicy;
 
+/// Re-export of the date-time crate the workspace uses.
+pub use chrono;
 /// Re-exports of the HTTP types in this crate's public API.
 pub use reqwest::{Method, StatusCode, header};
 /// Re-export of the URL type in this crate's public API.
 pub use url::Url;
-/// Re-export of the date-time crate the workspace uses.
-pub use chrono;

@@ -674,9 +674,18 @@ mod tests {
         assert_eq!(
             links,
             vec![
-                Link { url: "a".into(), rel: "prev".into() },
-                Link { url: "a".into(), rel: "first".into() },
-                Link { url: "b".into(), rel: "next".into() },
+                Link {
+                    url: "a".into(),
+                    rel: "prev".into()
+                },
+                Link {
+                    url: "a".into(),
+                    rel: "first".into()
+                },
+                Link {
+                    url: "b".into(),
+                    rel: "next".into()
+                },
             ]
         );
     }
@@ -686,7 +695,10 @@ mod tests {
         let style = PagingStyle::page_number("page", "pageSize", 50);
         assert_eq!(
             style.page_params(&PageToken::Number(3)),
-            vec![("pageSize".into(), "50".into()), ("page".into(), "3".into())]
+            vec![
+                ("pageSize".into(), "50".into()),
+                ("page".into(), "3".into())
+            ]
         );
         let style = PagingStyle::cursor("pageId");
         assert!(style.page_params(&PageToken::First).is_empty());

@@ -141,7 +141,12 @@ impl RetryPolicy {
 
     /// The wait before retry number `retry`: the server's `Retry-After` clamped to
     /// `max_delay` when it sent one, the jittered backoff otherwise.
-    pub fn delay(&self, retry: u32, retry_after: Option<Duration>, jitter: &dyn Jitter) -> Duration {
+    pub fn delay(
+        &self,
+        retry: u32,
+        retry_after: Option<Duration>,
+        jitter: &dyn Jitter,
+    ) -> Duration {
         match retry_after {
             Some(wait) => wait.min(self.max_delay),
             None => self.backoff(retry, jitter),
@@ -353,10 +358,16 @@ mod tests {
         assert_eq!(p.backoff(0, &FixedJitter(0.5)), Duration::from_millis(50));
         assert_eq!(p.backoff(2, &FixedJitter(1.0)), Duration::from_millis(400));
         assert_eq!(p.backoff(10, &FixedJitter(1.0)), Duration::from_secs(1));
-        assert_eq!(p.backoff(u32::MAX, &FixedJitter(1.0)), Duration::from_secs(1));
+        assert_eq!(
+            p.backoff(u32::MAX, &FixedJitter(1.0)),
+            Duration::from_secs(1)
+        );
         assert_eq!(p.backoff(3, &FixedJitter(0.0)), Duration::ZERO);
         let plain = p.clone().with_jitter(false);
-        assert_eq!(plain.backoff(1, &FixedJitter(0.0)), Duration::from_millis(200));
+        assert_eq!(
+            plain.backoff(1, &FixedJitter(0.0)),
+            Duration::from_millis(200)
+        );
     }
 
     #[test]
@@ -377,7 +388,10 @@ mod tests {
         let p = RetryPolicy::default().with_budget(Some(Duration::from_secs(5)));
         assert!(p.fits_budget(Duration::from_secs(2), Duration::from_secs(3)));
         assert!(!p.fits_budget(Duration::from_secs(3), Duration::from_secs(3)));
-        assert!(p.with_budget(None).fits_budget(Duration::MAX, Duration::MAX));
+        assert!(
+            p.with_budget(None)
+                .fits_budget(Duration::MAX, Duration::MAX)
+        );
     }
 
     #[test]
@@ -398,8 +412,14 @@ mod tests {
     fn retry_after_forms() {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_777); // Sun, 06 Nov 1994 08:49:37 GMT
         let later = Some(Duration::from_secs(0));
-        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now), later);
-        assert_eq!(parse_retry_after("Sunday, 06-Nov-94 08:49:37 GMT", now), later);
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now),
+            later
+        );
+        assert_eq!(
+            parse_retry_after("Sunday, 06-Nov-94 08:49:37 GMT", now),
+            later
+        );
         assert_eq!(parse_retry_after("Sun Nov  6 08:49:37 1994", now), later);
         assert_eq!(
             parse_retry_after("Sun, 06 Nov 1994 08:50:37 GMT", now),
@@ -409,7 +429,10 @@ mod tests {
             parse_retry_after("Sat, 05 Nov 1994 08:49:37 GMT", now),
             Some(Duration::ZERO)
         );
-        assert_eq!(parse_retry_after(" 42 ", now), Some(Duration::from_secs(42)));
+        assert_eq!(
+            parse_retry_after(" 42 ", now),
+            Some(Duration::from_secs(42))
+        );
         assert_eq!(
             parse_retry_after("99999999999999999999999", now),
             Some(Duration::from_secs(u64::MAX))

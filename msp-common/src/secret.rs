@@ -81,6 +81,9 @@ mod tests {
         );
         assert!(!format!("{r:?}").contains("s3cr3t"));
         let r2 = r.with(&[SecretString::from("other-secret")]);
-        assert_eq!(r2.redact("other-secret s3cr3t-token"), "[REDACTED] [REDACTED]");
+        assert_eq!(
+            r2.redact("other-secret s3cr3t-token"),
+            "[REDACTED] [REDACTED]"
+        );
     }
 }

@@ -5,7 +5,9 @@ mod support;
 use std::time::Duration;
 
 use futures_util::{StreamExt, TryStreamExt};
-use msp_common::paginate::{Next, Page, PageRequest, Paginator, PagingStyle, next_link, query_param};
+use msp_common::paginate::{
+    Next, Page, PageRequest, Paginator, PagingStyle, next_link, query_param,
+};
 use msp_common::retry::ManualClock;
 use msp_common::{Error, Request, Transport};
 use support::builder;
@@ -56,7 +58,9 @@ fn listing(t: Transport, query: Vec<(String, String)>) -> Paginator<u32> {
         move |page: PageRequest| {
             let t = t.clone();
             async move {
-                let response = t.send(Request::get("items").query_pairs(page.query)).await?;
+                let response = t
+                    .send(Request::get("items").query_pairs(page.query))
+                    .await?;
                 let next = match next_link(response.headers()) {
                     Some(url) => query_param(&url, "page")
                         .and_then(|p| p.parse().ok())
@@ -73,7 +77,10 @@ fn listing(t: Transport, query: Vec<(String, String)>) -> Paginator<u32> {
 
 fn hostile_query() -> Vec<(String, String)> {
     vec![
-        ("conditions".into(), r#"name = "O'Brien & Sons + Co #1 100%""#.into()),
+        (
+            "conditions".into(),
+            r#"name = "O'Brien & Sons + Co #1 100%""#.into(),
+        ),
         ("orderBy".into(), "id desc".into()),
     ]
 }
@@ -166,10 +173,8 @@ async fn a_server_that_repeats_a_page_ends_the_stream_with_an_error() {
         )
         .mount(&server)
         .await;
-    let results: Vec<Result<u32, Error>> = listing(transport(&server), vec![])
-        .items()
-        .collect()
-        .await;
+    let results: Vec<Result<u32, Error>> =
+        listing(transport(&server), vec![]).items().collect().await;
     assert_eq!(results.len(), 3, "{results:?}");
     let err = results[2].as_ref().unwrap_err();
     assert!(matches!(err, Error::Protocol { .. }), "{err:?}");
@@ -218,7 +223,8 @@ fn cursor_listing(t: Transport) -> Paginator<u32> {
 #[tokio::test]
 async fn a_cursor_listing_follows_cursors_and_stops_on_a_repeated_one() {
     let server = MockServer::start().await;
-    let answer = |body: &str| ResponseTemplate::new(200).set_body_raw(body.to_owned(), "application/json");
+    let answer =
+        |body: &str| ResponseTemplate::new(200).set_body_raw(body.to_owned(), "application/json");
     Mock::given(path("/api/feed"))
         .and(q("cursor", "b"))
         .respond_with(answer(r#"{"items":[3],"next":"a"}"#))
@@ -237,10 +243,17 @@ async fn a_cursor_listing_follows_cursors_and_stops_on_a_repeated_one() {
     assert_eq!(results.len(), 4);
     assert_eq!(results[2].as_ref().unwrap(), &3);
     let err = results[3].as_ref().unwrap_err();
-    assert!(err.to_string().contains("repeated the cursor \"a\""), "{err}");
+    assert!(
+        err.to_string().contains("repeated the cursor \"a\""),
+        "{err}"
+    );
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), 3);
-    assert!(requests.iter().all(|r| query_param(&r.url, "filter").as_deref() == Some("x")));
+    assert!(
+        requests
+            .iter()
+            .all(|r| query_param(&r.url, "filter").as_deref() == Some("x"))
+    );
     assert_eq!(query_param(&requests[0].url, "cursor"), None);
 }
 
@@ -249,14 +262,24 @@ async fn a_cursor_listing_ends_when_no_cursor_comes_back() {
     let server = MockServer::start().await;
     Mock::given(path("/api/feed"))
         .and(q("cursor", "c2"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(r#"{"items":[3,4],"next":null}"#, "application/json"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(r#"{"items":[3,4],"next":null}"#, "application/json"),
+        )
         .mount(&server)
         .await;
     Mock::given(path("/api/feed"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(r#"{"items":[1,2],"next":"c2"}"#, "application/json"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(r#"{"items":[1,2],"next":"c2"}"#, "application/json"),
+        )
         .mount(&server)
         .await;
-    let items: Vec<u32> = cursor_listing(transport(&server)).items().try_collect().await.unwrap();
+    let items: Vec<u32> = cursor_listing(transport(&server))
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(items, [1, 2, 3, 4]);
 }
 
@@ -315,9 +338,16 @@ async fn concurrent_fetch_with_a_known_total_yields_items_in_order() {
         .unwrap();
     assert_eq!(items, (0..1050).collect::<Vec<_>>());
     let requests = server.received_requests().await.unwrap();
-    assert_eq!(requests.len(), 11, "one request per page, none past the total");
+    assert_eq!(
+        requests.len(),
+        11,
+        "one request per page, none past the total"
+    );
     for r in &requests {
-        assert_eq!(query_param(&r.url, "$filter").as_deref(), Some("OrgName eq 'O''Brien'"));
+        assert_eq!(
+            query_param(&r.url, "$filter").as_deref(),
+            Some("OrgName eq 'O''Brien'")
+        );
         assert_eq!(query_param(&r.url, "$top").as_deref(), Some("100"));
     }
 }
@@ -356,7 +386,9 @@ async fn an_error_on_a_page_ends_the_stream_after_the_items_before_it() {
         .mount(&server)
         .await;
     Mock::given(q("page", "2"))
-        .respond_with(ResponseTemplate::new(404).set_body_raw(r#"{"message":"gone"}"#, "application/json"))
+        .respond_with(
+            ResponseTemplate::new(404).set_body_raw(r#"{"message":"gone"}"#, "application/json"),
+        )
         .mount(&server)
         .await;
     let results: Vec<_> = listing(transport(&server), vec![]).items().collect().await;
@@ -381,10 +413,18 @@ async fn pages_stream_exposes_totals_and_stops_on_an_empty_page() {
         .await;
     let t = transport(&server);
     // No Link headers at all: full pages continue, the empty page ends the listing.
-    let pages: Vec<Page<u32>> = Paginator::new(vec![], PagingStyle::page_number("page", "pageSize", 2), move |p: PageRequest| {
-        let t = t.clone();
-        async move { Ok(Page::new(t.send_json(Request::get("x").query_pairs(p.query)).await?)) }
-    })
+    let pages: Vec<Page<u32>> = Paginator::new(
+        vec![],
+        PagingStyle::page_number("page", "pageSize", 2),
+        move |p: PageRequest| {
+            let t = t.clone();
+            async move {
+                Ok(Page::new(
+                    t.send_json(Request::get("x").query_pairs(p.query)).await?,
+                ))
+            }
+        },
+    )
     .pages()
     .try_collect()
     .await

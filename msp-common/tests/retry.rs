@@ -40,7 +40,9 @@ async fn get_503_then_429_then_200_succeeds_after_three_requests_and_waits_as_to
     )
     .await;
     let clock = ManualClock::new();
-    let t = builder(&format!("{}/api/", server.uri()), &clock).build().unwrap();
+    let t = builder(&format!("{}/api/", server.uri()), &clock)
+        .build()
+        .unwrap();
 
     let response = t.send(Request::get("things")).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
@@ -89,10 +91,16 @@ async fn post_answered_503_is_sent_once_and_fails_retryable() {
     let server = MockServer::start().await;
     mount_sequence(&server, "POST", vec![ResponseTemplate::new(503), ok()]).await;
     let clock = ManualClock::new();
-    let t = builder(&format!("{}/api/", server.uri()), &clock).build().unwrap();
+    let t = builder(&format!("{}/api/", server.uri()), &clock)
+        .build()
+        .unwrap();
 
     let err = t
-        .send(Request::post("things").json(&serde_json::json!({"a": 1})).unwrap())
+        .send(
+            Request::post("things")
+                .json(&serde_json::json!({"a": 1}))
+                .unwrap(),
+        )
         .await
         .unwrap_err();
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
@@ -102,13 +110,19 @@ async fn post_answered_503_is_sent_once_and_fails_retryable() {
     assert!(clock.sleeps().is_empty());
 
     // PUT, PATCH and DELETE are not replayed by default either.
-    for req in [Request::put("things"), Request::patch("things"), Request::delete("things")] {
+    for req in [
+        Request::put("things"),
+        Request::patch("things"),
+        Request::delete("things"),
+    ] {
         let server = MockServer::start().await;
         Mock::given(wiremock::matchers::any())
             .respond_with(ResponseTemplate::new(502))
             .mount(&server)
             .await;
-        let t = builder(&format!("{}/api/", server.uri()), &clock).build().unwrap();
+        let t = builder(&format!("{}/api/", server.uri()), &clock)
+            .build()
+            .unwrap();
         let verb = req.method().clone();
         assert!(t.send(req).await.unwrap_err().is_retryable());
         assert_eq!(server.received_requests().await.unwrap().len(), 1, "{verb}");
@@ -120,7 +134,9 @@ async fn post_marked_idempotent_is_retried() {
     let server = MockServer::start().await;
     mount_sequence(&server, "POST", vec![ResponseTemplate::new(503), ok()]).await;
     let clock = ManualClock::new();
-    let t = builder(&format!("{}/api/", server.uri()), &clock).build().unwrap();
+    let t = builder(&format!("{}/api/", server.uri()), &clock)
+        .build()
+        .unwrap();
     let response = t
         .send(Request::post("things").idempotent(true))
         .await
@@ -134,7 +150,9 @@ async fn per_call_policy_overrides_the_transport() {
     let server = MockServer::start().await;
     mount_sequence(&server, "GET", vec![ResponseTemplate::new(503), ok()]).await;
     let clock = ManualClock::new();
-    let t = builder(&format!("{}/api/", server.uri()), &clock).build().unwrap();
+    let t = builder(&format!("{}/api/", server.uri()), &clock)
+        .build()
+        .unwrap();
     let err = t
         .send(Request::get("things").retry(RetryPolicy::none()))
         .await
@@ -147,7 +165,9 @@ async fn per_call_policy_overrides_the_transport() {
         .respond_with(ResponseTemplate::new(503))
         .mount(&server)
         .await;
-    let t = builder(&format!("{}/api/", server.uri()), &clock).build().unwrap();
+    let t = builder(&format!("{}/api/", server.uri()), &clock)
+        .build()
+        .unwrap();
     let err = t
         .send(Request::get("things").idempotent(false))
         .await
@@ -189,7 +209,9 @@ async fn non_retryable_statuses_are_not_retried() {
         .mount(&server)
         .await;
     let clock = ManualClock::new();
-    let t = builder(&format!("{}/api/", server.uri()), &clock).build().unwrap();
+    let t = builder(&format!("{}/api/", server.uri()), &clock)
+        .build()
+        .unwrap();
     let err = t.send(Request::get("things")).await.unwrap_err();
     assert!(!err.is_retryable());
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
