@@ -451,6 +451,7 @@ pub struct Transport {
     inner: Arc<Inner>,
 }
 
+#[derive(Clone)]
 struct Inner {
     vendor: &'static str,
     base_url: Url,
@@ -539,24 +540,10 @@ impl Transport {
     pub fn with_base_url(&self, url: &str) -> Result<Transport> {
         let base_url = parse_base_url(url)?;
         check_scheme(&base_url, self.inner.allow_http)?;
-        let i = &self.inner;
+        let mut inner = (*self.inner).clone();
+        inner.base_url = base_url;
         Ok(Transport {
-            inner: Arc::new(Inner {
-                vendor: i.vendor,
-                base_url,
-                client: i.client.clone(),
-                user_agent: i.user_agent.clone(),
-                headers: i.headers.clone(),
-                redactor: i.redactor.clone(),
-                timeout: i.timeout,
-                max_response_bytes: i.max_response_bytes,
-                allow_http: i.allow_http,
-                retry_policy: i.retry_policy.clone(),
-                clock: i.clock.clone(),
-                jitter: i.jitter.clone(),
-                error_parser: i.error_parser.clone(),
-                request_id_headers: i.request_id_headers.clone(),
-            }),
+            inner: Arc::new(inner),
         })
     }
 
