@@ -436,8 +436,17 @@ pub struct ApiError {
     body_truncated: bool,
     retry_after: Option<Duration>,
     attempts: u32,
+    headers: reqwest::header::HeaderMap,
     detail: Option<Arc<dyn VendorDetail>>,
 }
+
+/// Response headers an [`ApiError`] never keeps: they carry credentials.
+const CREDENTIAL_HEADERS: [&str; 4] = [
+    "set-cookie",
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+];
 
 impl ApiError {
     /// An API error for `status`, with an empty body. Vendor crates use this for errors
@@ -453,8 +462,27 @@ impl ApiError {
             body_truncated: false,
             retry_after: None,
             attempts: 1,
+            headers: reqwest::header::HeaderMap::new(),
             detail: None,
         }
+    }
+
+    /// Keeps the response headers (a `Location` or `WWW-Authenticate`, say), minus those
+    /// that carry credentials (`Set-Cookie`, `Authorization`, `Cookie`).
+    #[must_use]
+    pub fn with_headers(mut self, headers: &reqwest::header::HeaderMap) -> Self {
+        self.headers = headers
+            .iter()
+            .filter(|(name, _)| !CREDENTIAL_HEADERS.contains(&name.as_str()))
+            .map(|(name, value)| (name.clone(), value.clone()))
+            .collect();
+        self
+    }
+
+    /// A response header as text, when the server sent it (credential headers are never
+    /// kept).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name)?.to_str().ok()
     }
 
     /// Stores the raw body, truncated to [`MAX_ERROR_BODY_BYTES`] on a character boundary.

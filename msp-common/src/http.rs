@@ -789,7 +789,8 @@ impl Transport {
                 message: parsed.message.map(|m| redactor.redact(&m)),
                 ..parsed
             })
-            .with_retry_after(response.retry_after());
+            .with_retry_after(response.retry_after())
+            .with_headers(&response.headers);
         if let Some(id) = self
             .inner
             .request_id_headers

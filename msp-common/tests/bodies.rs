@@ -44,7 +44,9 @@ async fn an_html_error_page_gives_an_api_error_with_its_title() {
     let (_s, t) = serve(
         ResponseTemplate::new(500)
             .set_body_raw(body, "text/html")
-            .insert_header("x-cw-request-id", "req-42"),
+            .insert_header("x-cw-request-id", "req-42")
+            .insert_header("set-cookie", "session=abc")
+            .insert_header("location", "https://elsewhere.example/"),
     )
     .await;
     let err = t
@@ -55,6 +57,12 @@ async fn an_html_error_page_gives_an_api_error_with_its_title() {
     assert_eq!(api.status(), StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(api.message(), Some("502 Bad Gateway"));
     assert_eq!(api.request_id(), Some("req-42"));
+    assert_eq!(api.header("location"), Some("https://elsewhere.example/"));
+    assert_eq!(
+        api.header("set-cookie"),
+        None,
+        "credential headers are not kept"
+    );
     assert!(api.body_truncated() && api.body().len() <= MAX_ERROR_BODY_BYTES);
     assert_eq!(
         err.to_string(),
