@@ -825,6 +825,7 @@ fn serialize_method<S: serde::Serializer>(
     s.serialize_str(m.as_str())
 }
 
+#[derive(Clone)]
 enum Target {
     Path(Vec<String>),
     Absolute(Url),
@@ -845,6 +846,7 @@ enum Target {
 /// # Ok::<(), msp_common::Error>(())
 /// ```
 #[must_use]
+#[derive(Clone)]
 pub struct Request {
     method: Method,
     target: Target,
@@ -974,6 +976,20 @@ impl Request {
     /// The query parameters so far.
     pub fn query_params(&self) -> &[(String, String)] {
         &self.query
+    }
+
+    /// Removes every query parameter.
+    pub fn clear_query(mut self) -> Self {
+        self.query.clear();
+        self
+    }
+
+    /// Sends this request to an absolute URL instead (a redirect's `Location`), keeping
+    /// method, headers and body; the query is dropped, as the URL carries its own.
+    pub fn redirect_to(mut self, url: Url) -> Self {
+        self.target = Target::Absolute(url);
+        self.query.clear();
+        self
     }
 
     /// Adds a header to this request.

@@ -1,0 +1,659 @@
+//! A fake VSA 9 server on loopback, for tests and examples (feature `sim`).
+//!
+//! It is seeded with deterministic data — organizations, machine groups, hundreds of
+//! agents (some with 26-digit ids, one named `O'Brien's PC`), agent procedures, alarms and
+//! audit summaries — and is as strict as the server: it verifies the hashed password
+//! payload against its stored password (or a personal access token), issues bearer
+//! tokens with a configurable lifetime that it can invalidate early, caps `$top` at 100,
+//! evaluates `$filter` / `$orderby` on the fields it knows (refusing unknown properties
+//! and integer literals on decimal fields as the server does), answers application errors
+//! inside HTTP 200 in the envelope, and injects faults on request (latency, 429 with
+//! `Retry-After`, 5xx).
+//!
+//! ```
+//! # tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap().block_on(async {
+//! use kaseya_vsa_client::sim::Simulator;
+//!
+//! let sim = Simulator::start().await;
+//! let vsa = sim.client()?;
+//! let agents = vsa.agents().list().limit(5).collect().await?;
+//! assert_eq!(agents.len(), 5);
+//! assert_eq!(sim.auth_requests(), 1);
+//! # Ok::<(), kaseya_vsa_client::Error>(()) }).unwrap();
+//! ```
+//!
+//! Not simulated: connection resets (the HTTP server underneath cannot drop a
+//! connection mid-request), and endpoints outside agents, organizations, machine groups,
+//! agent procedures, alarms and audit summaries answer 404 in the envelope.
+
+mod filter;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
+
+use crate::auth::{AuthPayload, Credentials, PasswordEncoding};
+use crate::client::{Client, ClientBuilder};
+use filter::FieldType;
+
+/// The user name the simulator accepts.
+pub const USERNAME: &str = "apiuser";
+/// The password the simulator accepts.
+pub const PASSWORD: &str = "S3cret!";
+/// The personal access token the simulator accepts.
+pub const PAT: &str = "pat-0123456789abcdef";
+
+/// Options for [`Simulator::start_with`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct SimOptions {
+    /// How many agents to seed (default 300).
+    pub agents: usize,
+    /// How long issued tokens live (default 1 hour).
+    pub token_lifetime: Duration,
+    /// Latency added to every answer (default none).
+    pub latency: Duration,
+}
+
+impl Default for SimOptions {
+    fn default() -> Self {
+        SimOptions {
+            agents: 300,
+            token_lifetime: Duration::from_secs(3600),
+            latency: Duration::ZERO,
+        }
+    }
+}
+
+impl SimOptions {
+    /// Sets the number of agents.
+    #[must_use]
+    pub fn agents(mut self, n: usize) -> Self {
+        self.agents = n;
+        self
+    }
+
+    /// Sets the token lifetime.
+    #[must_use]
+    pub fn token_lifetime(mut self, lifetime: Duration) -> Self {
+        self.token_lifetime = lifetime;
+        self
+    }
+
+    /// Sets the latency of every answer.
+    #[must_use]
+    pub fn latency(mut self, latency: Duration) -> Self {
+        self.latency = latency;
+        self
+    }
+}
+
+/// A request the simulator received.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Received {
+    /// The method.
+    pub method: String,
+    /// The path, from `/api/v1.0/` on.
+    pub path: String,
+    /// The decoded query parameters.
+    pub query: Vec<(String, String)>,
+}
+
+#[derive(Debug)]
+struct Fault {
+    status: u16,
+    retry_after: Option<String>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    orgs: Vec<Value>,
+    machine_groups: Vec<Value>,
+    agents: Vec<Value>,
+    procedures: Vec<Value>,
+    alarms: Vec<Value>,
+    history: HashMap<String, Vec<Value>>,
+    tokens: HashMap<String, SystemTime>,
+    next_token: u64,
+    auth_requests: usize,
+    received: Vec<Received>,
+    faults: Vec<Fault>,
+    token_lifetime: Duration,
+}
+
+/// A running fake VSA. Dropping it stops the server.
+pub struct Simulator {
+    server: MockServer,
+    state: Arc<Mutex<State>>,
+}
+
+impl std::fmt::Debug for Simulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Simulator")
+            .field("url", &self.server.uri())
+            .finish()
+    }
+}
+
+impl Simulator {
+    /// Starts a simulator with the default seed.
+    pub async fn start() -> Self {
+        Self::start_with(SimOptions::default()).await
+    }
+
+    /// Starts a simulator with these options.
+    pub async fn start_with(options: SimOptions) -> Self {
+        let state = Arc::new(Mutex::new(seed(&options)));
+        let server = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(Handler {
+                state: state.clone(),
+                latency: options.latency,
+            })
+            .mount(&server)
+            .await;
+        Simulator { server, state }
+    }
+
+    /// The server root to give [`ClientBuilder::server`] (`http://127.0.0.1:port`).
+    pub fn url(&self) -> String {
+        self.server.uri()
+    }
+
+    /// A client builder for this simulator: its URL, plain http allowed, password
+    /// credentials.
+    pub fn client_builder(&self) -> ClientBuilder {
+        Client::builder()
+            .server(self.url())
+            .allow_http(true)
+            .credentials(Credentials::password(USERNAME, PASSWORD))
+    }
+
+    /// A ready client for this simulator.
+    pub fn client(&self) -> crate::Result<Client> {
+        self.client_builder().build()
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// How many `/auth` requests arrived.
+    pub fn auth_requests(&self) -> usize {
+        self.state().auth_requests
+    }
+
+    /// Every request received so far.
+    pub fn received(&self) -> Vec<Received> {
+        self.state().received.clone()
+    }
+
+    /// Invalidates every issued token early, as servers do.
+    pub fn invalidate_tokens(&self) {
+        self.state().tokens.clear();
+    }
+
+    /// Answers the next `n` requests (other than `/auth`) with `status`, and
+    /// `Retry-After: {retry_after}` when given.
+    pub fn fail_next(&self, n: usize, status: u16, retry_after: Option<&str>) {
+        let mut state = self.state();
+        for _ in 0..n {
+            state.faults.push(Fault {
+                status,
+                retry_after: retry_after.map(str::to_owned),
+            });
+        }
+    }
+
+    /// The seeded agents, as JSON records.
+    pub fn agents(&self) -> Vec<Value> {
+        self.state().agents.clone()
+    }
+
+    /// The procedure history of an agent, as JSON records.
+    pub fn history(&self, agent_id: &str) -> Vec<Value> {
+        self.state()
+            .history
+            .get(agent_id)
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+fn iso(t: SystemTime) -> String {
+    let dt: DateTime<Utc> = t.into();
+    dt.format("%Y-%m-%dT%H:%M:%S%.3f").to_string()
+}
+
+const ONLINE_CODES: [i32; 7] = [0, 1, 2, 11, 12, 198, 199];
+
+fn seed(options: &SimOptions) -> State {
+    let org_names = [
+        ("Acme Corp", "acme"),
+        ("O'Brien & Sons", "obrien"),
+        ("Globex", "globex"),
+        ("Initech", "initech"),
+        ("Umbrella Health", "umbrella"),
+    ];
+    let mut state = State {
+        token_lifetime: options.token_lifetime,
+        ..State::default()
+    };
+    let mut groups = Vec::new();
+    for (i, (name, reference)) in org_names.iter().enumerate() {
+        let org_id = format!("{}", 10_000_000_000_000u64 + i as u64 * 101);
+        state.orgs.push(json!({
+            "OrgId": org_id, "OrgName": name, "OrgRef": reference, "OrgType": if i % 2 == 0 { "Customer" } else { "Sales" },
+            "DefaultDepartmentName": "root", "DefaultMachineGroupName": "root", "ParentOrgId": null,
+            "Website": format!("https://{reference}.example"), "NoOfEmployees": 10 * (i + 1), "AnnualRevenue": 1_000_000 * (i + 1),
+        }));
+        for (j, group) in ["root", "servers", "workstations"].iter().enumerate() {
+            let id = format!("{}", 20_000_000_000_000u64 + (i * 3 + j) as u64 * 37);
+            state.machine_groups.push(json!({
+                "MachineGroupId": id, "MachineGroupName": format!("{group}.{reference}"), "OrgId": org_id, "ParentMachineGroupId": null,
+            }));
+            groups.push((id, format!("{group}.{reference}"), org_id.clone()));
+        }
+    }
+    let os = [
+        ("Windows", "Windows 11 Pro"),
+        ("Windows", "Windows Server 2022"),
+        ("Mac OS X", "macOS 14"),
+        ("Linux", "Ubuntu 24.04"),
+    ];
+    let base = 1_767_225_600u64; // 2026-01-01T00:00:00Z
+    for i in 0..options.agents {
+        let (gid, gname, org) = &groups[i % groups.len()];
+        // Every fifth id is a 26-digit decimal, beyond u64 and f64 precision.
+        let agent_id = if i % 5 == 3 {
+            format!("7213597641814316{:010}", 1_000_000_007u64 + i as u64)
+        } else {
+            format!("{}", 121_747_357_971_679u64 + i as u64 * 7919)
+        };
+        let host = if i == 7 {
+            "O'Brien's PC".to_owned()
+        } else {
+            format!("PC-{i:04}")
+        };
+        let (os_type, os_name) = os[i % os.len()];
+        let online = ONLINE_CODES[i % ONLINE_CODES.len()];
+        let current_user = if online >= 11 {
+            format!("user{}", i % 17)
+        } else {
+            String::new()
+        };
+        state.agents.push(json!({
+            "AgentId": agent_id, "AgentName": format!("{host}.{gname}"), "Online": online, "OSType": os_type,
+            "OSInfo": os_name, "OrgId": org, "MachineGroupId": gid, "MachineGroup": gname,
+            "ComputerName": host, "IPAddress": format!("10.{}.{}.{}", i / 65536 % 256, i / 256 % 256, i % 256),
+            "OperatingSystem": os_name, "LastLoggedInUser": format!("user{}", i % 17),
+            "LastCheckInTime": iso(SystemTime::UNIX_EPOCH + Duration::from_secs(base + (i as u64) * 3600)),
+            "LastRebootTime": iso(SystemTime::UNIX_EPOCH + Duration::from_secs(base - 86_400 + (i as u64) * 600)),
+            "CurrentUser": current_user,
+            "RamMBytes": 4096 * (1 + i % 8), "CpuCount": 2 + i % 14, "AgentVersion": 9_050_000 + i % 5,
+            "Country": "US", "Attributes": {},
+        }));
+    }
+    for (i, (name, path)) in [
+        ("Restart Print Spooler", "shared/maintenance"),
+        ("Clear Temp Files", "shared/maintenance"),
+        ("Install Windows Updates", "shared/patching"),
+        ("Restart Service", "shared/services"),
+        ("Collect Logs", "private/apiuser"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        state.procedures.push(json!({
+            "AgentProcedureId": 1000 + i as u64, "AgentProcedureName": name, "Path": path,
+            "Description": format!("{name} on the machine"), "Attributes": null,
+        }));
+    }
+    let monitors = ["Disk", "Spooler", "CPU"];
+    let subjects = ["Disk space low", "Service stopped", "CPU high"];
+    for i in 0..40usize.min(options.agents * 40) {
+        let agent = &state.agents[(i * 7) % state.agents.len()];
+        let (monitor, subject) = (monitors[i % 3], subjects[i % 3]);
+        let status = if i % 5 == 0 { "Closed" } else { "Open" };
+        state.alarms.push(json!({
+            "AlarmId": format!("{}", 30_000_000_000u64 + i as u64), "AgentId": agent["AgentId"], "MachineName": agent["AgentName"],
+            "AlarmSubject": format!("Monitor alarm {i}: {subject}"),
+            "AlarmText": "Threshold exceeded", "AlarmDate": iso(SystemTime::UNIX_EPOCH + Duration::from_secs(base + i as u64 * 1800)),
+            "AlarmType": "Monitor", "MonitorName": monitor, "Status": status,
+            "Severity": (i % 3) + 1,
+        }));
+    }
+    state
+}
+
+fn field_type(resource: &str, name: &str) -> Option<FieldType> {
+    use FieldType::*;
+    let ty = match (resource, name) {
+        (
+            _,
+            "AgentId"
+            | "OrgId"
+            | "MachineGroupId"
+            | "ParentOrgId"
+            | "ParentMachineGroupId"
+            | "AlarmId"
+            | "AgentProcedureId",
+        ) => Decimal,
+        ("agents", "Online" | "RamMBytes" | "CpuCount" | "AgentVersion") => Int,
+        ("agents", "LastCheckInTime" | "LastRebootTime") => DateTime,
+        (
+            "agents",
+            "AgentName" | "OSType" | "OSInfo" | "MachineGroup" | "ComputerName" | "IPAddress"
+            | "OperatingSystem" | "LastLoggedInUser" | "CurrentUser" | "Country",
+        ) => Str,
+        (
+            "orgs",
+            "OrgName"
+            | "OrgRef"
+            | "OrgType"
+            | "Website"
+            | "DefaultDepartmentName"
+            | "DefaultMachineGroupName",
+        ) => Str,
+        ("orgs", "NoOfEmployees" | "AnnualRevenue") => Int,
+        ("machinegroups", "MachineGroupName") => Str,
+        ("procedures", "AgentProcedureName" | "Path" | "Description") => Str,
+        (
+            "alarms",
+            "AlarmSubject" | "AlarmText" | "AlarmType" | "MachineName" | "MonitorName" | "Status",
+        ) => Str,
+        ("alarms", "AlarmDate") => DateTime,
+        ("alarms", "Severity") => Int,
+        _ => return None,
+    };
+    Some(ty)
+}
+
+struct Handler {
+    state: Arc<Mutex<State>>,
+    latency: Duration,
+}
+
+fn envelope(result: Value, total: Option<usize>) -> ResponseTemplate {
+    let mut body = json!({"Result": result, "ResponseCode": 0, "Status": "OK", "Error": "None"});
+    if let Some(total) = total {
+        body["TotalRecords"] = json!(total);
+    }
+    ResponseTemplate::new(200).set_body_raw(
+        numeric_ids(&body.to_string()),
+        "application/json; charset=utf-8",
+    )
+}
+
+/// Writes decimal ids as the server does: JSON numbers, however many digits they have (ids are
+/// stored as strings here because `serde_json::Value` cannot hold 26-digit numbers).
+fn numeric_ids(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    let mut rest = json;
+    while let Some(pos) = rest.find("Id\":\"") {
+        let (head, tail) = rest.split_at(pos + 4);
+        let digits = tail[1..].bytes().take_while(u8::is_ascii_digit).count();
+        if digits >= 10 && tail[1 + digits..].starts_with('"') {
+            out.push_str(head);
+            out.push_str(&tail[1..1 + digits]);
+            rest = &tail[2 + digits..];
+        } else {
+            out.push_str(head);
+            rest = tail;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// An application error, inside HTTP 200 as the server sends it.
+fn app_error(code: u16, message: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({
+        "Result": null, "ResponseCode": code, "Status": "Error", "Error": message,
+    }))
+}
+
+fn unauthorized(message: &str) -> ResponseTemplate {
+    ResponseTemplate::new(401).set_body_json(json!({
+        "Result": null, "ResponseCode": 401, "Status": "Unauthorized", "Error": message,
+    }))
+}
+
+impl Respond for Handler {
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        let response = self.route(request);
+        if self.latency.is_zero() {
+            response
+        } else {
+            response.set_delay(self.latency)
+        }
+    }
+}
+
+impl Handler {
+    fn route(&self, request: &wiremock::Request) -> ResponseTemplate {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let path = request.url.path().to_owned();
+        let lower = path.to_ascii_lowercase();
+        let Some(rest) = lower.strip_prefix("/api/v1.0/") else {
+            return ResponseTemplate::new(404)
+                .set_body_string("<html><body>Not Found</body></html>");
+        };
+        let query: Vec<(String, String)> = request
+            .url
+            .query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let original_rest = path["/api/v1.0/".len()..].to_owned();
+        state.received.push(Received {
+            method: request.method.to_string(),
+            path: original_rest.clone(),
+            query: query.clone(),
+        });
+        let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+        let method = request.method.as_str();
+
+        if segments == ["auth"] && method == "GET" {
+            return self.auth(&mut state, request);
+        }
+        if segments == ["echo"] || segments == ["environment"] {
+            return envelope(
+                json!({"SystemVersion": "9.5.0.0", "PatchLevel": "9.5.0.12"}),
+                None,
+            );
+        }
+        // Everything else needs a valid bearer token.
+        let token = request
+            .headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::to_owned);
+        let Some(token) = token else {
+            return unauthorized("Authorization has been denied for this request.");
+        };
+        match state.tokens.get(&token) {
+            Some(expires) if *expires > SystemTime::now() => {}
+            _ => return unauthorized("Session has expired or is invalid."),
+        }
+        if let Some(fault) = (!state.faults.is_empty()).then(|| state.faults.remove(0)) {
+            let mut t = ResponseTemplate::new(fault.status).set_body_raw(
+                "<html><head><title>Service Unavailable</title></head></html>",
+                "text/html",
+            );
+            if let Some(ra) = fault.retry_after {
+                t = t.insert_header("Retry-After", ra.as_str());
+            }
+            return t;
+        }
+        let original: Vec<&str> = original_rest.split('/').filter(|s| !s.is_empty()).collect();
+        match (method, segments.as_slice()) {
+            ("GET", ["echoauth"]) => envelope(json!({}), None),
+            ("GET", ["assetmgmt", "agents"]) => list(&state.agents, "agents", &query),
+            ("GET", ["assetmgmt", "agents", _]) => {
+                by_id(&state.agents, "AgentId", original[2], "Agent")
+            }
+            ("GET", ["system", "orgs"]) => list(&state.orgs, "orgs", &query),
+            ("GET", ["system", "orgs", _]) => {
+                by_id(&state.orgs, "OrgId", original[2], "Organization")
+            }
+            ("GET", ["system", "machinegroups"]) => {
+                list(&state.machine_groups, "machinegroups", &query)
+            }
+            ("GET", ["system", "machinegroups", _]) => by_id(
+                &state.machine_groups,
+                "MachineGroupId",
+                original[2],
+                "Machine group",
+            ),
+            ("GET", ["automation", "agentprocs"]) => list(&state.procedures, "procedures", &query),
+            ("GET", ["assetmgmt", "alarms", _]) => {
+                let all = segments[2] == "true";
+                let rows: Vec<Value> = state
+                    .alarms
+                    .iter()
+                    .filter(|a| all || a["Status"] == "Open")
+                    .cloned()
+                    .collect();
+                list(&rows, "alarms", &query)
+            }
+            ("GET", ["automation", "agentprocs", _, "history"]) => {
+                let rows = state.history.get(original[2]).cloned().unwrap_or_default();
+                list(&rows, "history", &query)
+            }
+            ("PUT", ["automation", "agentprocs", _, _, "runnow"]) => {
+                let (agent_id, proc_id) = (original[2].to_owned(), original[3].to_owned());
+                if !state
+                    .agents
+                    .iter()
+                    .any(|a| a["AgentId"] == agent_id.as_str())
+                {
+                    return app_error(404, &format!("Agent {agent_id} not found"));
+                }
+                let Some(procedure) = state
+                    .procedures
+                    .iter()
+                    .find(|p| p["AgentProcedureId"].as_u64() == proc_id.parse::<u64>().ok())
+                    .cloned()
+                else {
+                    return app_error(404, &format!("Agent procedure {proc_id} not found"));
+                };
+                let entry = json!({
+                    "ScriptName": procedure["AgentProcedureName"], "LastExecutionTime": iso(SystemTime::now()),
+                    "Status": "Success", "Admin": crate::sim::USERNAME, "AgentProcedureId": procedure["AgentProcedureId"],
+                });
+                state.history.entry(agent_id).or_default().push(entry);
+                envelope(json!(true), None)
+            }
+            ("GET", ["assetmgmt", "audit", _, "summary"]) => {
+                match state.agents.iter().find(|a| a["AgentId"] == original[2]) {
+                    Some(agent) => envelope(
+                        json!({"AgentGuid": agent["AgentId"], "MachineName": agent["ComputerName"], "OperatingSystem": agent["OperatingSystem"], "RamMBytes": agent["RamMBytes"], "CpuCount": agent["CpuCount"]}),
+                        None,
+                    ),
+                    None => app_error(404, &format!("Agent {} not found", original[2])),
+                }
+            }
+            _ => app_error(
+                404,
+                &format!("No resource at {method} /api/v1.0/{original_rest}"),
+            ),
+        }
+    }
+
+    fn auth(&self, state: &mut State, request: &wiremock::Request) -> ResponseTemplate {
+        state.auth_requests += 1;
+        let header = request
+            .headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        let Some(encoded) = header.strip_prefix("Basic ") else {
+            return unauthorized("Authorization header missing or not Basic.");
+        };
+        let Some(plain) = STANDARD
+            .decode(encoded.trim())
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+        else {
+            return unauthorized("Authorization payload is not valid Base64.");
+        };
+        let accepted = if plain.contains("pass2=") {
+            AuthPayload::parse_plain(&plain)
+                .is_some_and(|p| p.user == USERNAME && p.verify(PASSWORD, PasswordEncoding::Utf8))
+        } else {
+            plain == format!("{USERNAME}:{PAT}")
+        };
+        if !accepted {
+            return unauthorized("Invalid user name or password.");
+        }
+        state.next_token += 1;
+        let token = format!("{:08}", 90_151_280 + state.next_token);
+        let expires = SystemTime::now() + state.token_lifetime;
+        state.tokens.insert(token.clone(), expires);
+        envelope(
+            json!({
+                "TenantId": "1", "Token": token, "UserName": USERNAME, "RoleId": 2, "ScopeId": "2",
+                "AdminId": 55_957_651, "MachineId": null, "MachineGroupName": null,
+                "SessionExpiration": iso(expires), "CultureInfo": "en-US", "TimePref": "Browser",
+                "OffSetInMinutes": 0, "ApiToken": format!("api-{token}"), "Attributes": null,
+            }),
+            None,
+        )
+    }
+}
+
+fn by_id(rows: &[Value], key: &str, id: &str, what: &str) -> ResponseTemplate {
+    match rows.iter().find(|r| r[key].as_str() == Some(id)) {
+        Some(row) => envelope(row.clone(), None),
+        None => app_error(404, &format!("{what} {id} not found")),
+    }
+}
+
+fn list(rows: &[Value], resource: &str, query: &[(String, String)]) -> ResponseTemplate {
+    let get = |k: &str| {
+        query
+            .iter()
+            .rev()
+            .find(|(key, _)| key.eq_ignore_ascii_case(k))
+            .map(|(_, v)| v.as_str())
+    };
+    let fields = |name: &str| field_type(resource, name);
+    let mut selected: Vec<&Value> = match get("$filter") {
+        Some(f) => match filter::parse(f, &fields) {
+            Ok(expr) => rows.iter().filter(|r| filter::eval(&expr, r)).collect(),
+            Err(message) => return app_error(400, &message),
+        },
+        None => rows.iter().collect(),
+    };
+    if let Some(o) = get("$orderby") {
+        match filter::parse_order(o, &fields) {
+            Ok(order) => selected.sort_by(|a, b| filter::order_cmp(a, b, &order)),
+            Err(message) => return app_error(400, &message),
+        }
+    }
+    let parse_num = |k: &str| -> Result<Option<usize>, String> {
+        match get(k) {
+            None => Ok(None),
+            Some(v) => v
+                .parse()
+                .map(Some)
+                .map_err(|_| format!("Invalid value '{v}' for {k}")),
+        }
+    };
+    let (skip, top) = match (parse_num("$skip"), parse_num("$top")) {
+        (Ok(skip), Ok(top)) => (skip.unwrap_or(0), top.unwrap_or(100).min(100)),
+        (Err(message), _) | (_, Err(message)) => return app_error(400, &message),
+    };
+    let total = selected.len();
+    let page: Vec<Value> = selected.into_iter().skip(skip).take(top).cloned().collect();
+    envelope(Value::Array(page), Some(total))
+}
