@@ -148,7 +148,7 @@ impl AuthPayload {
         let mut fields = std::collections::HashMap::new();
         for part in plain.split(',') {
             let (k, v) = part.split_once('=')?;
-            fields.insert(k.trim(), v.trim());
+            fields.insert(k, v);
         }
         let get = |k: &str| fields.get(k).map(|v| (*v).to_owned());
         Some(AuthPayload {
