@@ -1,17 +1,93 @@
-//! Typed, async client for ConnectWise ScreenConnect.
+//! Typed, async client for ConnectWise ScreenConnect's RESTful API Manager extension.
 //!
-//! This crate will cover the RESTful API Manager extension: sessions by name or filter, session details, commands, messages, notes, custom properties, and installer URLs. It is being built on
-//! [`msp_common`], the shared layer of errors, retries, pagination and transport
-//! every crate of this workspace sits on; the typed calls land in following releases.
+//! - [`Client`] — one instance: the raw secret in `CTRLAuthHeader`, the `Origin`, the
+//!   extension GUID, retries for reads only, read-only and dry-run modes ([`WriteMode`]).
+//! - [`sessions`] — every method of the extension as a typed call, with the positional
+//!   JSON array bodies it expects, plus [`Client::call_raw`] for anything else.
+//! - [`models`] — sessions, details, guest info, connections, events, custom properties.
+//! - [`filter`] — session filter expressions for `GetSessionsByFilter`.
+//! - [`installer`] — access agent installer URLs for every platform, and the silent
+//!   install commands.
+//! - [`error`] — typed faults (a method missing on this instance, an unknown parameter,
+//!   a refused secret or origin) and local refusals, read through [`ErrorExt`].
+//! - `sim` (feature `sim`) — a fake instance for tests and examples.
 //!
-//! The shared error type is re-exported so code written against this crate today keeps
-//! compiling as the calls arrive:
+//! # Example
+//!
+//! Against the crate's simulator (feature `sim`): install an agent from an installer
+//! URL, find its session, re-tag it, send it a command, and see the command among the
+//! session's events.
 //!
 //! ```
-//! fn describe(err: &screenconnect_client::Error) -> String {
-//!     format!("{err} (retryable: {})", err.is_retryable())
-//! }
-//! # let _ = describe;
+//! # #[cfg(feature = "sim")]
+//! # tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap().block_on(async {
+//! use screenconnect_client::filter::Field;
+//! use screenconnect_client::installer::Platform;
+//! use screenconnect_client::models::{EventType, PropertyNames};
+//! use screenconnect_client::sim::Simulator;
+//! use screenconnect_client::{Client, ErrorExt};
+//!
+//! let sim = Simulator::start().await;
+//! let names = PropertyNames::company_site_tag();
+//! let client = Client::builder()
+//!     .instance_url(sim.url())
+//!     .secret(sim.secret())
+//!     .allow_http(true) // the simulator is plain http on loopback
+//!     .property_names(names.clone())
+//!     .build()?;
+//!
+//! // Deploy: the installer URL carries the name and the custom properties.
+//! let url = client
+//!     .installer(Platform::Msi)
+//!     .name("ACME-PC01")
+//!     .property_named(&names, "Company", "Acme")?
+//!     .property_named(&names, "Site", "HQ")?
+//!     .property_named(&names, "Tag", "New")?
+//!     .build()?;
+//! sim.install(url.as_str()).await?;
+//!
+//! // Find it, re-tag it, send it a command.
+//! let session = client.sessions().by_name("ACME-PC01").await?.remove(0);
+//! assert!(session.is_online());
+//! let mut props = session.custom_property_values.clone();
+//! props.set_named(&names, "Tag", "Patched")?;
+//! client.sessions().update_custom_properties(&session.session_id, props).await?;
+//! client.sessions().send_command(&session.session_id, "#!ps\nGet-Service").await?;
+//!
+//! let tagged = client.sessions().by_filter(Field::custom_property(3).eq("Patched")).await?;
+//! assert_eq!(tagged[0].session_id, session.session_id);
+//! let details = client.sessions().details(&session.session_id).await?;
+//! assert!(details.all_events().any(|e| e.event_type == EventType::QueuedCommand));
+//!
+//! // Feature detection: this instance's extension has no GetAllSessions.
+//! let err = client.call_raw("GetAllSessions", serde_json::json!([])).read(true).await.unwrap_err();
+//! assert_eq!(err.missing_method(), Some("GetAllSessions"));
+//! # Ok::<(), screenconnect_client::Error>(()) }).unwrap();
 //! ```
+//!
+//! # Write safety
+//!
+//! State-changing methods (create, rename, custom properties, command, message, note,
+//! toolbox item, and raw calls not marked [`Call::read`](sessions::Call::read)) are sent
+//! exactly once: a replayed `SendCommandToSession` would run the command twice. A client
+//! in [`WriteMode::ReadOnly`] refuses them before anything leaves the process; in
+//! [`WriteMode::DryRun`] it returns the exact request instead
+//! ([`ErrorExt::dry_run_request`]). Every call also has a `preview()`.
+//!
+//! # Secrets
+//!
+//! The secret is a [`SecretString`](msp_common::secret::SecretString), sent in a
+//! header marked sensitive, redacted from `Debug`, previews, error bodies and traces.
 
-pub use msp_common::{Error, Result};
+pub mod client;
+pub mod error;
+pub mod filter;
+pub mod installer;
+pub mod models;
+pub mod sessions;
+#[cfg(feature = "sim")]
+pub mod sim;
+
+pub use client::{Client, ClientBuilder, WriteMode};
+pub use error::{ClientError, ErrorExt, Fault};
+pub use msp_common::{Error, RequestPreview, Result, RetryPolicy};

@@ -1,0 +1,597 @@
+//! The [`Client`] and its builder.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use msp_common::retry::{Clock, Jitter};
+use msp_common::secret::{ExposeSecret, SecretString};
+use msp_common::{Error, Request, RequestPreview, Response, Result, RetryPolicy, Transport, Url};
+use serde_json::Value;
+
+use crate::error::{ClientError, Fault, VENDOR, classify_500};
+use crate::installer::{InstallerUrl, Platform, instance_base};
+use crate::models::PropertyNames;
+use crate::sessions::{Call, Sessions};
+
+/// The RESTful API Manager's extension GUID, the same on every install.
+pub const DEFAULT_EXTENSION_GUID: &str = "2d558935-686a-4bd0-9991-07539f5fe749";
+
+/// The header carrying the extension's secret.
+pub const AUTH_HEADER: &str = "CTRLAuthHeader";
+
+/// What the client does with calls that change state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum WriteMode {
+    /// Writes are sent (once, never retried).
+    #[default]
+    Live,
+    /// Writes are refused locally with [`ClientError::ReadOnly`]; nothing is sent.
+    ReadOnly,
+    /// Writes are not sent; they fail with [`ClientError::DryRun`] carrying the exact
+    /// request they would have sent. Reads are sent as usual.
+    DryRun,
+}
+
+/// A client of one ScreenConnect instance's RESTful API Manager extension.
+///
+/// Cheap to clone (an `Arc`). Every call is a `POST` to
+/// `{instance}/App_Extensions/{guid}/Service.ashx/{Method}` with the secret in
+/// `CTRLAuthHeader` (raw, marked sensitive), the configured `Origin`, and a positional
+/// JSON array body. Reads are retried on transient failures; writes are sent once.
+///
+/// ```no_run
+/// # async fn run() -> screenconnect_client::Result<()> {
+/// use screenconnect_client::Client;
+///
+/// let client = Client::builder()
+///     .instance_url("https://acme.screenconnect.com")
+///     .secret(std::env::var("SC_SECRET").unwrap_or_default())
+///     .build()?;
+/// for session in client.sessions().by_name("ACME-PC01").await? {
+///     println!("{} online={}", session.session_id, session.is_online());
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) transport: Transport,
+    instance: Url,
+    origin: String,
+    extension_guid: String,
+    write_mode: WriteMode,
+    property_names: PropertyNames,
+    basic_prefix: bool,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &self.inner;
+        f.debug_struct("Client")
+            .field("instance", &i.instance.as_str())
+            .field("origin", &i.origin)
+            .field("extension_guid", &i.extension_guid)
+            .field("write_mode", &i.write_mode)
+            .field("transport", &i.transport)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Starts a builder.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The session calls.
+    pub fn sessions(&self) -> Sessions {
+        Sessions::new(self.clone())
+    }
+
+    /// Calls any method of the extension with positional `args` (a JSON array, or an
+    /// object of named arguments for reads), for methods this crate does not model.
+    ///
+    /// The call is treated as a **write** — sent once, refused in read-only mode,
+    /// previewed in dry-run mode — unless marked [`Call::read`]. It answers the decoded
+    /// JSON body (`null` for an empty one).
+    pub fn call_raw(&self, method: impl Into<String>, args: Value) -> Call<Value> {
+        Call::raw(self.clone(), method.into(), args)
+    }
+
+    /// An installer URL builder for this instance.
+    ///
+    /// ```
+    /// use screenconnect_client::{Client, installer::Platform};
+    ///
+    /// let client = Client::builder().instance_url("https://acme.screenconnect.com").secret("s3cret").build()?;
+    /// let url = client.installer(Platform::Pkg).name("ACME-MAC").build()?;
+    /// assert!(url.as_str().starts_with("https://acme.screenconnect.com/Bin/ScreenConnect.ClientSetup.pkg?e=Access&y=Guest&t=ACME-MAC&c="));
+    /// # Ok::<(), screenconnect_client::Error>(())
+    /// ```
+    pub fn installer(&self, platform: Platform) -> InstallerUrl {
+        InstallerUrl::new(self.inner.instance.as_str(), platform)
+    }
+
+    /// The instance's base URL (path ending in `/`).
+    pub fn instance_url(&self) -> &Url {
+        &self.inner.instance
+    }
+
+    /// The `Origin` sent with every call.
+    pub fn origin(&self) -> &str {
+        &self.inner.origin
+    }
+
+    /// The extension GUID calls go to.
+    pub fn extension_guid(&self) -> &str {
+        &self.inner.extension_guid
+    }
+
+    /// What the client does with writes.
+    pub fn write_mode(&self) -> WriteMode {
+        self.inner.write_mode
+    }
+
+    /// The configured custom property names.
+    pub fn property_names(&self) -> &PropertyNames {
+        &self.inner.property_names
+    }
+
+    /// A client sharing this one's connection pool and settings with another write mode
+    /// (hand a read-only copy to code that must not change anything).
+    pub fn with_write_mode(&self, mode: WriteMode) -> Client {
+        let i = &self.inner;
+        Client {
+            inner: Arc::new(Inner {
+                transport: i.transport.clone(),
+                instance: i.instance.clone(),
+                origin: i.origin.clone(),
+                extension_guid: i.extension_guid.clone(),
+                write_mode: mode,
+                property_names: i.property_names.clone(),
+                basic_prefix: i.basic_prefix,
+            }),
+        }
+    }
+
+    /// The request for `method` with `args`.
+    pub(crate) fn request(&self, method: &str, args: &Value, write: bool) -> Result<Request> {
+        if !is_method_name(method) {
+            return Err(Error::config(format!(
+                "`{method}` is not a method name (letters, digits and `_` only)"
+            )));
+        }
+        Ok(Request::post("")
+            .segments([method])
+            .json(args)?
+            .idempotent(!write)
+            .operation(method.to_owned()))
+    }
+
+    /// What a call would send.
+    pub(crate) fn preview(&self, request: &Request) -> Result<RequestPreview> {
+        self.inner.transport.preview(request)
+    }
+
+    /// Sends a call: applies the write mode, sends, and types the errors.
+    pub(crate) async fn execute(
+        &self,
+        method: &str,
+        args: &Value,
+        write: bool,
+        tune: impl FnOnce(Request) -> Request,
+    ) -> Result<Response> {
+        if write && self.inner.write_mode == WriteMode::ReadOnly {
+            return Err(Error::vendor(
+                VENDOR,
+                ClientError::ReadOnly {
+                    method: method.to_owned(),
+                },
+            ));
+        }
+        let request = tune(self.request(method, args, write)?);
+        if write && self.inner.write_mode == WriteMode::DryRun {
+            return Err(Error::vendor(
+                VENDOR,
+                ClientError::DryRun {
+                    method: method.to_owned(),
+                    request: Box::new(self.preview(&request)?),
+                },
+            ));
+        }
+        self.inner
+            .transport
+            .send(request)
+            .await
+            .map_err(|err| self.type_error(method, err))
+    }
+
+    /// Attaches a [`Fault`] and a message naming the likely cause to error answers.
+    fn type_error(&self, method: &str, err: Error) -> Error {
+        let Error::Api(api) = err else { return err };
+        let api = *api;
+        let typed = match api.status().as_u16() {
+            401 => {
+                let basic = self.inner.basic_prefix;
+                let message = if basic {
+                    "the CTRLAuthHeader secret was refused: it starts with `Basic `, but the \
+                     RESTful API Manager wants the raw secret with no prefix"
+                } else {
+                    "the CTRLAuthHeader secret was refused: check it is the RESTful API \
+                     Manager's current secret, sent raw (no `Basic` prefix)"
+                };
+                api.with_message(message).with_detail(Fault::SecretRefused {
+                    basic_prefix: basic,
+                })
+            }
+            403 => {
+                let origin = self.inner.origin.clone();
+                api.with_message(format!(
+                    "the request was forbidden, most likely because the Origin `{origin}` is not \
+                     allowed: use the instance's own origin or the RESTfulAllowedOrigin set in \
+                     the extension's settings"
+                ))
+                .with_detail(Fault::OriginRefused { origin })
+            }
+            500 => {
+                let fault = classify_500(method, api.body());
+                let message = match &fault {
+                    Fault::MethodNotAvailable { method } => format!(
+                        "the method `{method}` is not available on this instance (Web method \
+                         does not exist); the installed RESTful API Manager does not offer it"
+                    ),
+                    Fault::UnknownParameter { method, parameter } => {
+                        format!("`{method}` does not take the parameter `{parameter}`")
+                    }
+                    Fault::ServerFault {
+                        method, message, ..
+                    } => format!(
+                        "`{method}` faulted (bad arguments or an unknown session id): {message}"
+                    ),
+                    _ => String::new(),
+                };
+                api.with_message(message).with_detail(fault)
+            }
+            _ => api,
+        };
+        typed.into()
+    }
+}
+
+fn is_method_name(name: &str) -> bool {
+    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn is_guid(text: &str) -> bool {
+    let groups: Vec<&str> = text.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, len)| g.len() == len && g.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// Builds a [`Client`]. Obtained from [`Client::builder`]; `instance_url` and `secret`
+/// are required.
+///
+/// ```
+/// use std::time::Duration;
+/// use screenconnect_client::{Client, WriteMode};
+/// use screenconnect_client::models::PropertyNames;
+///
+/// let client = Client::builder()
+///     .instance_url("https://acme.screenconnect.com")
+///     .secret("s3cret")
+///     .origin("https://tools.acme.example") // the extension's RESTfulAllowedOrigin
+///     .timeout(Duration::from_secs(30))
+///     .property_names(PropertyNames::company_site_tag())
+///     .write_mode(WriteMode::ReadOnly)
+///     .build()?;
+/// assert_eq!(client.origin(), "https://tools.acme.example");
+/// assert!(Client::builder().secret("s3cret").build().is_err()); // no instance URL
+/// # Ok::<(), screenconnect_client::Error>(())
+/// ```
+#[must_use]
+pub struct ClientBuilder {
+    instance_url: Option<String>,
+    secret: Option<SecretString>,
+    origin: Option<String>,
+    extension_guid: String,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    app_user_agent: Option<String>,
+    retry_policy: Option<RetryPolicy>,
+    http_client: Option<reqwest::Client>,
+    allow_http: bool,
+    max_response_bytes: Option<usize>,
+    clock: Option<Arc<dyn Clock>>,
+    jitter: Option<Arc<dyn Jitter>>,
+    write_mode: WriteMode,
+    property_names: PropertyNames,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            instance_url: None,
+            secret: None,
+            origin: None,
+            extension_guid: DEFAULT_EXTENSION_GUID.to_owned(),
+            timeout: None,
+            connect_timeout: None,
+            app_user_agent: None,
+            retry_policy: None,
+            http_client: None,
+            allow_http: false,
+            max_response_bytes: None,
+            clock: None,
+            jitter: None,
+            write_mode: WriteMode::Live,
+            property_names: PropertyNames::new(),
+        }
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("instance_url", &self.instance_url)
+            .field(
+                "secret",
+                &self.secret.as_ref().map(|_| msp_common::secret::REDACTED),
+            )
+            .field("origin", &self.origin)
+            .field("extension_guid", &self.extension_guid)
+            .field("timeout", &self.timeout)
+            .field("allow_http", &self.allow_http)
+            .field("write_mode", &self.write_mode)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// The instance's URL, e.g. `https://acme.screenconnect.com` (an on-premise
+    /// instance may have a path). Required.
+    pub fn instance_url(mut self, url: impl Into<String>) -> Self {
+        self.instance_url = Some(url.into());
+        self
+    }
+
+    /// The RESTful API Manager's secret, sent raw in `CTRLAuthHeader`. Required.
+    pub fn secret(mut self, secret: impl Into<SecretString>) -> Self {
+        self.secret = Some(secret.into());
+        self
+    }
+
+    /// The `Origin` header (default: the instance URL's origin). Set it when the
+    /// extension's `RESTfulAllowedOrigin` names another origin.
+    pub fn origin(mut self, origin: impl Into<String>) -> Self {
+        self.origin = Some(origin.into());
+        self
+    }
+
+    /// The extension's GUID (default [`DEFAULT_EXTENSION_GUID`]).
+    pub fn extension_guid(mut self, guid: impl Into<String>) -> Self {
+        self.extension_guid = guid.into();
+        self
+    }
+
+    /// The timeout of one attempt, body included (default 60 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The connect timeout (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Appends an application name to the user agent `screenconnect-client/{version}`.
+    pub fn user_agent(mut self, app: impl Into<String>) -> Self {
+        self.app_user_agent = Some(app.into());
+        self
+    }
+
+    /// The retry policy of reads (writes are never retried).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
+    /// Uses this `reqwest::Client` and its connection pool.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Allows a plain `http://` instance URL (the secret then travels in clear text):
+    /// for loopback simulators and lab servers only.
+    pub fn allow_http(mut self, allow: bool) -> Self {
+        self.allow_http = allow;
+        self
+    }
+
+    /// The largest response body accepted (default 16 MiB).
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = Some(bytes);
+        self
+    }
+
+    /// The clock behind retry waits (tests inject
+    /// [`ManualClock`](msp_common::retry::ManualClock)).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// The randomness behind retry jitter (tests inject
+    /// [`FixedJitter`](msp_common::retry::FixedJitter)).
+    pub fn jitter(mut self, jitter: Arc<dyn Jitter>) -> Self {
+        self.jitter = Some(jitter);
+        self
+    }
+
+    /// What to do with writes (default [`WriteMode::Live`]).
+    pub fn write_mode(mut self, mode: WriteMode) -> Self {
+        self.write_mode = mode;
+        self
+    }
+
+    /// Read-only mode: writes are refused locally. Shorthand for
+    /// `write_mode(WriteMode::ReadOnly)`.
+    pub fn read_only(self, read_only: bool) -> Self {
+        self.write_mode(if read_only {
+            WriteMode::ReadOnly
+        } else {
+            WriteMode::Live
+        })
+    }
+
+    /// Dry-run mode: writes return the request they would send. Shorthand for
+    /// `write_mode(WriteMode::DryRun)`.
+    pub fn dry_run(self, dry_run: bool) -> Self {
+        self.write_mode(if dry_run {
+            WriteMode::DryRun
+        } else {
+            WriteMode::Live
+        })
+    }
+
+    /// What this instance's custom property slots mean (e.g.
+    /// [`PropertyNames::company_site_tag`]).
+    pub fn property_names(mut self, names: PropertyNames) -> Self {
+        self.property_names = names;
+        self
+    }
+
+    /// Builds the client. Fails with [`Error::Config`] when the instance URL or secret
+    /// is missing or unusable, the GUID is not a GUID, or the origin is not a valid
+    /// header value. Nothing is sent.
+    pub fn build(self) -> Result<Client> {
+        let raw = self
+            .instance_url
+            .as_deref()
+            .ok_or_else(|| Error::config("ScreenConnect: an instance URL is required"))?;
+        let instance = instance_base(raw)?;
+        let secret = self.secret.ok_or_else(|| {
+            Error::config("ScreenConnect: the RESTful API Manager secret is required")
+        })?;
+        if secret.expose_secret().trim().is_empty() {
+            return Err(Error::config("ScreenConnect: the secret is empty"));
+        }
+        let basic_prefix = secret
+            .expose_secret()
+            .get(..6)
+            .is_some_and(|p| p.eq_ignore_ascii_case("basic "));
+        if !is_guid(&self.extension_guid) {
+            return Err(Error::config(format!(
+                "ScreenConnect: the extension GUID `{}` is not a GUID",
+                self.extension_guid
+            )));
+        }
+        let origin = match self.origin {
+            Some(origin) => origin,
+            None => instance.origin().ascii_serialization(),
+        };
+        let base = format!(
+            "{}App_Extensions/{}/Service.ashx/",
+            instance, self.extension_guid
+        );
+        let mut transport = Transport::builder(
+            VENDOR,
+            concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+        )
+        .base_url(base)
+        .allow_http(self.allow_http)
+        .sensitive_header(AUTH_HEADER, secret)?
+        .header("Origin", &origin)?;
+        if let Some(t) = self.timeout {
+            transport = transport.timeout(Some(t));
+        }
+        if let Some(t) = self.connect_timeout {
+            transport = transport.connect_timeout(t);
+        }
+        if let Some(app) = self.app_user_agent {
+            transport = transport.app_user_agent(app);
+        }
+        if let Some(policy) = self.retry_policy {
+            transport = transport.retry_policy(policy);
+        }
+        if let Some(client) = self.http_client {
+            transport = transport.http_client(client);
+        }
+        if let Some(bytes) = self.max_response_bytes {
+            transport = transport.max_response_bytes(bytes);
+        }
+        if let Some(clock) = self.clock {
+            transport = transport.clock(clock);
+        }
+        if let Some(jitter) = self.jitter {
+            transport = transport.jitter(jitter);
+        }
+        Ok(Client {
+            inner: Arc::new(Inner {
+                transport: transport.build()?,
+                instance,
+                origin,
+                extension_guid: self.extension_guid,
+                write_mode: self.write_mode,
+                property_names: self.property_names,
+                basic_prefix,
+            }),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builder_validates_without_panicking() {
+        let ok = || {
+            Client::builder()
+                .instance_url("https://sc.example")
+                .secret("marker-secret-123")
+        };
+        let client = ok().build().unwrap();
+        assert_eq!(client.origin(), "https://sc.example");
+        assert_eq!(client.extension_guid(), DEFAULT_EXTENSION_GUID);
+        let debug = format!("{client:?} {:?}", ok());
+        assert!(!debug.contains("marker-secret-123"), "{debug}");
+        assert!(ok().extension_guid("not-a-guid").build().is_err());
+        assert!(ok().origin("bad\norigin").build().is_err());
+        assert!(ok().instance_url("http://sc.example").build().is_err());
+        assert!(
+            ok().instance_url("http://127.0.0.1:9")
+                .allow_http(true)
+                .build()
+                .is_ok()
+        );
+        assert!(ok().secret("").build().is_err());
+        let err = ok().secret("line\nbreak").build().unwrap_err();
+        assert!(!err.to_string().contains("line"), "{err}");
+        assert!(
+            Client::builder()
+                .instance_url("https://sc.example")
+                .build()
+                .is_err()
+        );
+        let on_prem = ok()
+            .instance_url("https://sc.example:8040/control")
+            .build()
+            .unwrap();
+        assert_eq!(on_prem.origin(), "https://sc.example:8040");
+        assert_eq!(
+            on_prem.instance_url().as_str(),
+            "https://sc.example:8040/control/"
+        );
+    }
+}

@@ -1,0 +1,449 @@
+//! End to end against the crate's simulator (feature `sim`).
+#![cfg(feature = "sim")]
+
+use std::sync::Arc;
+
+use msp_common::retry::{FixedJitter, ManualClock};
+use screenconnect_client::filter::Field;
+use screenconnect_client::installer::Platform;
+use screenconnect_client::models::{EventType, PropertyNames, SessionId, SessionType};
+use screenconnect_client::sim::{SECRET, SimFault, Simulator};
+use screenconnect_client::{Client, Error, ErrorExt, Fault, RetryPolicy, WriteMode};
+use serde_json::json;
+
+#[tokio::test]
+async fn install_find_retag_command_and_see_the_event() {
+    let sim = Simulator::start().await;
+    let names = PropertyNames::company_site_tag();
+    let client = sim
+        .client_builder()
+        .property_names(names.clone())
+        .build()
+        .unwrap();
+
+    let url = client
+        .installer(Platform::Msi)
+        .name("ACME-PC01")
+        .property_named(&names, "Company", "Acme & Sons")
+        .unwrap()
+        .property_named(&names, "Site", "HQ #2")
+        .unwrap()
+        .property_named(&names, "Tag", "Onboarding")
+        .unwrap()
+        .build()
+        .unwrap();
+    assert!(
+        url.as_str()
+            .contains("t=ACME-PC01&c=Acme%20%26%20Sons&c=HQ%20%232&c=Onboarding&c=&c=&c=&c=&c=")
+    );
+    let installed = sim.install(url.as_str()).await.unwrap();
+    // The download went to the instance's Bin/ path.
+    let requests = sim.requests().await;
+    assert_eq!(
+        requests.last().unwrap().url.path(),
+        "/Bin/ScreenConnect.ClientSetup.msi"
+    );
+
+    let found = client.sessions().by_name("ACME-PC01").await.unwrap();
+    assert_eq!(found.len(), 1);
+    let session = &found[0];
+    assert_eq!(session.session_id, installed.session_id);
+    assert_eq!(session.session_type, SessionType::Access);
+    assert!(session.is_online());
+    assert_eq!(
+        session.custom_property_named(client.property_names(), "Company"),
+        Some("Acme & Sons")
+    );
+    assert_eq!(session.custom_property_named(&names, "Site"), Some("HQ #2"));
+    assert_eq!(session.machine_name(), Some("ACME-PC01"));
+
+    // Re-tag.
+    let mut props = session.custom_property_values.clone();
+    props.set_named(&names, "Tag", "Patched").unwrap();
+    client
+        .sessions()
+        .update_custom_properties(&session.session_id, props)
+        .await
+        .unwrap();
+    let tagged = client
+        .sessions()
+        .by_filter(
+            Field::custom_property(3)
+                .eq("Patched")
+                .and(Field::GUEST_MACHINE_NAME.eq("ACME-PC01")),
+        )
+        .await
+        .unwrap();
+    assert_eq!(tagged.len(), 1);
+    assert_eq!(
+        tagged[0].custom_property(1),
+        Some("Acme & Sons"),
+        "other slots kept"
+    );
+
+    // Command, then see it among the session's events.
+    let command = "#!ps\nGet-Service Spooler | Restart-Service";
+    client
+        .sessions()
+        .send_command(&session.session_id, command)
+        .await
+        .unwrap();
+    let details = client
+        .sessions()
+        .details(&session.session_id)
+        .await
+        .unwrap();
+    let queued: Vec<_> = details
+        .all_events()
+        .filter(|e| e.event_type == EventType::QueuedCommand)
+        .collect();
+    assert_eq!(queued.len(), 1);
+    assert_eq!(queued[0].data.as_deref(), Some(command));
+    assert!(queued[0].time.is_some());
+    assert_eq!(
+        sim.events(&session.session_id)
+            .last()
+            .unwrap()
+            .data
+            .as_deref(),
+        Some(command)
+    );
+
+    // Read-only: the write is refused and nothing reaches the instance.
+    let before = sim.requests().await.len();
+    let read_only = client.with_write_mode(WriteMode::ReadOnly);
+    let err = read_only
+        .sessions()
+        .send_command(&session.session_id, "shutdown /s")
+        .await
+        .unwrap_err();
+    assert!(err.is_read_only_refusal());
+    assert_eq!(sim.requests().await.len(), before);
+    assert_eq!(sim.events(&session.session_id).len(), details.events.len());
+
+    // A method missing on the instance.
+    sim.set_missing_methods(["GetSessionsByFilter"]);
+    let err = client.sessions().by_filter("Name = 'x'").await.unwrap_err();
+    assert_eq!(err.missing_method(), Some("GetSessionsByFilter"));
+    let err = client
+        .call_raw("GetAllSessions", json!([]))
+        .read(true)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.fault(),
+        Some(&Fault::MethodNotAvailable {
+            method: "GetAllSessions".into()
+        })
+    );
+}
+
+#[tokio::test]
+async fn every_method_works_against_the_sim() {
+    let sim = Simulator::start().await;
+    let client = sim.client().unwrap();
+    let s = client.sessions();
+    assert_eq!(
+        s.by_name("").await.unwrap().len(),
+        1,
+        "the blank-named unattended session"
+    );
+    let acme = s
+        .by_filter(Field::custom_property(1).eq("acme"))
+        .await
+        .unwrap();
+    assert_eq!(acme.len(), 2);
+    let online = s
+        .by_filter("SessionType = 'Access' AND GuestConnectedCount > 0")
+        .await
+        .unwrap();
+    let names: Vec<&str> = online.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["ACME-DC01", "GLOBEX-WS12"]);
+    let id = acme[1].session_id.clone();
+    assert_eq!(s.get(&id).await.unwrap().unwrap().name, "ACME-LT07");
+    assert_eq!(
+        s.get("00000000-0000-0000-0000-000000000000").await.unwrap(),
+        None
+    );
+
+    let created = s
+        .create(SessionType::Support, "Printer help 2")
+        .public(true)
+        .code("4711")
+        .await
+        .unwrap();
+    assert_eq!(created.session_type, SessionType::Support);
+    assert!(created.is_public);
+    s.update_name(&created.session_id, "Printer fixed")
+        .await
+        .unwrap();
+    s.send_message(&created.session_id, "Hello").await.unwrap();
+    s.add_note(&created.session_id, "Fixed the tray")
+        .await
+        .unwrap();
+    s.send_toolbox_item(&created.session_id, "Cleanup.ps1")
+        .await
+        .unwrap();
+    let details = s.details(&created.session_id).await.unwrap();
+    assert_eq!(details.session.name, "Printer fixed");
+    let kinds: Vec<EventType> = details
+        .events
+        .iter()
+        .map(|e| e.event_type.clone())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            EventType::CreatedSession,
+            EventType::ModifiedSession,
+            EventType::QueuedMessage,
+            EventType::AddedNote,
+            EventType::QueuedTool
+        ]
+    );
+    let calls = sim.calls();
+    assert_eq!(calls.last().unwrap().method, "GetSessionDetailsBySessionID");
+    assert_eq!(
+        calls.last().unwrap().args,
+        json!([created.session_id.as_str()])
+    );
+}
+
+#[tokio::test]
+async fn the_sim_is_as_strict_as_the_vendor() {
+    let sim = Simulator::start().await;
+    let bogus = SessionId::new("11111111-1111-1111-1111-111111111111");
+
+    // A `Basic` prefix, a wrong secret: 401, typed.
+    let basic = sim
+        .client_builder()
+        .secret(format!("Basic {SECRET}"))
+        .build()
+        .unwrap();
+    let err = basic.sessions().by_name("x").await.unwrap_err();
+    assert_eq!(
+        err.fault(),
+        Some(&Fault::SecretRefused { basic_prefix: true })
+    );
+    let wrong = sim.client_builder().secret("nope-nope").build().unwrap();
+    assert!(wrong.sessions().by_name("x").await.unwrap_err().is_auth());
+
+    // A wrong Origin: 403; the configured allowed origin works.
+    let other = sim
+        .client_builder()
+        .origin("https://evil.example")
+        .build()
+        .unwrap();
+    let err = other.sessions().by_name("x").await.unwrap_err();
+    assert_eq!(
+        err.fault(),
+        Some(&Fault::OriginRefused {
+            origin: "https://evil.example".into()
+        })
+    );
+    sim.set_allowed_origin("https://tools.example");
+    let tools = sim
+        .client_builder()
+        .origin("https://tools.example")
+        .build()
+        .unwrap();
+    tools.sessions().by_name("x").await.unwrap();
+    assert!(
+        sim.client()
+            .unwrap()
+            .sessions()
+            .by_name("x")
+            .await
+            .unwrap_err()
+            .is_auth()
+    );
+    sim.set_allowed_origin(sim.url());
+    let client = sim.client().unwrap();
+
+    // Unknown ids and wrong shapes fault the same way.
+    for err in [
+        client
+            .sessions()
+            .send_command(&bogus, "dir")
+            .await
+            .unwrap_err(),
+        client.sessions().details(&bogus).await.unwrap_err(),
+        client
+            .call_raw(
+                "SendCommandToSession",
+                json!({"sessionID": "x", "command": "dir"}),
+            )
+            .await
+            .unwrap_err(),
+        client
+            .call_raw("UpdateSessionName", json!(["only-one-arg"]))
+            .await
+            .unwrap_err(),
+        client
+            .call_raw(
+                "UpdateSessionCustomProperties",
+                json!([
+                    bogus.as_str(),
+                    ["1", "2", "3", "4", "5", "6", "7", "8", "9"]
+                ]),
+            )
+            .await
+            .unwrap_err(),
+        client.sessions().by_filter("Name = ").await.unwrap_err(),
+        client
+            .sessions()
+            .by_filter("NoSuchField = 'x'")
+            .await
+            .unwrap_err(),
+    ] {
+        assert!(
+            matches!(err.fault(), Some(Fault::ServerFault { .. })),
+            "{err}"
+        );
+    }
+    // Reads take a named object; an unknown name is typed.
+    let named = client
+        .call_raw("GetSessionsByName", json!({"sessionName": "ACME-DC01"}))
+        .read(true)
+        .await
+        .unwrap();
+    assert_eq!(named.as_array().unwrap().len(), 1);
+    let err = client
+        .call_raw("GetSessionsByName", json!({"name": "ACME-DC01"}))
+        .read(true)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.fault(),
+        Some(&Fault::UnknownParameter {
+            method: "GetSessionsByName".into(),
+            parameter: "name".into()
+        })
+    );
+    // Installer URLs of another instance, or malformed ones, are refused.
+    assert!(
+        sim.install("https://other.example/Bin/ScreenConnect.ClientSetup.msi?e=Access&y=Guest&t=x")
+            .await
+            .is_err()
+    );
+    assert!(
+        sim.install(&format!(
+            "{}/Bin/ScreenConnect.ClientSetup.msi?e=Support&y=Host&t=x",
+            sim.url()
+        ))
+        .await
+        .is_err()
+    );
+    assert!(sim.install("not a url").await.is_err());
+}
+
+#[tokio::test]
+async fn injected_faults() {
+    let sim = Simulator::start().await;
+    let clock = ManualClock::new();
+    let client = sim
+        .client_builder()
+        .clock(Arc::new(clock.clone()))
+        .jitter(Arc::new(FixedJitter(0.0)))
+        .retry_policy(RetryPolicy::default().with_max_attempts(3))
+        .build()
+        .unwrap();
+    let id = sim.sessions()[0].session_id.clone();
+
+    // A 429 with Retry-After on a read: waited out (on the manual clock) and retried.
+    sim.inject(
+        SimFault::TooManyRequests {
+            retry_after_secs: 7,
+        },
+        1,
+    )
+    .await;
+    assert_eq!(
+        client.sessions().by_name("ACME-DC01").await.unwrap().len(),
+        1
+    );
+    assert_eq!(clock.sleeps(), [std::time::Duration::from_secs(7)]);
+
+    // The same on a write: returned, not replayed, and not applied.
+    let events = sim.events(&id).len();
+    sim.inject(
+        SimFault::TooManyRequests {
+            retry_after_secs: 7,
+        },
+        1,
+    )
+    .await;
+    let err = client
+        .sessions()
+        .send_command(&id, "dir")
+        .await
+        .unwrap_err();
+    assert_eq!(err.retry_after(), Some(std::time::Duration::from_secs(7)));
+    assert_eq!(err.attempts(), 1);
+    assert_eq!(sim.events(&id).len(), events);
+
+    // A proxy's HTML page, garbage, a dropped connection.
+    sim.inject(SimFault::HtmlPage { status: 502 }, 3).await;
+    let err = client.sessions().by_name("x").await.unwrap_err();
+    assert_eq!(err.attempts(), 3);
+    assert_eq!(
+        err.api().unwrap().message(),
+        Some("502 Service Unavailable")
+    );
+    sim.inject(SimFault::Garbage, 1).await;
+    assert!(
+        client
+            .sessions()
+            .by_name("x")
+            .await
+            .unwrap_err()
+            .decode_error()
+            .is_some()
+    );
+    sim.inject(SimFault::DropConnection, 1).await;
+    let err = client.sessions().add_note(&id, "n").await.unwrap_err();
+    assert!(
+        matches!(err, Error::Transport { attempts: 1, .. }),
+        "{err:?}"
+    );
+    sim.inject(
+        SimFault::Status {
+            status: 500,
+            body: "Web method does not exist".into(),
+        },
+        1,
+    )
+    .await;
+    assert!(
+        client
+            .sessions()
+            .by_name("x")
+            .await
+            .unwrap_err()
+            .is_method_not_available()
+    );
+    // And then it is healthy again.
+    client.sessions().by_name("x").await.unwrap();
+}
+
+#[tokio::test]
+async fn dry_run_against_the_sim_changes_nothing() {
+    let sim = Simulator::start().await;
+    let client: Client = sim.client_builder().dry_run(true).build().unwrap();
+    let id = sim.sessions()[0].session_id.clone();
+    let before = sim.events(&id).len();
+    let err = client
+        .sessions()
+        .add_note(&id, "would note")
+        .await
+        .unwrap_err();
+    let preview = err.dry_run_request().unwrap();
+    assert!(preview.url.ends_with("/Service.ashx/AddNoteToSession"));
+    assert_eq!(sim.events(&id).len(), before);
+    assert!(sim.calls().is_empty());
+    // Reads are sent.
+    assert_eq!(
+        client.sessions().by_name("ACME-DC01").await.unwrap().len(),
+        1
+    );
+}
