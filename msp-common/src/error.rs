@@ -293,7 +293,18 @@ impl Error {
         }
     }
 
-    pub(crate) fn with_attempts(mut self, n: u32) -> Self {
+    /// Applies `f` to the API error inside, if this is one (to add a vendor detail or
+    /// sharpen the message); other errors pass through unchanged.
+    pub fn map_api(self, f: impl FnOnce(ApiError) -> ApiError) -> Self {
+        match self {
+            Error::Api(api) => Error::Api(Box::new(f(*api))),
+            other => other,
+        }
+    }
+
+    /// Sets how many times the request was sent, on the variants that count attempts.
+    #[must_use]
+    pub fn with_attempts(mut self, n: u32) -> Self {
         match &mut self {
             Error::Api(api) => api.attempts = n,
             Error::Decode(decode) => decode.attempts = n,
@@ -477,6 +488,11 @@ impl ApiError {
             .map(|(name, value)| (name.clone(), value.clone()))
             .collect();
         self
+    }
+
+    /// The response headers kept (credential headers never are).
+    pub fn headers(&self) -> &reqwest::header::HeaderMap {
+        &self.headers
     }
 
     /// A response header as text, when the server sent it (credential headers are never

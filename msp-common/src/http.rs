@@ -775,20 +775,16 @@ impl Transport {
     }
 
     fn api_error(&self, response: Response, redactor: &Redactor) -> Error {
+        // The parser only ever sees the body with known secrets redacted, so nothing it
+        // keeps (message or detail) can carry an echoed credential.
+        let body = redactor.redact(&String::from_utf8_lossy(&response.body));
         let parsed =
             self.inner
                 .error_parser
-                .parse(response.status, &response.headers, &response.body);
+                .parse(response.status, &response.headers, body.as_bytes());
         let mut api = ApiError::new(self.inner.vendor, response.status)
-            .with_body(
-                redactor
-                    .redact(&String::from_utf8_lossy(&response.body))
-                    .as_bytes(),
-            )
-            .with_parsed(ParsedError {
-                message: parsed.message.map(|m| redactor.redact(&m)),
-                ..parsed
-            })
+            .with_body(body.as_bytes())
+            .with_parsed(parsed)
             .with_retry_after(response.retry_after())
             .with_headers(&response.headers);
         if let Some(id) = self
@@ -1012,6 +1008,13 @@ impl Request {
         self.headers.insert(name, header);
         self.secrets.push(value.clone());
         Ok(self)
+    }
+
+    /// Registers a secret this request carries outside a header (a password in the
+    /// body, say) so that it is redacted from any error body that echoes it.
+    pub fn redact(mut self, secret: SecretString) -> Self {
+        self.secrets.push(secret);
+        self
     }
 
     /// Sets a JSON body (`Content-Type: application/json`).

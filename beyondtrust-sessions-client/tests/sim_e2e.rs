@@ -1,0 +1,391 @@
+//! End to end against the simulator (feature `sim`).
+#![cfg(feature = "sim")]
+
+use std::time::Duration;
+
+use beyondtrust_sessions_client::secret::ExposeSecret;
+use beyondtrust_sessions_client::sim::{Fault, Simulator};
+use beyondtrust_sessions_client::{
+    AccessType, AuthFailure, ConflictOption, CredentialType, ErrorExt, OAuthClient, PsAuth,
+    RequestStatus, SessionStatus, SessionType,
+};
+
+fn header(request: &wiremock::Request, name: &str) -> Option<String> {
+    request
+        .headers
+        .get(name)
+        .map(|v| v.to_str().unwrap().to_owned())
+}
+
+#[tokio::test]
+async fn the_whole_flow_and_the_old_cookie_is_refused_after_sign_out() {
+    let sim = Simulator::start().await;
+    let client = sim.client().unwrap();
+
+    // Sign in.
+    let me = client.sign_in().await.unwrap();
+    assert_eq!(me.user_id.get(), 7);
+    assert_eq!(me.user_name.as_deref(), Some(sim.runas()));
+
+    // Look up an account that needs approval.
+    let account = client
+        .managed_accounts()
+        .find("web01.example.local", "Administrator")
+        .await
+        .unwrap();
+    assert_eq!((account.system_id.get(), account.account_id.get()), (1, 11));
+
+    // Request access: it waits for an approver.
+    let guard = client
+        .requests()
+        .create(AccessType::Rdp, account.system_id, account.account_id)
+        .duration_minutes(120)
+        .reason("Patch Tuesday")
+        .send_guarded()
+        .await
+        .unwrap();
+    let id = guard.id();
+    let err = client
+        .sessions()
+        .create(id, SessionType::RdpFile)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.is_not_yet_approved(), "{err}");
+
+    // Wait for approval while an approver approves.
+    let approver = {
+        let pending = sim.requests();
+        assert_eq!(pending[0].status, RequestStatus::Pending);
+        async {
+            tokio::task::yield_now().await;
+            assert!(sim.approve(id.get()));
+        }
+    };
+    let (approved, ()) = tokio::join!(
+        client
+            .requests()
+            .wait_for_approval(id)
+            .initial_interval(Duration::from_millis(5))
+            .max_interval(Duration::from_millis(20))
+            .timeout(Duration::from_secs(30))
+            .await_approval(),
+        approver
+    );
+    assert_eq!(approved.unwrap().status, RequestStatus::Active);
+
+    // An RDP file session: a well-formed .rdp file with its name.
+    let file = client
+        .sessions()
+        .create(id, SessionType::RdpFile)
+        .send()
+        .await
+        .unwrap()
+        .into_file()
+        .unwrap();
+    assert_eq!(
+        file.file_name(),
+        Some("web01.example.local-Administrator.rdp")
+    );
+    assert_eq!(file.content_type(), Some("application/x-rdp"));
+    let text = file.text();
+    assert!(text.ends_with("\r\n"));
+    let settings = file.rdp_settings();
+    assert_eq!(
+        settings.len(),
+        text.lines().count(),
+        "every line is a setting"
+    );
+    let full_address = settings
+        .iter()
+        .find(|(k, _, _)| k == "full address")
+        .unwrap();
+    assert_eq!(full_address.1, "s");
+    assert!(full_address.2.ends_with(":4489"));
+    assert!(
+        settings
+            .iter()
+            .any(|(k, t, v)| k == "username" && t == "s" && !v.is_empty())
+    );
+    assert!(!format!("{file:?}").contains("username"));
+
+    // In-progress sessions include the new one.
+    let live = client
+        .sessions()
+        .list()
+        .status(SessionStatus::InProgress)
+        .user_id(me.user_id)
+        .send()
+        .await
+        .unwrap();
+    assert!(live.iter().all(|s| s.status == SessionStatus::InProgress));
+    assert!(live.iter().all(|s| s.user_id == Some(me.user_id)));
+    let new = live
+        .iter()
+        .find(|s| s.managed_account_name.as_deref() == Some("Administrator"))
+        .unwrap();
+    assert_eq!(new.asset_name.as_deref(), Some("web01.example.local"));
+
+    // Check in, sign out.
+    guard.checkin("Patched").await.unwrap();
+    assert_eq!(sim.requests()[0].status, RequestStatus::Expired);
+    client.sign_out().await.unwrap();
+    assert_eq!(sim.active_sessions(), 0);
+
+    // The old cookie is refused.
+    let received = sim.received_requests().await;
+    let cookie = received
+        .iter()
+        .find(|r| r.url.path().ends_with("/Sessions"))
+        .and_then(|r| header(r, "cookie"))
+        .unwrap();
+    let replay = reqwest::Client::new()
+        .get(format!("{}/Sessions", sim.base_url()))
+        .header("Cookie", cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.status().as_u16(), 401);
+}
+
+#[tokio::test]
+async fn view_access_retrieves_the_password_as_a_secret() {
+    let sim = Simulator::start().await;
+    let client = sim.client().unwrap();
+    let account = client
+        .managed_accounts()
+        .find("web01.example.local", "svc-web")
+        .await
+        .unwrap();
+    let guard = client
+        .requests()
+        .create(AccessType::View, account.system_id, account.account_id)
+        .duration_minutes(30)
+        .send_guarded()
+        .await
+        .unwrap();
+    let password = client
+        .credentials()
+        .get(guard.id())
+        .kind(CredentialType::Password)
+        .send()
+        .await
+        .unwrap();
+    let expected = sim.account_password(10).unwrap();
+    assert_eq!(password.expose_secret(), expected);
+    assert!(!format!("{password:?} {client:?} {guard:?}").contains(&expected));
+
+    // A second request for the same account conflicts, unless reused or renewed.
+    let create = || {
+        client
+            .requests()
+            .create(AccessType::View, account.system_id, account.account_id)
+            .duration_minutes(30)
+    };
+    let err = create().send().await.unwrap_err();
+    assert!(err.is_conflicting_request());
+    assert_eq!(
+        create()
+            .conflict_option(ConflictOption::Reuse)
+            .send()
+            .await
+            .unwrap(),
+        guard.id()
+    );
+    let renewed = create()
+        .conflict_option(ConflictOption::Renew)
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(renewed, guard.id());
+    guard.into_id();
+    client.requests().checkin(renewed).send().await.unwrap();
+
+    // Not permitted: 4031; SSH keys for the Linux account.
+    let err = client
+        .requests()
+        .create(AccessType::View, 2, 21)
+        .duration_minutes(5)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.is_not_permitted());
+    let ssh = client
+        .requests()
+        .create(AccessType::View, 3, 30)
+        .duration_minutes(5)
+        .send()
+        .await
+        .unwrap();
+    let key = client
+        .credentials()
+        .get(ssh)
+        .kind(CredentialType::DssKey)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        key.expose_secret()
+            .starts_with("-----BEGIN OPENSSH PRIVATE KEY-----")
+    );
+    client.sign_out().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_simulator_enforces_what_the_client_must_get_right() {
+    let sim = Simulator::builder()
+        .require_password("sim-pw-42")
+        .start()
+        .await;
+    // Without the password the sign-in is refused.
+    let no_pwd = sim
+        .client_builder()
+        .credentials(PsAuth::new(sim.api_key()).runas(sim.runas()))
+        .build()
+        .unwrap();
+    let err = no_pwd.sign_in().await.unwrap_err();
+    assert_eq!(err.auth_failure(), Some(&AuthFailure::SignInRefused));
+    // A wrong key too, and it is never shown.
+    let wrong = sim
+        .client_builder()
+        .credentials(
+            PsAuth::new("marker-wrong-key")
+                .runas(sim.runas())
+                .password("sim-pw-42"),
+        )
+        .build()
+        .unwrap();
+    let err = wrong.sign_in().await.unwrap_err();
+    assert!(!format!("{err} {err:?}").contains("marker-wrong-key"));
+    // The right header signs in.
+    let client = sim.client().unwrap();
+    client.sign_in().await.unwrap();
+    // A key-only registration signs in as its own user.
+    let key_only = sim
+        .client_builder()
+        .credentials(PsAuth::new(sim.api_key()))
+        .build()
+        .unwrap();
+    assert_eq!(key_only.sign_in().await.unwrap().user_id.get(), 3);
+    // The sim refuses a wrongly typed request body, as the server does.
+    let response = client
+        .send_raw(
+            beyondtrust_sessions_client::Method::POST,
+            "Requests",
+            &[],
+            Some(&serde_json::json!({"AccessType": "View", "SystemID": 1, "AccountID": 10, "DurationMinutes": 0})),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(response.status().unwrap().as_u16(), 400);
+}
+
+#[tokio::test]
+async fn expired_sessions_are_renewed_transparently() {
+    let sim = Simulator::start().await;
+    let client = sim.client().unwrap();
+    client.sign_in().await.unwrap();
+    sim.expire_sessions();
+    let calls = (0..5).map(|_| {
+        let client = client.clone();
+        async move { client.sessions().list().send().await }
+    });
+    for result in futures_util::future::join_all(calls).await {
+        assert_eq!(result.unwrap().len(), 5);
+    }
+    assert_eq!(sim.sign_in_count(), 2);
+    assert_eq!(sim.active_sessions(), 1);
+}
+
+#[tokio::test]
+async fn oauth_and_two_factor_against_the_simulator() {
+    let sim = Simulator::builder().two_factor("314159").start().await;
+    let oauth = sim
+        .client_builder()
+        .credentials(OAuthClient::new(
+            sim.oauth_client_id(),
+            sim.oauth_client_secret(),
+        ))
+        .build()
+        .unwrap();
+    assert_eq!(oauth.sign_in().await.unwrap().user_id.get(), 12);
+    let bad = sim
+        .client_builder()
+        .credentials(OAuthClient::new(sim.oauth_client_id(), "marker-nope"))
+        .build()
+        .unwrap();
+    assert_eq!(
+        bad.sign_in().await.unwrap_err().auth_failure(),
+        Some(&AuthFailure::SignInRefused)
+    );
+
+    let client = sim.client().unwrap();
+    let err = client.sessions().list().send().await.unwrap_err();
+    assert!(matches!(
+        err.auth_failure(),
+        Some(AuthFailure::TwoFactorRequired { .. })
+    ));
+    assert!(client.sign_in_challenge("000000").await.is_err());
+    // A wrong code ends the pending sign-in; start again.
+    let _ = client.sign_in().await.unwrap_err();
+    let me = client.sign_in_challenge("314159").await.unwrap();
+    assert_eq!(me.user_id.get(), 7);
+    assert_eq!(client.sessions().list().send().await.unwrap().len(), 5);
+}
+
+#[tokio::test]
+async fn sessions_admin_lock_terminate_and_faults() {
+    let sim = Simulator::start().await;
+    let client = sim.client().unwrap();
+    let admin = client
+        .sessions()
+        .admin(
+            SessionType::SshTicket,
+            "jump01.example.local",
+            "helpdesk",
+            "pw-1234",
+        )
+        .send()
+        .await
+        .unwrap()
+        .into_ticket()
+        .unwrap();
+    let id = admin.session_id.unwrap();
+    assert_eq!(admin.port.as_deref(), Some("4422"));
+    client.sessions().lock(id).await.unwrap();
+    assert_eq!(
+        client.sessions().get(id).await.unwrap().status,
+        SessionStatus::Locked
+    );
+    client.sessions().terminate(id).await.unwrap();
+    assert_eq!(
+        client.sessions().get(id).await.unwrap().status,
+        SessionStatus::Terminated
+    );
+    assert!(
+        client
+            .sessions()
+            .get(99.into())
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
+
+    // Reads ride out injected 503s with Retry-After; writes do not.
+    sim.inject_fault(
+        Fault::Status {
+            status: 503,
+            retry_after_secs: Some(0),
+        },
+        1,
+    );
+    assert_eq!(client.sessions().list().send().await.unwrap().len(), 6);
+    sim.inject_fault(Fault::HtmlPage { status: 502 }, 1);
+    let err = client.sessions().lock(id).await.unwrap_err();
+    assert_eq!(err.status().unwrap().as_u16(), 502);
+    assert_eq!(
+        err.api().unwrap().message(),
+        Some("502 Service Unavailable")
+    );
+    client.sign_out().await.unwrap();
+}
