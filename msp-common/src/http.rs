@@ -603,7 +603,12 @@ impl Transport {
             headers.push((name.as_str().to_owned(), shown));
         };
         push(&USER_AGENT, &self.inner.user_agent);
-        for (name, value) in self.inner.headers.iter().chain(request.headers.iter()) {
+        let defaults = request
+            .default_headers
+            .then_some(&self.inner.headers)
+            .into_iter()
+            .flatten();
+        for (name, value) in defaults.chain(request.headers.iter()) {
             push(name, value);
         }
         if let Some((_, ct)) = &request.body {
@@ -706,9 +711,11 @@ impl Transport {
         let mut builder = i
             .client
             .request(request.method.clone(), url.clone())
-            .header(USER_AGENT, i.user_agent.clone())
-            .headers(i.headers.clone())
-            .headers(request.headers.clone());
+            .header(USER_AGENT, i.user_agent.clone());
+        if request.default_headers {
+            builder = builder.headers(i.headers.clone());
+        }
+        builder = builder.headers(request.headers.clone());
         if let Some(timeout) = request.timeout.or(i.timeout) {
             builder = builder.timeout(timeout);
         }
@@ -854,6 +861,7 @@ pub struct Request {
     retry: Option<RetryPolicy>,
     timeout: Option<Duration>,
     operation: Cow<'static, str>,
+    default_headers: bool,
 }
 
 impl fmt::Debug for Request {
@@ -894,6 +902,7 @@ impl Request {
             retry: None,
             timeout: None,
             operation: Cow::Borrowed(""),
+            default_headers: true,
         }
     }
 
@@ -1008,6 +1017,14 @@ impl Request {
         self.headers.insert(name, header);
         self.secrets.push(value.clone());
         Ok(self)
+    }
+
+    /// Sends this request without the transport's default headers (its credentials, for
+    /// instance) — for a URL on another service, such as a webhook signing-key endpoint.
+    /// The user agent is still sent.
+    pub fn without_default_headers(mut self) -> Self {
+        self.default_headers = false;
+        self
     }
 
     /// Registers a secret this request carries outside a header (a password in the

@@ -68,6 +68,15 @@ async fn headers_user_agent_paths_query_and_body_go_over_the_wire() {
     assert_eq!(preview.body.as_deref(), Some(r#"{"text":"hi"}"#));
     assert!(!format!("{preview:?}").contains(MARKER));
     assert!(server.received_requests().await.unwrap().is_empty());
+    let bare = t
+        .preview(&request.clone().without_default_headers())
+        .unwrap();
+    assert!(
+        !bare
+            .headers
+            .iter()
+            .any(|(k, _)| k == "authorization" || k == "clientid")
+    );
 
     let response = t.send(request).await.unwrap();
     assert_eq!(response.status(), StatusCode::CREATED);

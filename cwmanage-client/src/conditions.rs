@@ -1,0 +1,744 @@
+//! A typed builder for Manage's conditions language.
+//!
+//! The same grammar serves `conditions`, `childConditions` and `customFieldConditions`:
+//! field paths (`board/id`), the operators `= != < <= > >= contains like in not`,
+//! `and` / `or` with parentheses, and literals: strings in quotes, numbers, `true` /
+//! `false`, `null` and UTC datetimes in square brackets (`[2025-01-01T00:00:00Z]`).
+//!
+//! ```
+//! use cwmanage_client::conditions::Condition;
+//! use chrono::{TimeZone, Utc};
+//!
+//! let c = Condition::field("board/id").eq(7)
+//!     .and(Condition::field("closedFlag").eq(false))
+//!     .and(Condition::field("dateEntered").gt(Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap()))
+//!     .and(Condition::field("summary").like("Printer%").or(Condition::field("id").is_in([1, 3])));
+//! assert_eq!(
+//!     c.render()?,
+//!     r#"board/id = 7 and closedFlag = false and dateEntered > [2025-01-01T00:00:00Z] and (summary like "Printer%" or id in (1,3))"#
+//! );
+//! # Ok::<(), cwmanage_client::conditions::ConditionError>(())
+//! ```
+//!
+//! # Quoting
+//!
+//! Whether the server accepts an escaped quote inside a string is not documented
+//! (UNVERIFIED), so the builder never escapes: a value holding `"` is wrapped in single
+//! quotes, any other value in double quotes, and a value holding **both** kinds of quote
+//! is refused with [`ConditionError::BothQuotes`] rather than sent ambiguously.
+//!
+//! ```
+//! use cwmanage_client::conditions::{Condition, ConditionError};
+//!
+//! assert_eq!(Condition::field("name").eq("O'Brien").render()?, r#"name = "O'Brien""#);
+//! assert_eq!(Condition::field("name").eq(r#"the "West""#).render()?, r#"name = 'the "West"'"#);
+//! let err = Condition::field("name").eq(r#"O'Brien & Sons + Co "West""#).render().unwrap_err();
+//! assert!(matches!(err, ConditionError::BothQuotes { .. }));
+//! # Ok::<(), ConditionError>(())
+//! ```
+//!
+//! Raw strings are accepted wherever a condition is: see [`IntoConditions`].
+
+use chrono::{DateTime, Utc};
+
+/// Why a condition cannot be written.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConditionError {
+    /// A string value holds both `"` and `'`; Manage has no documented escape, so it
+    /// cannot be quoted unambiguously.
+    #[error(
+        "the value {value:?} for `{field}` holds both a double and a single quote; Manage conditions have no documented escape for quotes, so it cannot be sent unambiguously (match on a part of it with `contains` or `like` instead)"
+    )]
+    BothQuotes {
+        /// The field the value was compared with.
+        field: String,
+        /// The value.
+        value: String,
+    },
+    /// A field path holds characters other than letters, digits, `_`, `.` and `/`.
+    #[error("`{field}` is not a valid field path (letters, digits, `_`, `.` and `/` only)")]
+    InvalidField {
+        /// The field path.
+        field: String,
+    },
+    /// An `in` list is empty.
+    #[error("the `in` list for `{field}` is empty")]
+    EmptyIn {
+        /// The field path.
+        field: String,
+    },
+    /// A number is NaN or infinite.
+    #[error("the number for `{field}` is not finite")]
+    NotFinite {
+        /// The field path.
+        field: String,
+    },
+    /// A raw condition is empty.
+    #[error("a raw condition is empty")]
+    EmptyRaw,
+}
+
+impl From<ConditionError> for msp_common::Error {
+    fn from(err: ConditionError) -> Self {
+        msp_common::Error::config(err.to_string())
+    }
+}
+
+/// A literal on the right of an operator.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Value {
+    /// A string, quoted as described in the [module docs](self).
+    Str(String),
+    /// An integer.
+    Int(i64),
+    /// A decimal number.
+    Num(f64),
+    /// `true` / `false`.
+    Bool(bool),
+    /// `null`.
+    Null,
+    /// A UTC datetime, sent as `[2025-01-01T00:00:00Z]` (whole seconds).
+    DateTime(DateTime<Utc>),
+}
+
+impl Value {
+    fn render(&self, field: &str) -> Result<String, ConditionError> {
+        Ok(match self {
+            Value::Str(s) => quote(field, s)?,
+            Value::Int(n) => n.to_string(),
+            Value::Num(n) if n.is_finite() => n.to_string(),
+            Value::Num(_) => {
+                return Err(ConditionError::NotFinite {
+                    field: field.to_owned(),
+                });
+            }
+            Value::Bool(b) => b.to_string(),
+            Value::Null => "null".to_owned(),
+            Value::DateTime(dt) => format!("[{}]", dt.format("%Y-%m-%dT%H:%M:%SZ")),
+        })
+    }
+}
+
+/// Quotes a string literal: double quotes unless the value holds `"`, then single
+/// quotes; both kinds are refused.
+///
+/// ```
+/// use cwmanage_client::conditions::quote;
+/// assert_eq!(quote("name", "A+B & C #1")?, r#""A+B & C #1""#);
+/// assert_eq!(quote("name", r#"say "hi""#)?, r#"'say "hi"'"#);
+/// assert!(quote("name", r#"it's "x""#).is_err());
+/// # Ok::<(), cwmanage_client::conditions::ConditionError>(())
+/// ```
+pub fn quote(field: &str, value: &str) -> Result<String, ConditionError> {
+    match (value.contains('"'), value.contains('\'')) {
+        (false, _) => Ok(format!("\"{value}\"")),
+        (true, false) => Ok(format!("'{value}'")),
+        (true, true) => Err(ConditionError::BothQuotes {
+            field: field.to_owned(),
+            value: value.to_owned(),
+        }),
+    }
+}
+
+macro_rules! value_from {
+    ($($t:ty => $v:ident as $c:ty),* $(,)?) => {$(
+        impl From<$t> for Value {
+            fn from(v: $t) -> Self { Value::$v(<$c>::from(v)) }
+        }
+    )*};
+}
+value_from!(i64 => Int as i64, i32 => Int as i64, u32 => Int as i64, i16 => Int as i64, u16 => Int as i64, u8 => Int as i64, f64 => Num as f64, f32 => Num as f64, bool => Bool as bool);
+
+impl From<u64> for Value {
+    fn from(v: u64) -> Self {
+        match i64::try_from(v) {
+            Ok(n) => Value::Int(n),
+            Err(_) => Value::Num(v as f64),
+        }
+    }
+}
+impl From<&str> for Value {
+    fn from(v: &str) -> Self {
+        Value::Str(v.to_owned())
+    }
+}
+impl From<String> for Value {
+    fn from(v: String) -> Self {
+        Value::Str(v)
+    }
+}
+impl From<&String> for Value {
+    fn from(v: &String) -> Self {
+        Value::Str(v.clone())
+    }
+}
+impl From<DateTime<Utc>> for Value {
+    fn from(v: DateTime<Utc>) -> Self {
+        Value::DateTime(v)
+    }
+}
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Value::Null, Into::into)
+    }
+}
+
+/// A comparison operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Op {
+    /// `=`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `contains`
+    Contains,
+    /// `not contains`
+    NotContains,
+    /// `like` (`%` is the wildcard)
+    Like,
+    /// `not like`
+    NotLike,
+}
+
+impl Op {
+    /// The operator as written in a condition.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::Eq => "=",
+            Op::Ne => "!=",
+            Op::Lt => "<",
+            Op::Le => "<=",
+            Op::Gt => ">",
+            Op::Ge => ">=",
+            Op::Contains => "contains",
+            Op::NotContains => "not contains",
+            Op::Like => "like",
+            Op::NotLike => "not like",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Node {
+    Cmp {
+        field: String,
+        op: Op,
+        value: Value,
+    },
+    In {
+        field: String,
+        negated: bool,
+        values: Vec<Value>,
+    },
+    And(Vec<Node>),
+    Or(Vec<Node>),
+    Raw(String),
+}
+
+/// A conditions expression, built from comparisons joined with `and` / `or`.
+///
+/// Rendering happens with [`Condition::render`]; a value that cannot be written
+/// (see [`ConditionError`]) is reported then, and by any call that sends it, before
+/// any request goes out.
+#[derive(Debug, Clone, PartialEq)]
+#[must_use]
+pub struct Condition(Node);
+
+/// The left side of a comparison; obtained from [`Condition::field`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
+pub struct Field(String);
+
+impl Field {
+    fn cmp(self, op: Op, value: impl Into<Value>) -> Condition {
+        Condition(Node::Cmp {
+            field: self.0,
+            op,
+            value: value.into(),
+        })
+    }
+    /// `field = value`
+    pub fn eq(self, value: impl Into<Value>) -> Condition {
+        self.cmp(Op::Eq, value)
+    }
+    /// `field != value`
+    pub fn ne(self, value: impl Into<Value>) -> Condition {
+        self.cmp(Op::Ne, value)
+    }
+    /// `field < value`
+    pub fn lt(self, value: impl Into<Value>) -> Condition {
+        self.cmp(Op::Lt, value)
+    }
+    /// `field <= value`
+    pub fn le(self, value: impl Into<Value>) -> Condition {
+        self.cmp(Op::Le, value)
+    }
+    /// `field > value`
+    pub fn gt(self, value: impl Into<Value>) -> Condition {
+        self.cmp(Op::Gt, value)
+    }
+    /// `field >= value`
+    pub fn ge(self, value: impl Into<Value>) -> Condition {
+        self.cmp(Op::Ge, value)
+    }
+    /// `field contains "value"`
+    pub fn contains(self, value: impl Into<String>) -> Condition {
+        self.cmp(Op::Contains, value.into())
+    }
+    /// `field not contains "value"`
+    pub fn not_contains(self, value: impl Into<String>) -> Condition {
+        self.cmp(Op::NotContains, value.into())
+    }
+    /// `field like "pattern"` (`%` matches any run of characters).
+    pub fn like(self, pattern: impl Into<String>) -> Condition {
+        self.cmp(Op::Like, pattern.into())
+    }
+    /// `field not like "pattern"`
+    pub fn not_like(self, pattern: impl Into<String>) -> Condition {
+        self.cmp(Op::NotLike, pattern.into())
+    }
+    /// `field = null`
+    pub fn is_null(self) -> Condition {
+        self.cmp(Op::Eq, Value::Null)
+    }
+    /// `field != null`
+    pub fn is_not_null(self) -> Condition {
+        self.cmp(Op::Ne, Value::Null)
+    }
+    /// A comparison with any operator.
+    pub fn op(self, op: Op, value: impl Into<Value>) -> Condition {
+        self.cmp(op, value)
+    }
+    /// A condition that matches **at least** every record whose field equals `value`,
+    /// even when `value` holds both kinds of quote.
+    ///
+    /// A value that can be quoted gives `field = "value"`. Otherwise the value is cut into
+    /// pieces that each hold only one kind of quote, sent as `like` patterns (prefix,
+    /// middle pieces, suffix) joined with `and`: the server then answers a superset, which
+    /// the caller narrows by comparing exactly (as
+    /// [`Resource::find_exact`](crate::resource::Resource::find_exact) does).
+    ///
+    /// ```
+    /// use cwmanage_client::conditions::Condition;
+    /// let c = Condition::field("name").covering_eq(r#"O'Brien & Sons + Co "West""#);
+    /// assert_eq!(
+    ///     c.render()?,
+    ///     r#"name like "O'Brien & Sons + Co %" and name like '%"West"'"#
+    /// );
+    /// # Ok::<(), cwmanage_client::conditions::ConditionError>(())
+    /// ```
+    pub fn covering_eq(self, value: impl Into<String>) -> Condition {
+        let value = value.into();
+        if !(value.contains('"') && value.contains('\'')) {
+            return self.eq(value);
+        }
+        // Greedy pieces: extend while the piece holds at most one kind of quote.
+        let mut pieces: Vec<String> = Vec::new();
+        let mut current = String::new();
+        for ch in value.chars() {
+            let mut next = current.clone();
+            next.push(ch);
+            if next.contains('"') && next.contains('\'') {
+                pieces.push(std::mem::take(&mut current));
+                current.push(ch);
+            } else {
+                current = next;
+            }
+        }
+        pieces.push(current);
+        let last = pieces.len() - 1;
+        let parts = pieces.into_iter().enumerate().map(|(i, piece)| {
+            let pattern = match i {
+                0 => format!("{piece}%"),
+                i if i == last => format!("%{piece}"),
+                _ => format!("%{piece}%"),
+            };
+            Field(self.0.clone()).like(pattern)
+        });
+        Condition::all(parts).unwrap_or_else(|| Condition::raw(""))
+    }
+
+    /// `field in (v1,v2,…)`
+    pub fn is_in<V: Into<Value>>(self, values: impl IntoIterator<Item = V>) -> Condition {
+        Condition(Node::In {
+            field: self.0,
+            negated: false,
+            values: values.into_iter().map(Into::into).collect(),
+        })
+    }
+    /// `field not in (v1,v2,…)`
+    pub fn not_in<V: Into<Value>>(self, values: impl IntoIterator<Item = V>) -> Condition {
+        Condition(Node::In {
+            field: self.0,
+            negated: true,
+            values: values.into_iter().map(Into::into).collect(),
+        })
+    }
+}
+
+impl Condition {
+    /// Starts a comparison on a field path (`summary`, `board/id`, `company/identifier`).
+    pub fn field(path: impl Into<String>) -> Field {
+        Field(path.into())
+    }
+
+    /// A condition written by hand, sent as given (wrapped in parentheses when joined
+    /// with others).
+    pub fn raw(text: impl Into<String>) -> Condition {
+        Condition(Node::Raw(text.into()))
+    }
+
+    /// `self and other`
+    pub fn and(self, other: Condition) -> Condition {
+        Condition(match (self.0, other.0) {
+            (Node::And(mut a), Node::And(b)) => {
+                a.extend(b);
+                Node::And(a)
+            }
+            (Node::And(mut a), b) => {
+                a.push(b);
+                Node::And(a)
+            }
+            (a, b) => Node::And(vec![a, b]),
+        })
+    }
+
+    /// `self or other`
+    pub fn or(self, other: Condition) -> Condition {
+        Condition(match (self.0, other.0) {
+            (Node::Or(mut a), Node::Or(b)) => {
+                a.extend(b);
+                Node::Or(a)
+            }
+            (Node::Or(mut a), b) => {
+                a.push(b);
+                Node::Or(a)
+            }
+            (a, b) => Node::Or(vec![a, b]),
+        })
+    }
+
+    /// All of these conditions (`and`); `None` when there are none.
+    pub fn all(conditions: impl IntoIterator<Item = Condition>) -> Option<Condition> {
+        conditions.into_iter().reduce(Condition::and)
+    }
+
+    /// Any of these conditions (`or`); `None` when there are none.
+    pub fn any(conditions: impl IntoIterator<Item = Condition>) -> Option<Condition> {
+        conditions.into_iter().reduce(Condition::or)
+    }
+
+    /// Writes the condition in Manage's syntax.
+    pub fn render(&self) -> Result<String, ConditionError> {
+        render(&self.0)
+    }
+}
+
+impl Condition {
+    /// Splits the longest `in` list of this condition (the condition itself, or one of
+    /// the terms joined by a top-level `and`) into chunks, so that each resulting
+    /// condition's rendering satisfies `fits`. The results of the chunks are disjoint
+    /// and their union is the result of the whole condition.
+    ///
+    /// Returns `None` when the condition already fits or holds no splittable list.
+    ///
+    /// ```
+    /// use cwmanage_client::conditions::Condition;
+    /// let c = Condition::field("closedFlag").eq(false).and(Condition::field("id").is_in(1..=6));
+    /// let parts = c.split_in_list(|text| text.len() <= 38)?.unwrap();
+    /// let texts: Vec<String> = parts.iter().map(|p| p.render().unwrap()).collect();
+    /// assert_eq!(texts, [
+    ///     "closedFlag = false and id in (1,2,3,4)",
+    ///     "closedFlag = false and id in (5,6)",
+    /// ]);
+    /// # Ok::<(), cwmanage_client::conditions::ConditionError>(())
+    /// ```
+    pub fn split_in_list(
+        &self,
+        fits: impl Fn(&str) -> bool,
+    ) -> Result<Option<Vec<Condition>>, ConditionError> {
+        if fits(&self.render()?) {
+            return Ok(None);
+        }
+        // Where is the longest list: the root, or a child of a root `and`.
+        let slot = match &self.0 {
+            Node::In { .. } => None,
+            Node::And(children) => {
+                let best = children
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, n)| match n {
+                        Node::In { values, .. } if values.len() > 1 => Some((i, values.len())),
+                        _ => None,
+                    })
+                    .max_by_key(|(_, len)| *len);
+                match best {
+                    Some((i, _)) => Some(i),
+                    None => return Ok(None),
+                }
+            }
+            _ => return Ok(None),
+        };
+        let (field, negated, values) = match (&self.0, slot) {
+            (
+                Node::In {
+                    field,
+                    negated,
+                    values,
+                },
+                None,
+            ) => (field, *negated, values),
+            (Node::And(children), Some(i)) => match &children[i] {
+                Node::In {
+                    field,
+                    negated,
+                    values,
+                } => (field, *negated, values),
+                _ => return Ok(None),
+            },
+            _ => return Ok(None),
+        };
+        if negated || values.len() < 2 {
+            // `not in` chunks would not be disjoint.
+            return Ok(None);
+        }
+        let with = |chunk: &[Value]| {
+            let node = Node::In {
+                field: field.clone(),
+                negated,
+                values: chunk.to_vec(),
+            };
+            Condition(match (&self.0, slot) {
+                (Node::And(children), Some(i)) => {
+                    let mut children = children.clone();
+                    children[i] = node;
+                    Node::And(children)
+                }
+                _ => node,
+            })
+        };
+        let mut parts = Vec::new();
+        let mut start = 0;
+        while start < values.len() {
+            let mut end = start + 1;
+            while end < values.len() && fits(&with(&values[start..=end]).render()?) {
+                end += 1;
+            }
+            parts.push(with(&values[start..end]));
+            start = end;
+        }
+        Ok(Some(parts))
+    }
+}
+
+fn check_field(field: &str) -> Result<(), ConditionError> {
+    let ok = !field.is_empty()
+        && field
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '/' | '.'));
+    if ok {
+        Ok(())
+    } else {
+        Err(ConditionError::InvalidField {
+            field: field.to_owned(),
+        })
+    }
+}
+
+fn render(node: &Node) -> Result<String, ConditionError> {
+    match node {
+        Node::Cmp { field, op, value } => {
+            check_field(field)?;
+            Ok(format!("{field} {} {}", op.as_str(), value.render(field)?))
+        }
+        Node::In {
+            field,
+            negated,
+            values,
+        } => {
+            check_field(field)?;
+            if values.is_empty() {
+                return Err(ConditionError::EmptyIn {
+                    field: field.clone(),
+                });
+            }
+            let list = values
+                .iter()
+                .map(|v| v.render(field))
+                .collect::<Result<Vec<_>, _>>()?
+                .join(",");
+            let not = if *negated { "not " } else { "" };
+            Ok(format!("{field} {not}in ({list})"))
+        }
+        Node::Raw(text) if text.trim().is_empty() => Err(ConditionError::EmptyRaw),
+        Node::Raw(text) => Ok(text.clone()),
+        Node::And(nodes) => join(nodes, " and "),
+        Node::Or(nodes) => join(nodes, " or "),
+    }
+}
+
+fn join(nodes: &[Node], sep: &str) -> Result<String, ConditionError> {
+    let parts = nodes
+        .iter()
+        .map(|n| {
+            let text = render(n)?;
+            Ok(match n {
+                Node::And(_) | Node::Or(_) | Node::Raw(_) => format!("({text})"),
+                _ => text,
+            })
+        })
+        .collect::<Result<Vec<_>, ConditionError>>()?;
+    Ok(parts.join(sep))
+}
+
+/// Anything that can be sent as a conditions parameter: a [`Condition`] or a raw
+/// string written by hand.
+pub trait IntoConditions {
+    /// The text to send.
+    fn into_conditions(self) -> Result<String, ConditionError>;
+
+    /// The structured condition, when there is one (lets a long `in` list be split
+    /// across requests). Raw strings have none.
+    fn as_condition(&self) -> Option<Condition> {
+        None
+    }
+}
+
+impl IntoConditions for Condition {
+    fn into_conditions(self) -> Result<String, ConditionError> {
+        self.render()
+    }
+    fn as_condition(&self) -> Option<Condition> {
+        Some(self.clone())
+    }
+}
+impl IntoConditions for &Condition {
+    fn into_conditions(self) -> Result<String, ConditionError> {
+        self.render()
+    }
+    fn as_condition(&self) -> Option<Condition> {
+        Some((*self).clone())
+    }
+}
+impl IntoConditions for &str {
+    fn into_conditions(self) -> Result<String, ConditionError> {
+        Ok(self.to_owned())
+    }
+}
+impl IntoConditions for String {
+    fn into_conditions(self) -> Result<String, ConditionError> {
+        Ok(self)
+    }
+}
+impl IntoConditions for &String {
+    fn into_conditions(self) -> Result<String, ConditionError> {
+        Ok(self.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn official_example_shape() {
+        let c = Condition::field("contact/name")
+            .like("Fred%")
+            .and(Condition::field("closedFlag").eq(false))
+            .and(
+                Condition::field("dateEntered")
+                    .gt(Utc.with_ymd_and_hms(2015, 12, 23, 5, 53, 27).unwrap()),
+            )
+            .or(Condition::field("summary")
+                .contains("test")
+                .and(Condition::field("summary").ne("Some Summary")));
+        assert_eq!(
+            c.render().unwrap(),
+            r#"(contact/name like "Fred%" and closedFlag = false and dateEntered > [2015-12-23T05:53:27Z]) or (summary contains "test" and summary != "Some Summary")"#
+        );
+    }
+
+    #[test]
+    fn literals() {
+        let f = |v: Value| Condition::field("x").eq(v).render();
+        assert_eq!(f(Value::Null).unwrap(), "x = null");
+        assert_eq!(f(Value::Int(-5)).unwrap(), "x = -5");
+        assert_eq!(f(Value::Num(1.5)).unwrap(), "x = 1.5");
+        assert!(f(Value::Num(f64::NAN)).is_err());
+        assert_eq!(
+            Condition::field("name")
+                .is_in(["John", "Ben"])
+                .render()
+                .unwrap(),
+            r#"name in ("John","Ben")"#
+        );
+        assert_eq!(
+            Condition::field("id").not_in([1u64, 3]).render().unwrap(),
+            "id not in (1,3)"
+        );
+        assert!(
+            Condition::field("id")
+                .is_in(Vec::<i64>::new())
+                .render()
+                .is_err()
+        );
+        assert!(Condition::field("a b").eq(1).render().is_err());
+        assert!(Condition::field("").eq(1).render().is_err());
+        assert_eq!(
+            Condition::field("x").is_not_null().render().unwrap(),
+            "x != null"
+        );
+    }
+
+    #[test]
+    fn quoting_rule() {
+        let name = r#"O'Brien & Sons + Co "West""#;
+        let err = Condition::field("name").eq(name).render().unwrap_err();
+        assert!(err.to_string().contains("both a double and a single quote"));
+        assert_eq!(
+            Condition::field("name")
+                .eq("O'Brien & Sons + Co")
+                .render()
+                .unwrap(),
+            r#"name = "O'Brien & Sons + Co""#
+        );
+        assert_eq!(
+            Condition::field("name")
+                .eq(r#"Sons + Co "West""#)
+                .render()
+                .unwrap(),
+            r#"name = 'Sons + Co "West"'"#
+        );
+        // An `in` list with one bad value is refused too.
+        assert!(
+            Condition::field("name")
+                .is_in(["a", name])
+                .render()
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn raw_and_grouping() {
+        let c = Condition::raw("a = 1 or b = 2").and(Condition::field("c").eq(3));
+        assert_eq!(c.render().unwrap(), "(a = 1 or b = 2) and c = 3");
+        assert_eq!(Condition::raw("a = 1").render().unwrap(), "a = 1");
+        assert!(Condition::raw("  ").render().is_err());
+        assert_eq!(Condition::all(Vec::new()), None);
+        let any =
+            Condition::any([Condition::field("a").eq(1), Condition::field("b").eq(2)]).unwrap();
+        assert_eq!(any.render().unwrap(), "a = 1 or b = 2");
+    }
+}

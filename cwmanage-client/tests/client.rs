@@ -1,0 +1,432 @@
+//! Client construction, the headers on the wire, error parsing and the retry rule.
+
+mod support;
+
+use cwmanage_client::models::{Company, SystemInfo, Ticket, TicketId};
+use cwmanage_client::{Client, Credentials, ManageError, Region};
+use msp_common::{Error, Method};
+use support::{AUTH, BASE, CLIENT_ID, client, fixture, json};
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+#[tokio::test]
+async fn every_request_carries_basic_auth_client_id_and_versioned_accept() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("{BASE}/service/tickets/1042")))
+        .and(header("authorization", AUTH))
+        .and(header("clientid", CLIENT_ID))
+        .respond_with(json(&fixture("ticket.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let (client, _) = client(&server.uri());
+    let ticket: Ticket = client.tickets().get(1042).await.unwrap();
+    assert_eq!(ticket.id, Some(TicketId(1042)));
+    assert_eq!(
+        ticket.board.as_ref().unwrap().name.as_deref(),
+        Some("Help Desk")
+    );
+    assert_eq!(
+        ticket.custom_fields[0].value,
+        Some(serde_json::json!("West"))
+    );
+    assert!(
+        ticket.extra.contains_key("severity"),
+        "unknown fields are kept"
+    );
+
+    let req = &server.received_requests().await.unwrap()[0];
+    let h = |n: &str| req.headers.get(n).unwrap().to_str().unwrap().to_owned();
+    assert_eq!(h("authorization"), "Basic bXljbytwdWI6cHJpdg==");
+    assert_eq!(h("clientid"), CLIENT_ID);
+    assert_eq!(
+        h("accept"),
+        "application/vnd.connectwise.com+json; version=2025.1"
+    );
+    assert!(h("user-agent").starts_with("cwmanage-client/"));
+}
+
+#[tokio::test]
+async fn without_a_version_accept_is_plain_json() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("{BASE}/system/info")))
+        .respond_with(json(&fixture("system_info.json")))
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .site(server.uri())
+        .allow_http(true)
+        .credentials(Credentials::new("myco", "pub", "priv"))
+        .client_id(CLIENT_ID)
+        .build()
+        .unwrap();
+    let info: SystemInfo = client.system_info().await.unwrap();
+    assert_eq!(info.is_cloud, Some(true));
+    let req = &server.received_requests().await.unwrap()[0];
+    assert_eq!(req.headers.get("accept").unwrap(), "application/json");
+}
+
+#[test]
+fn build_refuses_a_missing_client_id_and_says_why() {
+    let err = Client::builder()
+        .region(Region::NorthAmerica)
+        .credentials(Credentials::new("myco", "pub", "priv"))
+        .build()
+        .unwrap_err();
+    assert!(matches!(err, Error::Config { .. }));
+    let text = err.to_string();
+    assert!(text.contains("clientId"), "{text}");
+    assert!(text.contains("since 2019"), "{text}");
+    let err = Client::builder()
+        .region(Region::NorthAmerica)
+        .credentials(Credentials::new("myco", "pub", "priv"))
+        .client_id("  ")
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("clientId"));
+    let err = Client::builder()
+        .client_id(CLIENT_ID)
+        .region(Region::Europe)
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("credentials"));
+    let err = Client::builder()
+        .client_id(CLIENT_ID)
+        .credentials(Credentials::new("myco", "pub", "priv"))
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("site"));
+    // Plain http to a real host is refused.
+    let err = Client::builder()
+        .site("http://cw.example.com")
+        .client_id(CLIENT_ID)
+        .credentials(Credentials::new("myco", "pub", "priv"))
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("plain-http"));
+}
+
+#[test]
+fn regions_and_codebases_make_the_base_url() {
+    let c = Client::builder()
+        .region(Region::Europe)
+        .codebase("v2025_1/")
+        .credentials(Credentials::new("myco", "pub", "priv"))
+        .client_id(CLIENT_ID)
+        .build()
+        .unwrap();
+    assert_eq!(
+        c.base_url(),
+        "https://api-eu.myconnectwise.net/v2025_1/apis/3.0/"
+    );
+    let c = Client::builder()
+        .site("cw.example.com")
+        .credentials(Credentials::new("myco", "pub", "priv"))
+        .client_id(CLIENT_ID)
+        .build()
+        .unwrap();
+    assert_eq!(
+        c.base_url(),
+        "https://cw.example.com/v4_6_release/apis/3.0/"
+    );
+}
+
+#[tokio::test]
+async fn the_private_key_never_shows() {
+    const MARKER: &str = "PRIVATE-KEY-MARKER-93f1";
+    let server = MockServer::start().await;
+    // A server that echoes the key back in its error page.
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(401).set_body_raw(
+            format!(r#"{{"code":"Unauthorized","message":"bad key {MARKER}"}}"#),
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    let creds = Credentials::new("myco", "pub", MARKER);
+    assert!(!format!("{creds:?}").contains(MARKER));
+    let builder = Client::builder()
+        .site(server.uri())
+        .allow_http(true)
+        .credentials(creds)
+        .client_id(CLIENT_ID);
+    assert!(!format!("{builder:?}").contains(MARKER));
+    let client = builder.build().unwrap();
+    assert!(!format!("{client:?}").contains(MARKER));
+    let err = client.tickets().get(1).await.unwrap_err();
+    assert!(err.is_auth());
+    assert!(!err.to_string().contains(MARKER), "{err}");
+    assert!(!format!("{err:?}").contains(MARKER));
+    assert!(!err.api().unwrap().body().contains(MARKER));
+}
+
+#[tokio::test]
+async fn vendor_error_bodies_are_parsed() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(format!("{BASE}/company/companies")))
+        .respond_with(
+            ResponseTemplate::new(400)
+                .set_body_raw(fixture("invalid_company.json"), "application/json")
+                .insert_header("x-cw-request-id", "req-77"),
+        )
+        .mount(&server)
+        .await;
+    let (client, _) = client(&server.uri());
+    let mut company = Company::new("Acme", "Acme Dental");
+    company.year_established = Some(1800);
+    let err = client.companies().create(&company).await.unwrap_err();
+    assert_eq!(err.status(), Some(msp_common::StatusCode::BAD_REQUEST));
+    assert_eq!(err.request_id(), Some("req-77"));
+    let api = err.api().unwrap();
+    assert_eq!(api.code(), Some("InvalidObject"));
+    let body = ManageError::of(&err).unwrap();
+    assert_eq!(body.errors[0].field.as_deref(), Some("yearEstablished"));
+    assert_eq!(body.errors[0].code.as_deref(), Some("OutOfRange"));
+    let text = err.to_string();
+    assert!(text.contains("company object is invalid"), "{text}");
+    assert!(
+        text.contains("yearEstablished: The field yearEstablished must be between 1900 and 9999."),
+        "{text}"
+    );
+    let sent: serde_json::Value = server.received_requests().await.unwrap()[0]
+        .body_json()
+        .unwrap();
+    assert_eq!(
+        sent,
+        serde_json::json!({"identifier": "Acme", "name": "Acme Dental", "yearEstablished": 1800})
+    );
+}
+
+#[tokio::test]
+async fn statuses_are_distinguishable_and_odd_bodies_tolerated() {
+    let server = MockServer::start().await;
+    let cases: &[(u16, &str, &str)] = &[
+        (
+            401,
+            r#"{"code":"Unauthorized","message":"nope"}"#,
+            "application/json",
+        ),
+        (
+            403,
+            r#"{"code":"Forbidden","message":"You do not have the security role"}"#,
+            "application/json",
+        ),
+        (
+            404,
+            r#"{"code":"NotFound","message":"Ticket recId: 9 not found"}"#,
+            "application/json",
+        ),
+        (
+            409,
+            r#"{"code":"Conflict","message":"in use"}"#,
+            "application/json",
+        ),
+        (
+            500,
+            "<html><head><title>Runtime Error</title></head></html>",
+            "text/html",
+        ),
+        (415, "", "text/plain"),
+    ];
+    for (i, (status, body, ct)) in cases.iter().enumerate() {
+        Mock::given(method("DELETE"))
+            .and(path(format!("{BASE}/service/tickets/{i}")))
+            .respond_with(ResponseTemplate::new(*status).set_body_raw(*body, ct))
+            .mount(&server)
+            .await;
+    }
+    let (client, _) = client(&server.uri());
+    let errs: Vec<Error> = {
+        let mut v = Vec::new();
+        for i in 0..cases.len() as u64 {
+            v.push(client.tickets().delete(i).await.unwrap_err());
+        }
+        v
+    };
+    assert!(errs[0].is_auth() && errs[0].status().unwrap() == 401);
+    assert!(errs[1].is_auth() && errs[1].status().unwrap() == 403);
+    assert!(errs[2].is_not_found());
+    assert!(errs[3].is_conflict());
+    assert_eq!(errs[4].api().unwrap().message(), Some("Runtime Error"));
+    assert_eq!(errs[5].status().unwrap(), 415);
+    // Each write was sent once.
+    assert_eq!(server.received_requests().await.unwrap().len(), cases.len());
+}
+
+#[tokio::test]
+async fn a_non_json_success_body_is_a_decode_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw("<html>login</html>", "text/html"))
+        .mount(&server)
+        .await;
+    let (client, _) = client(&server.uri());
+    let err = client.tickets().get(1).await.unwrap_err();
+    let decode = err.decode_error().expect("a decode error");
+    assert!(decode.message().contains("markup"), "{}", decode.message());
+    // A wrong field type names the field.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(json(r#"{"id": 1, "board": {"id": "one"}}"#))
+        .mount(&server)
+        .await;
+    let (client, _) = support::client(&server.uri());
+    let err = client.tickets().get(1).await.unwrap_err();
+    assert_eq!(err.decode_error().unwrap().path(), "board.id");
+}
+
+#[tokio::test]
+async fn writes_are_never_retried_but_reads_are() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("{BASE}/service/tickets/5")))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "3"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("{BASE}/service/tickets/5")))
+        .respond_with(json(r#"{"id":5}"#))
+        .mount(&server)
+        .await;
+    for verb in ["POST", "PUT", "PATCH", "DELETE"] {
+        Mock::given(method(verb))
+            .respond_with(ResponseTemplate::new(503).insert_header("Retry-After", "1"))
+            .mount(&server)
+            .await;
+    }
+    let (client, clock) = client(&server.uri());
+    let t = client.tickets().get(5).await.unwrap();
+    assert_eq!(t.id, Some(TicketId(5)));
+    assert_eq!(clock.sleeps(), vec![std::time::Duration::from_secs(3)]);
+
+    let tickets = client.tickets();
+    assert!(
+        tickets
+            .create(&Ticket::new("x", 1))
+            .await
+            .unwrap_err()
+            .is_retryable()
+    );
+    assert!(tickets.update(5, &Ticket::new("x", 1)).await.is_err());
+    assert!(
+        tickets
+            .patch(5, &[cwmanage_client::patch::PatchOp::remove("contact")])
+            .await
+            .is_err()
+    );
+    assert!(tickets.delete(5).await.is_err());
+    let received = server.received_requests().await.unwrap();
+    for verb in ["POST", "PUT", "PATCH", "DELETE"] {
+        let n = received
+            .iter()
+            .filter(|r| r.method.as_str() == verb)
+            .count();
+        assert_eq!(n, 1, "{verb} must be sent exactly once");
+    }
+    assert_eq!(clock.sleeps().len(), 1, "no waits for writes");
+}
+
+#[tokio::test]
+async fn escape_hatch_sends_any_call() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("{BASE}/company/companies/19/sites")))
+        .respond_with(json(r#"[{"id":30,"name":"Main"}]"#))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("{BASE}/procurement/products")))
+        .respond_with(ResponseTemplate::new(201).set_body_raw(r#"{"id":9}"#, "application/json"))
+        .mount(&server)
+        .await;
+    let (client, _) = client(&server.uri());
+    let sites: Vec<serde_json::Value> = client
+        .get("company/companies/19/sites", &[("fields", "id,name")])
+        .await
+        .unwrap();
+    assert_eq!(sites[0]["name"], "Main");
+    let created: serde_json::Value = client
+        .post(
+            "procurement/products",
+            &serde_json::json!({"catalogItem": {"id": 1}}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(created["id"], 9);
+    let raw = client
+        .send(Method::GET, "company/companies/19/sites", &[], None)
+        .await
+        .unwrap();
+    assert_eq!(raw.status(), 200);
+    let reqs = server.received_requests().await.unwrap();
+    assert_eq!(reqs[0].url.query(), Some("fields=id%2Cname"));
+}
+
+#[tokio::test]
+async fn codebase_is_discovered_and_rediscovered_once_after_a_move() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/login/companyinfo/myco"))
+        .respond_with(json(
+            r#"{"Codebase":"v2024_1/","CompanyID":"myco","IsCloud":true}"#,
+        ))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/login/companyinfo/myco"))
+        .respond_with(json(&fixture("company_info.json")))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v2024_1/apis/3.0/system/info"))
+        .respond_with(json(&fixture("system_info.json")))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v2024_1/apis/3.0/system/info"))
+        .respond_with(ResponseTemplate::new(404).set_body_raw("<html>gone</html>", "text/html"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v2025_1/apis/3.0/system/info"))
+        .respond_with(json(&fixture("system_info.json")))
+        .mount(&server)
+        .await;
+    let clock = msp_common::retry::ManualClock::new();
+    let client = support::builder(&server.uri(), &clock)
+        .discover_codebase()
+        .build()
+        .unwrap();
+    client.system_info().await.unwrap();
+    assert!(client.base_url().ends_with("/v2024_1/apis/3.0/"));
+    // The instance moved: a 404 from the working base triggers one re-discovery.
+    client.system_info().await.unwrap();
+    assert!(
+        client.base_url().ends_with("/v2025_1/apis/3.0/"),
+        "{}",
+        client.base_url()
+    );
+    let paths: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.url.path().to_owned())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "/login/companyinfo/myco",
+            "/v2024_1/apis/3.0/system/info",
+            "/v2024_1/apis/3.0/system/info",
+            "/login/companyinfo/myco",
+            "/v2025_1/apis/3.0/system/info"
+        ]
+    );
+}

@@ -1,0 +1,453 @@
+//! End-to-end tests against the simulator.
+#![cfg(feature = "sim")]
+
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use cwmanage_client::conditions::Condition;
+use cwmanage_client::models::{BoardStatus, Company, Ticket};
+use cwmanage_client::patch::PatchOp;
+use cwmanage_client::query::Paging;
+use cwmanage_client::sim::{Fault, SimConfig, SimServer};
+use cwmanage_client::{Client, Credentials, ManageError};
+use futures_util::TryStreamExt;
+use msp_common::retry::{FixedJitter, ManualClock};
+
+fn client_for(sim: &SimServer) -> (Client, ManualClock) {
+    let clock = ManualClock::new();
+    let client = Client::builder()
+        .site(sim.uri())
+        .allow_http(true)
+        .credentials(Credentials::new(
+            sim.company_id(),
+            sim.public_key(),
+            sim.private_key(),
+        ))
+        .client_id(sim.client_id())
+        .api_version("2025.1")
+        .clock(Arc::new(clock.clone()))
+        .jitter(Arc::new(FixedJitter(0.5)))
+        .build()
+        .unwrap();
+    (client, clock)
+}
+
+#[tokio::test]
+async fn stream_5000_tickets_by_conditions_in_both_paging_modes() {
+    let sim = SimServer::start(SimConfig::default()).await;
+    let (client, _) = client_for(&sim);
+    let since = Utc.with_ymd_and_hms(2024, 3, 1, 0, 0, 0).unwrap();
+    // Board 2 ("Projects"), an open status, entered after a date.
+    let condition = Condition::field("board/id")
+        .eq(2)
+        .and(Condition::field("status/name").is_in(["New", "In Progress"]))
+        .and(Condition::field("dateEntered").ge(since));
+    let expected: Vec<u64> = sim
+        .records("service/tickets")
+        .iter()
+        .filter(|t| {
+            t["board"]["id"] == 2
+                && ["New", "In Progress"].contains(&t["status"]["name"].as_str().unwrap())
+                && chrono::DateTime::parse_from_rfc3339(t["dateEntered"].as_str().unwrap()).unwrap()
+                    >= since
+        })
+        .map(|t| t["id"].as_u64().unwrap())
+        .collect();
+    assert!(expected.len() > 100, "{}", expected.len());
+    for paging in [Paging::PageNumbers, Paging::ForwardOnly, Paging::Auto] {
+        let before = sim.request_count();
+        let ids: Vec<u64> = client
+            .tickets()
+            .list()
+            .conditions(condition.clone())
+            .page_size(1000)
+            .paging(paging)
+            .stream()
+            .map_ok(|t: Ticket| t.id.unwrap().0)
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(ids, expected, "{paging:?}");
+        assert!(
+            sim.request_count() - before <= 2,
+            "{paging:?}: at most 1000 per page"
+        );
+    }
+    // Streamed from the whole 5,000 with page numbers and Link headers.
+    let all: Vec<u64> = client
+        .tickets()
+        .list()
+        .fields(["id"])
+        .page_size(1000)
+        .paging(Paging::PageNumbers)
+        .stream()
+        .map_ok(|t: Ticket| t.id.unwrap().0)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(all, (1..=5000).collect::<Vec<_>>());
+    let forward: Vec<u64> = client
+        .tickets()
+        .list()
+        .fields(["id"])
+        .page_size(1000)
+        .stream()
+        .map_ok(|t: Ticket| t.id.unwrap().0)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(forward, all);
+    // Every forward-only request carried the header; pageIds came from the Link.
+    let requests = sim.received_requests().await;
+    let last: Vec<_> = requests.iter().rev().take(5).collect();
+    assert!(
+        last.iter()
+            .all(|r| r.headers.get("pagination-type").is_some())
+    );
+    let page_ids: Vec<String> = last
+        .iter()
+        .rev()
+        .filter_map(|r| {
+            r.url
+                .query_pairs()
+                .find(|(k, _)| k == "pageId")
+                .map(|(_, v)| v.into_owned())
+        })
+        .collect();
+    assert_eq!(page_ids, ["1000", "2000", "3000", "4000"]);
+}
+
+#[tokio::test]
+async fn order_by_and_count_agree_with_the_data() {
+    let sim = SimServer::start(SimConfig::default().tickets(400)).await;
+    let (client, _) = client_for(&sim);
+    let c = Condition::field("closedFlag")
+        .eq(false)
+        .and(Condition::field("summary").like("Printer%"));
+    let n = client.tickets().count(&c).await.unwrap();
+    let desc: Vec<Ticket> = client
+        .tickets()
+        .list()
+        .conditions(&c)
+        .order_by("id desc")
+        .page_size(7)
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(desc.len() as u64, n);
+    assert!(desc.windows(2).all(|w| w[0].id > w[1].id));
+    assert!(
+        desc.iter()
+            .all(|t| t.summary.as_deref().unwrap().starts_with("Printer"))
+    );
+    assert!(n > 0);
+}
+
+#[tokio::test]
+async fn a_company_with_both_quotes_is_found_by_exact_name() {
+    let sim = SimServer::start(SimConfig::default().tickets(10)).await;
+    let (client, _) = client_for(&sim);
+    let name = r#"O'Brien & Sons + Co "West""#;
+    // `=` cannot carry this value, and says so before sending anything.
+    let err = client
+        .companies()
+        .list()
+        .conditions(Condition::field("name").eq(name))
+        .all()
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("both a double and a single quote"));
+    let found: Vec<Company> = client.companies().find_exact("name", name).await.unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].name.as_deref(), Some(name));
+    assert_eq!(found[0].id.unwrap().0, 7);
+    // Values with one kind of quote go through `=` directly.
+    let mut near = Company::new("OBrienWest", r#"Sons + Co "West""#);
+    near.year_established = Some(1990);
+    client.companies().create(&near).await.unwrap();
+    let exact: Vec<Company> = client
+        .companies()
+        .list()
+        .conditions(Condition::field("name").eq(r#"Sons + Co "West""#))
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(exact.len(), 1);
+    // Custom field conditions.
+    let west: Vec<Company> = client
+        .companies()
+        .list()
+        .custom_field_conditions(r#"caption="Region" AND value="West""#)
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(west.len(), 30);
+}
+
+#[tokio::test]
+async fn create_ticket_add_internal_note_patch_status_read_back() {
+    let sim = SimServer::start(SimConfig::default().tickets(20)).await;
+    let (client, _) = client_for(&sim);
+    let mut t = Ticket::new("Server room too hot", 3);
+    t.board = Some(cwmanage_client::models::Reference::id(1));
+    let created = client.tickets().create(&t).await.unwrap();
+    let id = created.id.unwrap();
+    assert_eq!(id.0, 21);
+    assert_eq!(
+        created.status.as_ref().unwrap().name.as_deref(),
+        Some("New")
+    );
+    let note = client
+        .tickets()
+        .notes(id)
+        .add_internal("Checked the AC unit")
+        .await
+        .unwrap();
+    assert_eq!(note.internal_analysis_flag, Some(true));
+    let patched = client
+        .tickets()
+        .patch(id, &[PatchOp::replace("status/id", 2)])
+        .await
+        .unwrap();
+    assert_eq!(
+        patched.status.as_ref().unwrap().name.as_deref(),
+        Some("In Progress")
+    );
+
+    let back = client.tickets().get(id).await.unwrap();
+    assert_eq!(back.status.unwrap().id, Some(2));
+    assert_eq!(back.summary.as_deref(), Some("Server room too hot"));
+    let notes = client.tickets().notes(id).list().all().await.unwrap();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].text.as_deref(), Some("Checked the AC unit"));
+
+    // Validation errors come back in the vendor's shape.
+    let err = client
+        .tickets()
+        .create(&Ticket::new("", 3))
+        .await
+        .unwrap_err();
+    let body = ManageError::of(&err).unwrap();
+    assert_eq!(body.code.as_deref(), Some("InvalidObject"));
+    assert_eq!(body.errors[0].field.as_deref(), Some("summary"));
+    let err = client
+        .tickets()
+        .patch(id, &[PatchOp::replace("status/id", 9)])
+        .await
+        .unwrap_err();
+    assert_eq!(
+        ManageError::of(&err).unwrap().errors[0].field.as_deref(),
+        Some("status")
+    );
+    let mut c = Company::new("Old", "Old Co");
+    c.year_established = Some(1800);
+    let err = client.companies().create(&c).await.unwrap_err();
+    assert_eq!(
+        ManageError::of(&err).unwrap().errors[0].code.as_deref(),
+        Some("OutOfRange")
+    );
+    // Delete, then it is gone.
+    client.tickets().delete(id).await.unwrap();
+    assert!(client.tickets().get(id).await.unwrap_err().is_not_found());
+}
+
+#[tokio::test]
+async fn a_429_during_a_stream_is_waited_out_and_the_stream_completes() {
+    let sim = SimServer::start(SimConfig::default().tickets(1000)).await;
+    let (client, clock) = client_for(&sim);
+    sim.inject_after(
+        2,
+        Fault::TooManyRequests {
+            retry_after_secs: 4,
+        },
+    );
+    sim.inject_after(4, Fault::Status(503));
+    let ids: Vec<u64> = client
+        .tickets()
+        .list()
+        .page_size(100)
+        .stream()
+        .map_ok(|t: Ticket| t.id.unwrap().0)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids, (1..=1000).collect::<Vec<_>>());
+    assert_eq!(clock.sleeps()[0], std::time::Duration::from_secs(4));
+    assert_eq!(clock.sleeps().len(), 2);
+    // A write hitting a fault is not replayed.
+    sim.inject_after(
+        0,
+        Fault::TooManyRequests {
+            retry_after_secs: 1,
+        },
+    );
+    let before = sim.request_count();
+    let err = client
+        .tickets()
+        .create(&Ticket::new("x", 1))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.status(),
+        Some(msp_common::StatusCode::TOO_MANY_REQUESTS)
+    );
+    assert_eq!(sim.request_count() - before, 1);
+    // An HTML error page from a proxy is a typed error.
+    sim.inject_after(0, Fault::HtmlPage(400));
+    let err = client.tickets().get(1).await.unwrap_err();
+    assert_eq!(err.api().unwrap().message(), Some("502 Bad Gateway"));
+}
+
+#[tokio::test]
+async fn the_sim_enforces_auth_and_client_id() {
+    let sim = SimServer::start(SimConfig::default().tickets(5)).await;
+    let wrong = Client::builder()
+        .site(sim.uri())
+        .allow_http(true)
+        .credentials(Credentials::new("myco", "pub", "wrong"))
+        .client_id(sim.client_id())
+        .build()
+        .unwrap();
+    assert!(wrong.tickets().get(1).await.unwrap_err().is_auth());
+    let other_id = Client::builder()
+        .site(sim.uri())
+        .allow_http(true)
+        .credentials(Credentials::new("myco", "pub", "priv"))
+        .client_id("not-registered")
+        .build()
+        .unwrap();
+    let err = other_id.tickets().get(1).await.unwrap_err();
+    assert!(err.is_auth());
+    assert!(err.to_string().contains("clientId"), "{err}");
+    // A raw request with no clientId at all is refused the vendor's way.
+    let http = reqwest::Client::new();
+    let resp = http
+        .get(format!(
+            "{}/v4_6_release/apis/3.0/service/tickets",
+            sim.uri()
+        ))
+        .header("Authorization", "Basic bXljbytwdWI6cHJpdg==")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 401);
+    let body: serde_json::Value = serde_json::from_str(&resp.text().await.unwrap()).unwrap();
+    assert!(body["message"].as_str().unwrap().contains("clientId"));
+}
+
+#[tokio::test]
+async fn fallback_projection_system_info_and_rediscovery() {
+    let sim = SimServer::start(SimConfig::default().tickets(30)).await;
+    let clock = ManualClock::new();
+    let client = Client::builder()
+        .site(sim.uri())
+        .allow_http(true)
+        .discover_codebase()
+        .credentials(Credentials::new("myco", "pub", "priv"))
+        .client_id(sim.client_id())
+        .clock(Arc::new(clock))
+        .build()
+        .unwrap();
+    // Board statuses refuse forward-only: Auto falls back to page numbers.
+    let statuses: Vec<BoardStatus> = client
+        .board_statuses(1)
+        .list()
+        .page_size(2)
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(statuses.len(), 5);
+    assert!(
+        statuses
+            .iter()
+            .all(|s| s.board.as_ref().unwrap().id == Some(1))
+    );
+    // fields= projection.
+    let slim: Vec<serde_json::Value> = client
+        .query("service/tickets")
+        .fields(["id", "board/name"])
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(slim.len(), 30);
+    assert_eq!(slim[0].as_object().unwrap().len(), 2);
+    assert!(slim[0]["board"]["name"].is_string());
+    assert!(client.system_info().await.unwrap().version.is_some());
+    // The hosted instance moves codebase: one re-discovery, then the call succeeds.
+    sim.move_codebase("v2025_1");
+    assert_eq!(client.tickets().get(3).await.unwrap().id.unwrap().0, 3);
+    assert!(client.base_url().contains("/v2025_1/"));
+    // Search by body.
+    let found: Vec<Ticket> = client.tickets().search("id <= 5").all().await.unwrap();
+    assert_eq!(found.len(), 5);
+}
+
+#[tokio::test]
+async fn a_long_in_list_is_split_across_requests_transparently() {
+    let sim = SimServer::start(SimConfig::default().tickets(2000)).await;
+    let (client, _) = client_for(&sim);
+    let wanted: Vec<u64> = (1..=2000).filter(|n| n % 3 != 0).take(900).collect();
+    let condition = Condition::field("closedFlag")
+        .eq(false)
+        .and(Condition::field("id").is_in(wanted.iter().copied()));
+    let expected: Vec<u64> = sim
+        .records("service/tickets")
+        .iter()
+        .filter(|t| t["closedFlag"] == false && wanted.contains(&t["id"].as_u64().unwrap()))
+        .map(|t| t["id"].as_u64().unwrap())
+        .collect();
+    let before = sim.received_requests().await.len();
+    let ids: Vec<u64> = client
+        .tickets()
+        .list()
+        .conditions(&condition)
+        .stream()
+        .map_ok(|t: Ticket| t.id.unwrap().0)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids, expected);
+    let requests = sim.received_requests().await;
+    let sent = &requests[before..];
+    assert!(sent.len() >= 3, "{} requests", sent.len());
+    assert!(sent.iter().all(|r| r.url.as_str().len() <= 2000));
+    assert_eq!(
+        client.tickets().count(&condition).await.unwrap(),
+        expected.len() as u64
+    );
+}
+
+#[tokio::test]
+async fn malformed_conditions_and_unknown_fields_are_refused_like_the_vendor() {
+    let sim = SimServer::start(SimConfig::default().tickets(10)).await;
+    let (client, _) = client_for(&sim);
+    for bad in [
+        "summary = ",
+        "id in ()",
+        "nosuchfield = 1",
+        "summary = unquoted",
+    ] {
+        let err = client
+            .tickets()
+            .list()
+            .conditions(bad)
+            .all()
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.status(),
+            Some(msp_common::StatusCode::BAD_REQUEST),
+            "{bad}"
+        );
+        assert_eq!(err.api().unwrap().code(), Some("InvalidObject"));
+    }
+    let err = client
+        .tickets()
+        .list()
+        .order_by("id sideways")
+        .paging(Paging::PageNumbers)
+        .all()
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(msp_common::StatusCode::BAD_REQUEST));
+}
