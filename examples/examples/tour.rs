@@ -1,131 +1,203 @@
 //! The tour: `cargo run -p msp-examples --example tour`.
 //!
-//! Until the vendor simulators land, the tour shows the shared layer every vendor crate
-//! is built on, against a flaky paged API served on loopback: retries that honour
-//! `Retry-After`, a write that is never replayed, a listing streamed across pages with
-//! every query parameter kept, and errors that say what went wrong.
+//! Starts the four vendor simulators in-process (nothing leaves this machine, no
+//! credentials needed) and walks through each crate's headline capability:
+//!
+//! 1. ScreenConnect — build an access-agent installer URL, "install" it, find the
+//!    session it created, and send it a command.
+//! 2. Kaseya VSA — stream agents filtered by an OData expression, page by page.
+//! 3. ConnectWise Manage — stream tickets matching a conditions expression across pages.
+//! 4. BeyondTrust Password Safe — request access, wait for approval, open an RDP
+//!    session file, check in.
 
 use std::time::Duration;
 
 use futures_util::TryStreamExt;
-use msp_common::paginate::{
-    Next, Page, PageRequest, Paginator, PagingStyle, next_link, query_param,
-};
-use msp_common::secret::SecretString;
-use msp_common::{Request, RetryPolicy, Transport};
-use wiremock::matchers::{method, path, query_param as q};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use msp_examples::{bt, cw, sc, vsa};
+
+type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let server = MockServer::start().await;
-    let base = format!("{}/apis/3.0/", server.uri());
+async fn main() -> Result {
+    println!("msp-sdk tour: four vendors, simulated on loopback\n");
+    screenconnect().await?;
+    kaseya().await?;
+    connectwise().await?;
+    beyondtrust().await?;
+    println!("Done. Next: `cargo run -p msp-examples --example msp -- --help`.");
+    Ok(())
+}
 
-    // A ticket API: busy once, then three pages linked by `Link` headers.
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(503).insert_header("Retry-After", "1"))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    let tickets = [
-        r#"[{"id":1,"summary":"Printer offline"},{"id":2,"summary":"VPN drops"}]"#,
-        r#"[{"id":3,"summary":"New starter laptop"},{"id":4,"summary":"Backup failed"}]"#,
-        r#"[{"id":5,"summary":"Phish reported"}]"#,
-    ];
-    for (i, body) in tickets.iter().enumerate() {
-        let mut response = ResponseTemplate::new(200).set_body_raw(*body, "application/json");
-        if i + 1 < tickets.len() {
-            let link = format!("<{base}service/tickets?page={}>; rel=\"next\"", i + 2);
-            response = response.insert_header("Link", link.as_str());
-        }
-        Mock::given(method("GET"))
-            .and(path("/apis/3.0/service/tickets"))
-            .and(q("page", (i + 1).to_string().as_str()))
-            .respond_with(response)
-            .mount(&server)
-            .await;
-    }
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(503))
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/apis/3.0/service/tickets/404"))
-        .respond_with(ResponseTemplate::new(404).set_body_raw(
-            r#"{"code":"NotFound","message":"Ticket 404 was not found"}"#,
-            "application/json",
-        ))
-        .mount(&server)
-        .await;
+async fn screenconnect() -> Result {
+    use sc::installer::Platform;
+    use sc::models::{EventType, PropertyNames};
 
-    let transport = Transport::builder("Demo PSA", "msp-examples/0.1.0")
-        .base_url(&base)
-        .allow_http(true) // loopback only
-        .sensitive_header("Authorization", SecretString::from("Basic ZGVtbzpkZW1v"))?
-        .retry_policy(RetryPolicy::default().with_max_delay(Duration::from_secs(2)))
+    println!("1. ScreenConnect: deploy an agent, find its session, send a command");
+    let sim = sc::sim::Simulator::start().await;
+    let names = PropertyNames::company_site_tag(); // CP1 Company, CP2 Site, CP3 Tag
+    let client = sim.client_builder().property_names(names.clone()).build()?;
+
+    let url = client
+        .installer(Platform::Msi)
+        .name("ACME-PC01")
+        .property_named(&names, "Company", "Acme & Sons")?
+        .property_named(&names, "Site", "HQ #1")?
+        .property_named(&names, "Tag", "New")?
         .build()?;
-    println!("transport: {transport:?}\n");
-
-    println!("1. Streaming open tickets (the server is busy at first and says Retry-After: 1):");
-    let conditions = r#"closedFlag = false and summary not like "%test%""#;
-    let t = transport.clone();
-    let mut stream = Paginator::new(
-        vec![("conditions".into(), conditions.into())],
-        PagingStyle::page_number("page", "pageSize", 2),
-        move |page: PageRequest| {
-            let t = t.clone();
-            async move {
-                let response = t
-                    .send(Request::get("service/tickets").query_pairs(page.query))
-                    .await?;
-                if response.attempts() > 1 {
-                    println!(
-                        "   (page {} took {} attempts)",
-                        page.index + 1,
-                        response.attempts()
-                    );
-                }
-                let next = next_link(response.headers())
-                    .and_then(|url| query_param(&url, "page")?.parse().ok())
-                    .map_or(Next::Done, Next::Number);
-                Ok(Page::new(response.json::<Vec<serde_json::Value>>()?).with_next(next))
-            }
-        },
-    )
-    .look_ahead(true)
-    .items();
-    while let Some(ticket) = stream.try_next().await? {
-        println!(
-            "   #{} {}",
-            ticket["id"],
-            ticket["summary"].as_str().unwrap_or("")
-        );
-    }
-    let pages: Vec<String> = server
-        .received_requests()
-        .await
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|r| r.url.query().map(str::to_owned))
-        .collect();
-    println!("   every page kept the conditions: {pages:#?}\n");
-
-    println!("2. A write the server answers 503 is sent once, never replayed:");
-    let err = transport
-        .send(Request::post("service/tickets").json(&serde_json::json!({"summary": "x"}))?)
-        .await
-        .unwrap_err();
+    println!("   installer URL: {url}");
     println!(
-        "   {err}  (retryable: {}, attempts: {})\n",
-        err.is_retryable(),
-        err.attempts()
+        "   silent install: {}",
+        Platform::Msi.silent_install_command("ScreenConnect.ClientSetup.msi")
     );
+    sim.install(url.as_str()).await?; // what the agent does when it runs
 
-    println!("3. Errors carry the server's message and predicates:");
-    let err = transport
-        .send(Request::get("service/tickets/404"))
-        .await
-        .unwrap_err();
-    println!("   {err}  (not found: {})", err.is_not_found());
+    let session = client.sessions().by_name("ACME-PC01").await?.remove(0);
+    println!(
+        "   session {} online={} company={:?}",
+        session.session_id,
+        session.is_online(),
+        session.custom_property_named(&names, "Company")
+    );
+    client
+        .sessions()
+        .send_command(&session.session_id, "#!ps\nGet-Service Spooler")
+        .await?;
+    let details = client.sessions().details(&session.session_id).await?;
+    let queued = details
+        .all_events()
+        .filter(|e| e.event_type == EventType::QueuedCommand)
+        .count();
+    println!("   command queued ({queued} command event)\n");
+    Ok(())
+}
+
+async fn kaseya() -> Result {
+    use vsa::odata::fields::agents;
+
+    println!("2. Kaseya VSA: a filtered agent stream");
+    let sim = vsa::sim::Simulator::start_with(vsa::sim::SimOptions::default().agents(1000)).await;
+    let client = sim.client()?;
+    let filter = agents::OS_TYPE.eq("Windows").and(agents::ONLINE.ne(0)).and(
+        agents::AGENT_NAME
+            .substringof("acme")
+            .or(agents::AGENT_NAME.endswith(".globex")),
+    );
+    println!("   $filter = {filter}");
+    let mut stream = client
+        .agents()
+        .list()
+        .filter(filter)
+        .order_by(agents::AGENT_NAME.asc())
+        .stream();
+    let mut count = 0;
+    while let Some(agent) = stream.try_next().await? {
+        if count < 3 {
+            println!(
+                "   {} {}",
+                agent.agent_id,
+                agent.agent_name.as_deref().unwrap_or("?")
+            );
+        }
+        count += 1;
+    }
+    let pages = sim
+        .received()
+        .iter()
+        .filter(|r| r.path == "assetmgmt/agents")
+        .count();
+    println!(
+        "   … {count} online Windows agents of Acme or Globex, in {pages} pages of at most 100; {} /auth call\n",
+        sim.auth_requests()
+    );
+    Ok(())
+}
+
+async fn connectwise() -> Result {
+    use cw::conditions::Condition;
+
+    println!("3. ConnectWise Manage: a conditions query streamed across pages");
+    let sim = cw::sim::SimServer::start(cw::sim::SimConfig::default()).await; // 5,000 tickets
+    let client = cw::Client::builder()
+        .site(sim.uri())
+        .allow_http(true)
+        .credentials(cw::Credentials::new(
+            sim.company_id(),
+            sim.public_key(),
+            sim.private_key(),
+        ))
+        .client_id(sim.client_id())
+        .build()?;
+    let since = chrono::DateTime::parse_from_rfc3339("2024-06-01T00:00:00Z")?.to_utc();
+    let conditions = Condition::field("board/id")
+        .eq(1)
+        .and(Condition::field("closedFlag").eq(false))
+        .and(Condition::field("dateEntered").gt(since));
+    let conditions_text = conditions.render()?;
+    let mut stream = client
+        .tickets()
+        .list()
+        .conditions(conditions)
+        .order_by("id asc")
+        .page_size(250)
+        .stream();
+    let (mut count, mut first) = (0, None);
+    while let Some(ticket) = stream.try_next().await? {
+        first.get_or_insert(ticket.summary.clone().unwrap_or_default());
+        count += 1;
+    }
+    println!("   conditions = {conditions_text}");
+    println!(
+        "   {count} open tickets on board 1 entered since June 2024, in {} pages of 250 (first: {:?})\n",
+        sim.request_count(),
+        first.unwrap_or_default()
+    );
+    Ok(())
+}
+
+async fn beyondtrust() -> Result {
+    use bt::{AccessType, SessionType};
+
+    println!("4. BeyondTrust: request → approval → RDP file → check-in");
+    let sim = bt::sim::Simulator::start().await;
+    let client = sim.client()?;
+    let me = client.sign_in().await?;
+    println!("   signed in as {}", me.user_name.as_deref().unwrap_or("?"));
+    let account = client
+        .managed_accounts()
+        .find("web01.example.local", "Administrator")
+        .await?;
+    let guard = client
+        .requests()
+        .create(AccessType::Rdp, account.system_id, account.account_id)
+        .duration_minutes(30)
+        .reason("Tour: patch web01")
+        .send_guarded()
+        .await?;
+    println!(
+        "   request {} created; waiting for approval…",
+        guard.id().get()
+    );
+    sim.approve(guard.id().get()); // in real life, an approver clicks Approve
+    client
+        .requests()
+        .wait_for_approval(guard.id())
+        .initial_interval(Duration::from_millis(20))
+        .await_approval()
+        .await?;
+    let rdp = client
+        .sessions()
+        .create(guard.id(), SessionType::RdpFile)
+        .send()
+        .await?
+        .into_file()?;
+    println!(
+        "   got {} ({} bytes); first line: {}",
+        rdp.file_name().unwrap_or("session.rdp"),
+        rdp.bytes().len(),
+        rdp.text().lines().next().unwrap_or_default()
+    );
+    guard.checkin("Tour finished").await?;
+    client.sign_out().await?;
+    println!("   checked in and signed out\n");
     Ok(())
 }

@@ -1,0 +1,290 @@
+//! Shared plumbing of the msp-sdk examples: connecting to each vendor from the
+//! environment — or, when a vendor's URL variable is unset, to that vendor's built-in
+//! simulator — and printing results.
+//!
+//! | vendor | variables |
+//! |---|---|
+//! | ScreenConnect | `SCREENCONNECT_URL`, `SCREENCONNECT_SECRET`, optional `SCREENCONNECT_ORIGIN` |
+//! | ConnectWise Manage | `CWM_URL` (API base with codebase and `/apis/3.0`), `CWM_COMPANY`, `CWM_PUBLIC_KEY`, `CWM_PRIVATE_KEY`, `CWM_CLIENT_ID` |
+//! | Kaseya VSA | `KASEYA_URL` (server root), `KASEYA_USERNAME`, and `KASEYA_PASSWORD` or `KASEYA_PAT` |
+//! | BeyondTrust | `BT_URL` (ending in `/BeyondTrust/api/public/v3`), `BT_API_KEY`, `BT_RUNAS`, optional `BT_PASSWORD` |
+//!
+//! `MSP_ALLOW_HTTP=1` allows plain-http URLs (loopback test servers); otherwise they
+//! are refused.
+
+use std::fmt;
+
+pub use beyondtrust_sessions_client as bt;
+pub use cwmanage_client as cw;
+pub use kaseya_vsa_client as vsa;
+pub use screenconnect_client as sc;
+
+/// Why a vendor could not be set up from the environment.
+#[derive(Debug)]
+pub enum SetupError {
+    /// A variable the vendor needs is not set.
+    Missing(&'static str),
+    /// A variable holds something unusable.
+    Invalid(&'static str, String),
+    /// The client refused its configuration.
+    Client(msp_common::Error),
+}
+
+impl fmt::Display for SetupError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SetupError::Missing(var) => write!(f, "missing credential: {var} is not set"),
+            SetupError::Invalid(var, why) => write!(f, "{var} is not usable: {why}"),
+            SetupError::Client(err) => write!(f, "{err}"),
+        }
+    }
+}
+
+impl std::error::Error for SetupError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            SetupError::Client(err) => Some(err),
+            _ => None,
+        }
+    }
+}
+
+impl From<msp_common::Error> for SetupError {
+    fn from(err: msp_common::Error) -> Self {
+        SetupError::Client(err)
+    }
+}
+
+/// A connected client and, when no URL was configured, the simulator it talks to (kept
+/// alive as long as this value).
+pub struct Connected<C, S> {
+    /// The client.
+    pub client: C,
+    /// The simulator, when one was started.
+    pub sim: Option<S>,
+}
+
+impl<C, S> Connected<C, S> {
+    /// Whether the client talks to a built-in simulator.
+    pub fn simulated(&self) -> bool {
+        self.sim.is_some()
+    }
+}
+
+fn var(name: &'static str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn required(name: &'static str) -> Result<String, SetupError> {
+    var(name).ok_or(SetupError::Missing(name))
+}
+
+/// Whether `MSP_ALLOW_HTTP=1` is set.
+pub fn allow_http() -> bool {
+    var("MSP_ALLOW_HTTP").is_some_and(|v| v == "1" || v.eq_ignore_ascii_case("true"))
+}
+
+fn announce(vendor: &str, url_var: &str, url: &str) {
+    eprintln!("msp: {url_var} is not set; using the built-in {vendor} simulator at {url}");
+}
+
+/// ScreenConnect from `SCREENCONNECT_*`, or its simulator.
+pub async fn screenconnect() -> Result<Connected<sc::Client, sc::sim::Simulator>, SetupError> {
+    let names = sc::models::PropertyNames::company_site_tag();
+    match var("SCREENCONNECT_URL") {
+        Some(url) => {
+            let secret = required("SCREENCONNECT_SECRET")?;
+            let mut builder = sc::Client::builder()
+                .instance_url(url)
+                .secret(secret)
+                .allow_http(allow_http())
+                .property_names(names);
+            if let Some(origin) = var("SCREENCONNECT_ORIGIN") {
+                builder = builder.origin(origin);
+            }
+            Ok(Connected {
+                client: builder.build()?,
+                sim: None,
+            })
+        }
+        None => {
+            let sim = sc::sim::Simulator::start().await;
+            announce("ScreenConnect", "SCREENCONNECT_URL", &sim.url());
+            let client = sim.client_builder().property_names(names).build()?;
+            Ok(Connected {
+                client,
+                sim: Some(sim),
+            })
+        }
+    }
+}
+
+/// Splits a Manage API base (`https://host/v4_6_release/apis/3.0`) into the site and the
+/// codebase.
+pub fn split_cwm_url(url: &str) -> Result<(String, String), SetupError> {
+    let parsed =
+        msp_common::Url::parse(url).map_err(|e| SetupError::Invalid("CWM_URL", e.to_string()))?;
+    let host = parsed
+        .host_str()
+        .ok_or_else(|| SetupError::Invalid("CWM_URL", "no host".into()))?;
+    let site = match parsed.port() {
+        Some(port) => format!("{}://{host}:{port}", parsed.scheme()),
+        None => format!("{}://{host}", parsed.scheme()),
+    };
+    let path = parsed.path().trim_matches('/');
+    let codebase = path
+        .strip_suffix("apis/3.0")
+        .map(|c| c.trim_matches('/'))
+        .filter(|c| !c.is_empty())
+        .ok_or_else(|| {
+            SetupError::Invalid(
+                "CWM_URL",
+                "expected the API base, like https://host/v4_6_release/apis/3.0".into(),
+            )
+        })?;
+    Ok((site, codebase.to_owned()))
+}
+
+/// ConnectWise Manage from `CWM_*`, or its simulator.
+pub async fn cwmanage() -> Result<Connected<cw::Client, cw::sim::SimServer>, SetupError> {
+    cwmanage_with(cw::sim::SimConfig::default()).await
+}
+
+/// ConnectWise Manage from `CWM_*`, or a simulator seeded with `config`.
+pub async fn cwmanage_with(
+    config: cw::sim::SimConfig,
+) -> Result<Connected<cw::Client, cw::sim::SimServer>, SetupError> {
+    match var("CWM_URL") {
+        Some(url) => {
+            let (site, codebase) = split_cwm_url(&url)?;
+            let credentials = cw::auth::Credentials::new(
+                required("CWM_COMPANY")?,
+                required("CWM_PUBLIC_KEY")?,
+                required("CWM_PRIVATE_KEY")?,
+            );
+            let client = cw::Client::builder()
+                .site(site)
+                .codebase(codebase)
+                .credentials(credentials)
+                .client_id(required("CWM_CLIENT_ID")?)
+                .allow_http(allow_http())
+                .build()?;
+            Ok(Connected { client, sim: None })
+        }
+        None => {
+            let sim = cw::sim::SimServer::start(config).await;
+            announce(
+                "ConnectWise Manage",
+                "CWM_URL",
+                &format!("{}/v4_6_release/apis/3.0", sim.uri()),
+            );
+            let client = cw::Client::builder()
+                .site(sim.uri())
+                .codebase("v4_6_release")
+                .credentials(cw::auth::Credentials::new(
+                    sim.company_id(),
+                    sim.public_key(),
+                    sim.private_key(),
+                ))
+                .client_id(sim.client_id())
+                .allow_http(true)
+                .build()?;
+            Ok(Connected {
+                client,
+                sim: Some(sim),
+            })
+        }
+    }
+}
+
+/// Kaseya VSA from `KASEYA_*`, or its simulator.
+pub async fn kaseya() -> Result<Connected<vsa::Client, vsa::sim::Simulator>, SetupError> {
+    kaseya_with(vsa::sim::SimOptions::default()).await
+}
+
+/// Kaseya VSA from `KASEYA_*`, or a simulator started with `options`.
+pub async fn kaseya_with(
+    options: vsa::sim::SimOptions,
+) -> Result<Connected<vsa::Client, vsa::sim::Simulator>, SetupError> {
+    match var("KASEYA_URL") {
+        Some(url) => {
+            let username = required("KASEYA_USERNAME")?;
+            let credentials = match (var("KASEYA_PASSWORD"), var("KASEYA_PAT")) {
+                (Some(password), _) => vsa::auth::Credentials::password(username, password),
+                (None, Some(pat)) => vsa::auth::Credentials::personal_access_token(username, pat),
+                (None, None) => return Err(SetupError::Missing("KASEYA_PASSWORD (or KASEYA_PAT)")),
+            };
+            let client = vsa::Client::builder()
+                .server(url)
+                .credentials(credentials)
+                .allow_http(allow_http())
+                .build()?;
+            Ok(Connected { client, sim: None })
+        }
+        None => {
+            let sim = vsa::sim::Simulator::start_with(options).await;
+            announce("Kaseya VSA", "KASEYA_URL", &sim.url());
+            Ok(Connected {
+                client: sim.client()?,
+                sim: Some(sim),
+            })
+        }
+    }
+}
+
+/// BeyondTrust Password Safe from `BT_*`, or its simulator.
+pub async fn beyondtrust() -> Result<Connected<bt::Client, bt::sim::Simulator>, SetupError> {
+    match var("BT_URL") {
+        Some(url) => {
+            let mut auth =
+                bt::auth::PsAuth::new(required("BT_API_KEY")?).runas(required("BT_RUNAS")?);
+            if let Some(password) = var("BT_PASSWORD") {
+                auth = auth.password(password);
+            }
+            let client = bt::Client::builder()
+                .base_url(url)
+                .credentials(auth)
+                .allow_http(allow_http())
+                .build()?;
+            Ok(Connected { client, sim: None })
+        }
+        None => {
+            let sim = bt::sim::Simulator::start().await;
+            announce("BeyondTrust Password Safe", "BT_URL", &sim.base_url());
+            Ok(Connected {
+                client: sim.client()?,
+                sim: Some(sim),
+            })
+        }
+    }
+}
+
+/// Prints a value as pretty JSON on stdout.
+pub fn print_json<T: serde::Serialize>(value: &T) {
+    match serde_json::to_string_pretty(value) {
+        Ok(text) => println!("{text}"),
+        Err(err) => eprintln!("msp: could not print the result as JSON: {err}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cwm_urls_split_into_site_and_codebase() {
+        assert_eq!(
+            split_cwm_url("https://api-na.myconnectwise.net/v4_6_release/apis/3.0/").unwrap(),
+            (
+                "https://api-na.myconnectwise.net".to_owned(),
+                "v4_6_release".to_owned()
+            )
+        );
+        assert_eq!(
+            split_cwm_url("http://127.0.0.1:8080/v2025_1/apis/3.0").unwrap(),
+            ("http://127.0.0.1:8080".to_owned(), "v2025_1".to_owned())
+        );
+        assert!(split_cwm_url("https://host/").is_err());
+        assert!(split_cwm_url("not a url").is_err());
+    }
+}
