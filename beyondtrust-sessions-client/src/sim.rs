@@ -336,6 +336,12 @@ impl Simulator {
             .map(|a| a.password.clone())
     }
 
+    /// Adds latency to every answer and fails a fraction of them with 503 and
+    /// `Retry-After: 1` (see [`msp_common::chaos`]).
+    pub fn set_chaos(&self, chaos: msp_common::chaos::Chaos) {
+        lock(&self.state).chaos = chaos;
+    }
+
     /// Answers the next `times` calls with `fault`.
     pub fn inject_fault(&self, fault: Fault, times: usize) {
         let mut state = self.state();
@@ -402,6 +408,7 @@ struct State {
     auth_sessions: HashMap<String, AuthSession>,
     tokens: HashMap<String, Instant>,
     faults: VecDeque<Fault>,
+    chaos: msp_common::chaos::Chaos,
     counter: u64,
     next_request_id: u64,
     next_session_id: u64,
@@ -747,7 +754,13 @@ fn form_pairs(body: &[u8]) -> HashMap<String, String> {
 impl Respond for Responder {
     fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
         let mut state = lock(&self.state);
-        let mut latency = None;
+        let decision = state.chaos.decide();
+        if decision.fail {
+            return text(503, "Service Unavailable")
+                .insert_header("Retry-After", "1")
+                .set_delay(decision.delay);
+        }
+        let mut latency = (!decision.delay.is_zero()).then_some(decision.delay);
         match state.faults.pop_front() {
             Some(Fault::Status {
                 status,

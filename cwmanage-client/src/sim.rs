@@ -153,6 +153,7 @@ struct State {
     collections: BTreeMap<&'static str, BTreeMap<u64, Value>>,
     next_id: BTreeMap<&'static str, u64>,
     faults: Vec<(u64, Fault)>,
+    chaos: msp_common::chaos::Chaos,
     requests: u64,
     codebase: String,
     auth: String,
@@ -192,6 +193,7 @@ impl SimServer {
             collections: COLLECTIONS.iter().map(|c| (*c, BTreeMap::new())).collect(),
             next_id: BTreeMap::new(),
             faults: Vec::new(),
+            chaos: msp_common::chaos::Chaos::none(),
             requests: 0,
             codebase: config.codebase.trim_matches('/').to_owned(),
             auth,
@@ -242,6 +244,12 @@ impl SimServer {
 
     fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Adds latency to every answer and fails a fraction of them with 429 and
+    /// `Retry-After: 1` (see [`msp_common::chaos`]).
+    pub fn set_chaos(&self, chaos: msp_common::chaos::Chaos) {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).chaos = chaos;
     }
 
     /// Injects a fault into the request `n` requests from now (0 = the next one).
@@ -529,7 +537,17 @@ impl Respond for Responder {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         let n = state.requests;
         state.requests += 1;
-        let mut delay = None;
+        let decision = state.chaos.decide();
+        if decision.fail {
+            return vendor_error(
+                429,
+                "TooManyRequests",
+                "Too many requests; try again later.",
+            )
+            .insert_header("Retry-After", "1")
+            .set_delay(decision.delay);
+        }
+        let mut delay = (!decision.delay.is_zero()).then_some(decision.delay);
         if let Some(pos) = state.faults.iter().position(|(at, _)| *at == n) {
             let (_, fault) = state.faults.remove(pos);
             match fault {

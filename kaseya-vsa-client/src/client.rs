@@ -237,7 +237,10 @@ fn parse_error_body(
         } else if let Some(m) = meta.message {
             parsed = parsed.message(m);
         }
-        if let Some(code) = meta.response_code.filter(|c| *c != 0) {
+        if let Some(code) = meta
+            .response_code
+            .filter(|c| *c != 0 && !(200..300).contains(c))
+        {
             parsed = parsed.code(code.to_string());
         }
     }
@@ -382,7 +385,8 @@ fn check_envelope(response: &Response) -> Result<()> {
         return Ok(());
     };
     let code = meta.response_code.unwrap_or(0);
-    if code == 0 {
+    // Most endpoints answer `ResponseCode: 0`; the navigation endpoints answer `200`.
+    if code == 0 || (200..300).contains(&code) {
         return Ok(());
     }
     let status = u16::try_from(code)
@@ -606,17 +610,32 @@ impl Client {
     ///   kept; a redirect to another origin is an error rather than a silent loss of
     ///   credentials.
     pub async fn send(&self, request: Request) -> Result<Response> {
+        self.send_checked(request, true).await
+    }
+
+    /// [`Client::send`] without the envelope check: for file downloads, whose bytes are
+    /// the file itself (a JSON file holding a `ResponseCode` is not an error).
+    pub(crate) async fn send_file(&self, request: Request) -> Result<Response> {
+        self.send_checked(request, false).await
+    }
+
+    async fn send_checked(&self, request: Request, envelope: bool) -> Result<Response> {
         let (token, generation) = self.token().await?;
-        match self.send_with(&request, &token).await {
+        match self.send_with(&request, &token, envelope).await {
             Err(err) if err.status() == Some(StatusCode::UNAUTHORIZED) => {
                 let token = self.renew_after_rejection(generation).await?;
-                self.send_with(&request, &token).await
+                self.send_with(&request, &token, envelope).await
             }
             other => other,
         }
     }
 
-    async fn send_with(&self, request: &Request, token: &SecretString) -> Result<Response> {
+    async fn send_with(
+        &self,
+        request: &Request,
+        token: &SecretString,
+        envelope: bool,
+    ) -> Result<Response> {
         let bearer = SecretString::from(format!("Bearer {}", token.expose_secret()));
         let authed = request.clone().sensitive_header("Authorization", &bearer)?;
         let url = self.inner.transport.url_for(request)?;
@@ -633,7 +652,7 @@ impl Client {
             }
             other => other?,
         };
-        if !response.is_empty() {
+        if envelope && !response.is_empty() {
             check_envelope(&response)?;
         }
         Ok(response)
@@ -683,6 +702,35 @@ impl Client {
             .result)
     }
 
+    /// Sends a request whose `Result` is one record, also when the server wraps it in a
+    /// one-element array (as `GET /system/machinegroups/{id}` does). An empty array is a
+    /// 404 API error.
+    pub(crate) async fn call_one<T: DeserializeOwned>(&self, request: Request) -> Result<T> {
+        let response = self.send(request).await?;
+        let raw: Enveloped<Box<serde_json::value::RawValue>> = decode_envelope(&response)?;
+        let text = raw.result.get();
+        if text.trim_start().starts_with('[') {
+            let mut many: Vec<T> = decode_raw(&response, text.as_bytes())?;
+            if many.is_empty() {
+                return Err(ApiError::new(VENDOR, StatusCode::NOT_FOUND)
+                    .with_message("the server answered an empty list for a single record")
+                    .into());
+            }
+            Ok(many.swap_remove(0))
+        } else {
+            decode_raw(&response, text.as_bytes())
+        }
+    }
+
+    /// Sends a request without a bearer token (the endpoints that need no session).
+    pub(crate) async fn send_anonymous(&self, request: Request) -> Result<Response> {
+        let response = self.inner.transport.send(request).await?;
+        if !response.is_empty() {
+            check_envelope(&response)?;
+        }
+        Ok(response)
+    }
+
     /// `GET path` of a `kcb/*` endpoint, whose answer is a bare JSON map, not an envelope.
     pub async fn get_bare<T: DeserializeOwned>(&self, path: &str) -> Result<T> {
         self.send(Request::get(path).operation("get_bare"))
@@ -716,6 +764,11 @@ impl Client {
     pub(crate) fn count_records(&self, n: u64) {
         self.inner.records.fetch_add(n, Ordering::SeqCst);
     }
+}
+
+fn decode_raw<T: DeserializeOwned>(response: &Response, bytes: &[u8]) -> Result<T> {
+    msp_common::http::decode_json(VENDOR, response.status(), response.headers(), bytes)
+        .map_err(Error::from)
 }
 
 fn redirect_target(err: &Error, from: &Url) -> Result<Url> {

@@ -295,3 +295,25 @@ mod tests {
         assert!(AgentId::new("1".repeat(39).as_str()).is_err());
     }
 }
+
+// Ids of the agents, packages, assets, notes, files and info center chapters.
+decimal_id!(
+    /// An agent install package id (`PackageId`).
+    PackageId
+);
+decimal_id!(
+    /// A Discovery network id (`GET /assetmgmt/agentsonnetwork/{networkId}`).
+    NetworkId
+);
+decimal_id!(
+    /// An agent note id (`ID` of `GET /assetmgmt/agent/notes`).
+    NoteId
+);
+decimal_id!(
+    /// An info center message id (`ID` of `GET /infocenter/messages`).
+    MessageId
+);
+decimal_id!(
+    /// An asset type id (`AssetTypeId`).
+    AssetTypeId
+);

@@ -463,6 +463,297 @@ pub mod fields {
             ADMIN_TYPE = "AdminType", DISABLE_UNTIL = "DisableUntil",
         }
     );
+    fields!(
+        /// `GET /automation/agentprocs/{agentId}/scheduledprocs`
+        scheduled_procedures {
+            AGENT_PROCEDURE_ID = "AgentProcedureId", AGENT_PROCEDURE_NAME = "AgentProcedureName",
+            AGENT_ID = "AgentId", NEXT_EXEC_TIME = "NextExecTime", STATUS = "Status",
+            ADMIN = "Admin", SERVER_TIME_ZONE = "ServerTimeZone",
+            SKIP_IF_OFF_LINE = "SkipIfOffLine", POWER_UP_IF_OFF_LINE = "PowerUpIfOffLine",
+        }
+    );
+    fields!(
+        /// `GET /automation/agentprocs/{agentId}/history`
+        procedure_history {
+            SCRIPT_NAME = "ScriptName", LAST_EXECUTION_TIME = "LastExecutionTime",
+            STATUS = "Status", ADMIN = "Admin",
+        }
+    );
+    fields!(
+        /// `GET /assetmgmt/audit`
+        audit_summaries {
+            AGENT_GUID = "AgentGuid", DISPLAY_NAME = "DisplayName",
+            TIMEZONE_OFFSET = "TimezoneOffset", CURRENT_LOGIN = "CurrentLogin",
+            AGENT_TYPE = "AgentType", REBOOT_TIME = "RebootTime",
+            LAST_CHECKIN_TIME = "LastCheckinTime", GROUP_NAME = "GroupName",
+            FIRST_CHECKIN_TIME = "FirstCheckinTime", TIME_ZONE = "TimeZone",
+            WORKGROUP_DOMAIN_TYPE = "WorkgroupDomainType",
+            WORKGROUP_DOMAIN_NAME = "WorkgroupDomainName", COMPUTER_NAME = "ComputerName",
+            DNS_COMPUTER_NAME = "DnsComputerName", OS_TYPE = "OsType", OS_INFO = "OsInfo",
+            IP_ADDRESS = "IpAddress", IPV6_ADDRESS = "Ipv6Address", SUBNET_MASK = "SubnetMask",
+            DEFAULT_GATEWAY = "DefaultGateway", CONNECTION_GATEWAY_IP = "ConnectionGatewayIp",
+            GATEWAY_COUNTRY = "GatewayCountry", MAC_ADDRESS = "MacAddress",
+            DNS_SERVER1 = "DnsServer1", DNS_SERVER2 = "DnsServer2", DHCP_ENABLED = "DhcpEnabled",
+            DHCP_SERVER = "DhcpServer", WINS_ENABLED = "WinsEnabled",
+            PRIMARY_WINS_SERVER = "PrimaryWinsServer",
+            SECONDARY_WINS_SERVER = "SecondaryWinsServer", CPU_TYPE = "CpuType",
+            CPU_SPEED = "CpuSpeed", CPU_COUNT = "CpuCount", RAM_MBYTES = "RamMBytes",
+            AGENT_VERSION = "AgentVersion", LAST_LOGIN_NAME = "LastLoginName",
+            LOGIN_NAME = "LoginName", PRIMARY_K_SERVER = "PrimaryKServer",
+            SECONDARY_K_SERVER = "SecondaryKServer", QUICK_CHECKIN_PERIOD = "QuickCheckinPeriod",
+            CONTACT_NAME = "ContactName", CONTACT_EMAIL = "ContactEmail",
+            CONTACT_PHONE = "ContactPhone", CONTACT_NOTES = "ContactNotes",
+            MANUFACTURER = "Manufacturer", PRODUCT_NAME = "ProductName",
+            SYSTEM_VERSION = "SystemVersion", SYSTEM_SERIAL_NUMBER = "SystemSerialNumber",
+            CHASSIS_SERIAL_NUMBER = "ChassisSerialNumber", CHASSIS_ASSET_TAG = "ChassisAssetTag",
+            EXTERNAL_BUS_SPEED = "ExternalBusSpeed", MAX_MEMORY_SIZE = "MaxMemorySize",
+            MEMORY_SLOTS = "MemorySlots", CHASSIS_MANUFACTURER = "ChassisManufacturer",
+            CHASSIS_TYPE = "ChassisType", CHASSIS_VERSION = "ChassisVersion",
+            MOTHERBOARD_MANUFACTURER = "MotherboardManufacturer",
+            MOTHERBOARD_PRODUCT = "MotherboardProduct", MOTHERBOARD_VERSION = "MotherboardVersion",
+            MOTHERBOARD_SERIAL_NUMBER = "MotherboardSerialNumber",
+            PROCESSOR_FAMILY = "ProcessorFamily", PROCESSOR_MANUFACTURER = "ProcessorManufacturer",
+            PROCESSOR_VERSION = "ProcessorVersion", PROCESSOR_MAX_SPEED = "ProcessorMaxSpeed",
+            PROCESSOR_CURRENT_SPEED = "ProcessorCurrentSpeed", FREE_SPACE = "FreeSpace",
+            USED_SPACE = "UsedSpace", TOTAL_SIZE = "TotalSize", NUMBER_OF_DRIVES = "NumberOfDrives",
+        }
+    );
+    fields!(
+        /// `GET /assetmgmt/audit/{agentId}/credentials`
+        audit_credentials {
+            CREDENTIAL_ID = "CredentialId", TYPE = "Type", NAME = "Name", USER_NAME = "UserName",
+            DOMAIN = "Domain", CREATE_ACCOUNT = "CreateAccount",
+            AS_ADMINISTRATOR = "AsAdministrator", IN_EFFECT = "InEffect",
+        }
+    );
+    fields!(
+        /// `GET /assetmgmt/audit/{agentId}/groups`
+        audit_groups {
+            USER_GROUP_NAME = "UserGroupName", DESCRIPTION = "Description",
+        }
+    );
+    fields!(
+        /// `GET /assetmgmt/audit/{agentId}/hardware/diskvolumes`
+        audit_disk_volumes {
+            DRIVE = "Drive", TYPE = "Type", FORMAT = "Format", FREE_MBYTES = "FreeMBytes",
+            USED_MBYTES = "UsedMBytes", TOTAL_MBYTES = "TotalMBytes", LABEL = "Label",
+        }
+    );
+    fields!(
+        /// `GET /assetmgmt/audit/{agentId}/hardware/pcianddisk`
+        audit_pci_and_disk {
+            TYPE_ID = "TypeId", TYPE_NAME = "TypeName", VENDOR = "Vendor", PRODUCT = "Product",
+            NOTE = "Note",
+        }
+    );
+    fields!(
+        /// `GET /assetmgmt/audit/{agentId}/hardware/printers`
+        audit_printers {
+            PRINTER_NAME = "PrinterName", PORT = "Port", MODEL = "Model",
+        }
+    );
+    fields!(
+        /// `GET /assetmgmt/audit/{agentId}/members`
+        audit_members {
+            USER_GROUP_NAME = "UserGroupName", MEMBER_NAME = "MemberName",
+        }
+    );
+    fields!(
+        /// `GET /assetmgmt/audit/{agentId}/software/addremoveprograms`
+        audit_add_remove_programs {
+            DISPLAY_NAME = "DisplayName", UNINSTALL_STRING = "UninstallString",
+        }
+    );
+    fields!(
+        /// `GET /assetmgmt/audit/{agentId}/software/installedapplications`
+        audit_installed_applications {
+            APPLICATION_NAME = "ApplicationName", DESCRIPTION = "Description", VERSION = "Version",
+            MANUFACTURER = "Manufacturer", PRODUCT_NAME = "ProductName",
+            DIRECTORY_PATH = "DirectoryPath", SIZE = "Size",
+            LAST_MODIFIED_DATE = "LastModifiedDate",
+        }
+    );
+    fields!(
+        /// `GET /assetmgmt/audit/{agentId}/software/licenses`
+        audit_licenses {
+            PUBLISHER = "Publisher", PRODUCT_NAME = "ProductName", PRODUCT_KEY = "ProductKey",
+            LICENSE_CODE = "LicenseCode", VERSION = "Version",
+            INSTALLATION_DATE = "InstallationDate",
+        }
+    );
+    fields!(
+        /// `GET /assetmgmt/audit/{agentId}/software/securityproducts`
+        audit_security_products {
+            PRODUCT_TYPE = "ProductType", PRODUCT_NAME = "ProductName",
+            MANUFACTURER = "Manufacturer", VERSION = "Version", IS_ACTIVE = "IsActive",
+            IS_UP_TO_DATE = "IsUpToDate",
+        }
+    );
+    fields!(
+        /// `GET /assetmgmt/audit/{agentId}/software/startupapps`
+        audit_startup_apps {
+            APP_NAME = "AppName", APP_COMMAND = "AppCommand", USER_NAME = "UserName",
+        }
+    );
+    fields!(
+        /// `GET /assetmgmt/audit/{agentId}/useraccounts`
+        audit_user_accounts {
+            LOGON_NAME = "LogonName", FULL_NAME = "FullName", DESCRIPTION = "Description",
+            IS_DISABLED = "IsDisabled", IS_LOCKED_OUT = "IsLockedOut",
+            IS_PASSWORD_REQUIRED = "IsPasswordRequired", IS_PASSWORD_EXPIRED = "IsPasswordExpired",
+            IS_PASSWORD_CHANGEABLE = "IsPasswordChangeable",
+        }
+    );
+    fields!(
+        /// `GET /assetmgmt/patch/{agentId}/machineupdate/{hideDeniedPatches}`
+        patch_missing {
+            PATCH_DATA_ID = "PatchDataId", UPDATE_CLASSIFICATION = "UpdateClassification",
+            UPDATE_CATEGORY = "UpdateCategory", KB_ARTICLE_ID = "KBArticleId",
+            KB_ARTICLE_LINK = "KBArticleLink", SECURITY_BULLETIN_ID = "SecurityBulletinId",
+            SECURITY_BULLETIN_LINK = "SecurityBulletinLink", UPDATE_TITLE = "UpdateTitle",
+            LAST_PUBLISHED_DATE = "LastPublishedDate", LOCATION_PENDING = "LocationPending",
+            LOCATION_ID = "LocationId", BULLETIN_ID = "BulletinId", PATCH_STATE = "PatchState",
+            INSTALL_DATE = "InstallDate", IGNORE = "Ignore", PRODUCT_ID = "ProductId",
+            APPROVAL_STATUS = "ApprovalStatus", LOCATION = "Location",
+            WUA_OVERRIDE_FLAG = "WuaOverrideFlag", SWITCHES = "Switches",
+            PRODUCT_NAME = "ProductName", IS_SUPERSEDED = "IsSuperseded",
+            WUA_PRODUCT_ID = "WuaProductId",
+        }
+    );
+    fields!(
+        /// `GET /assetmgmt/patch/{agentId}/history`
+        patch_history {
+            PATCH_DATA_ID = "PatchDataId", UPDATE_CLASSIFICATION = "UpdateClassification",
+            UPDATE_CATEGORY = "UpdateCategory", KB_ARTICLE_ID = "KBArticleId",
+            KB_ARTICLE_LINK = "KBArticleLink", SECURITY_BULLETIN_ID = "SecurityBulletinId",
+            SECURITY_BULLETIN_LINK = "SecurityBulletinLink", UPDATE_TITLE = "UpdateTitle",
+            LAST_PUBLISHED_DATE = "LastPublishedDate", LOCATION_PENDING = "LocationPending",
+            LOCATION_ID = "LocationId", BULLETIN_ID = "BulletinId", PATCH_STATE = "PatchState",
+            INSTALL_DATE = "InstallDate", IGNORE = "Ignore", PRODUCT_ID = "ProductId",
+            APPROVAL_STATUS = "ApprovalStatus", LOCATION = "Location",
+            WUA_OVERRIDE_FLAG = "WuaOverrideFlag", SWITCHES = "Switches",
+            PRODUCT_NAME = "ProductName", IS_SUPERSEDED = "IsSuperseded",
+            WUA_PRODUCT_ID = "WuaProductId",
+        }
+    );
+    fields!(
+        /// `GET /system/views`
+        agent_views { VIEW_DEF_ID = "ViewDefId", VIEW_DEF_NAME = "ViewDefName" }
+    );
+    fields!(
+        /// `GET /assetmgmt/agents/uptime/{since}`
+        agent_uptime {
+            AGENT_ID = "AgentId", AGENT_NAME = "AgentName", MACHINE_GROUP_ID = "MachineGroupId",
+            MACHINE_GROUP = "MachineGroup", TOTAL_ONLINE_IN_SECONDS = "TotalOnlineInSeconds",
+            MEASURED_FROM = "MeasuredFrom", MEASURED_TO = "MeasuredTo",
+        }
+    );
+    fields!(
+        /// `GET /assetmgmt/agentsonnetwork/{networkId}`
+        network_agents {
+            AGENT_ID = "AgentId", UPTIME_SECONDS = "UptimeSeconds", MACH_NAME = "MachName",
+            GROUP_NAME = "GroupName", ONLINE = "Online",
+        }
+    );
+    fields!(
+        /// `GET /assetmgmt/assets/packages`
+        packages {
+            PACKAGE_ID = "PackageId", MACHINE_GROUP_ID = "MachineGroupId",
+            COPY_SETTINGS_FROM_AGENT_ID = "CopySettingsFromAgentId", AGENT_TYPE = "AgentType",
+            COMMAND_LINE_SWITCHES = "CommandLineSwitches", PACKAGE_NAME = "PackageName",
+            PACKAGE_DESCRIPTION = "PackageDescription",
+        }
+    );
+    fields!(
+        /// `GET /assetmgmt/assettypes`
+        asset_types {
+            ASSET_TYPE_ID = "AssetTypeId", ASSET_TYPE_NAME = "AssetTypeName",
+            PARENT_ASSET_TYPE_ID = "ParentAssetTypeId",
+        }
+    );
+    fields!(
+        /// The other fields of `GET /assetmgmt/assets` (the first ones are in [`assets`]).
+        assets_more {
+            PROBE_ID = "ProbeId", MACHINE_GROUP = "MachineGroup", IS_MOBILE_AGENT = "IsMobileAgent",
+            IS_MONITORING = "IsMonitoring", IS_PATCHING = "IsPatching", IS_AUDITING = "IsAuditing",
+            IS_BACKING_UP = "IsBackingUp", IS_SECURITY = "IsSecurity", TICKET_COUNT = "TicketCount",
+            ALARM_COUNT = "AlarmCount", IS_SNMP_ACTIVE = "IsSNMPActive", IS_VPRO_ACTIVE = "IsVProActive",
+            NETWORK_INFO = "NetworkInfo", LAST_SEEN_DATE = "LastSeenDate",
+            PROBE_AGENT_GUID = "ProbeAgentGuid", PRIMARY_PROBE = "PrimaryProbe",
+            PRIMARY_PROBE_ID = "PrimaryProbeId", NMAP_PROBE_ID = "NMapProbeId", HOST_NAME = "HostName",
+            OS_NAME = "OSName", OS_TYPE = "OSType", OS_FAMILY = "OSFamily", OS_GENERATION = "OSGeneration",
+            DEVICE_MANUFACTURER = "DeviceManufacturer",
+        }
+    );
+    fields!(
+        /// The guide's fields of `GET /assetmgmt/alarms/{returnAllRecords}` (more are in [`alarms`]).
+        alarms_more {
+            MACHINE_GROUP = "MachineGroup", ALERT_TYPE = "AlertType", AGENT_NAME = "agentName",
+            EVENT_TIME = "EventTime", MONITOR_ALARM_STATE_ID = "MonitorAlarmStateId",
+            MONITOR_TYPE = "MonitorType", MESSAGE = "Message", ALARM_EMAIL = "AlarmEmail",
+            TICKET_ID = "TicketId", ADMIN_NAME = "AdminName",
+        }
+    );
+    fields!(
+        /// `GET /assetmgmt/agent/notes`
+        agent_notes {
+            ID = "ID", AGENT_GUID = "AgentGUID", EMAIL = "Email", USER_NAME = "UserName",
+            CREATION_DATE = "CreationDate", DESCRIPTION = "Description",
+        }
+    );
+    fields!(
+        /// The folder listings of custom extensions, documents and get-files.
+        files {
+            NAME = "Name", SIZE = "Size", LAST_UPLOAD_TIME = "LastUploadTime",
+            PARENT_PATH = "ParentPath", IS_FILE = "isFile",
+        }
+    );
+    fields!(
+        /// `GET /infocenter/messages`
+        info_center_messages {
+            ID = "ID", TO_NAME = "ToName", FROM_NAME = "FromName", SUBJECT = "Subject", BODY = "Body",
+            CREATED = "Created", IS_READ = "IsRead",
+        }
+    );
+    fields!(
+        /// The agent, alarm and configuration change logs (`GET /assetmgmt/logs/{agentId}/…`).
+        log_entries { TIME = "Time", EVENT = "Event" }
+    );
+    fields!(
+        /// `GET /assetmgmt/logs/{agentId}/agentprocedure`
+        procedure_log {
+            LAST_EXECUTION = "LastExecution", PROCEDURE_HISTORY = "ProcedureHistory",
+            STATUS = "Status", ADMIN = "Admin",
+        }
+    );
+    fields!(
+        /// `GET /assetmgmt/logs/{agentId}/remotecontrol` and `…/legacyremotecontrol`
+        remote_control_log {
+            START_TIME = "StartTime", LAST_ACTIVE_TIME = "LastActiveTime",
+            SESSION_TYPE = "SessionType", ADMIN = "Admin", TIME = "Time", TYPE = "Type",
+            DURATION = "Duration",
+        }
+    );
+    fields!(
+        /// `GET /assetmgmt/logs/{agentId}/monitoractions`
+        monitor_action_log {
+            TIME = "Time", SNMP_DEVICE = "SNMPDevice", TYPE = "Type", MESSAGE = "Message",
+        }
+    );
+    fields!(
+        /// `GET /assetmgmt/logs/{agentId}/networkstats`
+        network_stats_log {
+            NETWORK_STAT_ID = "NetworkStatId", TIME = "Time", APPLICATION = "Application",
+            BYTES_SENT = "BytesSent", BYTES_RCVD = "BytesRcvd",
+        }
+    );
+    fields!(
+        /// The six event logs and the log monitoring log (`GET /assetmgmt/logs/{agentId}/eventlog/…`).
+        event_log {
+            EVENT_ID = "EventId", USER = "User", CATEGORY = "Category", SOURCE = "Source",
+            TYPE = "Type", TIME = "Time",
+        }
+    );
 }
 
 #[cfg(test)]

@@ -379,3 +379,28 @@ fn payload_agrees_with_an_independent_recomputation() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_downloaded_json_file_is_bytes_even_if_it_looks_like_an_error_envelope() {
+    use kaseya_vsa_client::files::RepoPath;
+    let server = server_with_auth().await;
+    let file = br#"{"ResponseCode":500,"Error":"this is just a file's content"}"#;
+    Mock::given(method("GET"))
+        .and(path("/api/v1.0/assetmgmt/getfiles/1/file/logs/report.json"))
+        .and(header("authorization", "Bearer 90151280"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(file.to_vec(), "application/octet-stream"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let bytes = client(&server)
+        .get_files()
+        .download(
+            &AgentId::from(1u64),
+            &RepoPath::new("logs/report.json").unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(bytes, file.to_vec());
+}

@@ -11,6 +11,7 @@
 //! | [`retry`] | [`RetryPolicy`]: capped, fully jittered exponential backoff, `Retry-After`, a time budget, and the rule that writes are never replayed unless marked idempotent |
 //! | [`paginate`] | one engine turning "fetch page N" into a lazy `Stream` of items, for page-number, offset and cursor listings, with look-ahead and concurrent fetching |
 //! | [`http`] | [`Transport`]: the shared `reqwest` client with base-URL joining, full query encoding, sensitive headers, user agent, timeouts, a body-size cap, the retry loop, and one `tracing` span per call |
+//! | [`chaos`] | latency and failure injection decided per request, for the vendor simulators |
 //! | [`secret`] | [`SecretString`](secret::SecretString), the type every credential is held in, and redaction of secrets from error bodies |
 //!
 //! # Example
@@ -74,6 +75,7 @@
 //! - **Runtime:** Tokio, which `reqwest` needs anyway. Look-ahead pagination spawns its
 //!   page requests on the current runtime.
 
+pub mod chaos;
 pub mod error;
 pub mod http;
 pub mod paginate;

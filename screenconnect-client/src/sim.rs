@@ -128,6 +128,7 @@ struct State {
     calls: Vec<RecordedCall>,
     tick: i64,
     next_id: u64,
+    chaos: msp_common::chaos::Chaos,
 }
 
 const BASE_TIME: &str = "2026-07-19T06:41:52.6169911Z";
@@ -285,6 +286,29 @@ impl Simulator {
         sim
     }
 
+    /// Adds `n` generated access sessions (`HOST-0001`, … spread over three companies,
+    /// about a third of them online), for load and paging tests.
+    pub fn seed_access_sessions(&self, n: usize) {
+        let mut s = lock(&self.state);
+        let companies = ["Acme", "Globex", "Initech"];
+        for i in 1..=n {
+            let company = companies[i % companies.len()];
+            s.add_session(
+                SessionType::Access,
+                &format!("HOST-{i:04}"),
+                [company, "HQ", "Generated"],
+                i % 3 == 0,
+                "Windows 11 Pro",
+            );
+        }
+    }
+
+    /// Adds latency to every answer and fails a fraction of them with 503 and
+    /// `Retry-After: 1` (see [`msp_common::chaos`]).
+    pub fn set_chaos(&self, chaos: msp_common::chaos::Chaos) {
+        lock(&self.state).chaos = chaos;
+    }
+
     /// Starts a simulator with no sessions.
     pub async fn start_empty() -> Simulator {
         let server = MockServer::start().await;
@@ -296,6 +320,7 @@ impl Simulator {
             calls: Vec::new(),
             tick: 0,
             next_id: 0,
+            chaos: msp_common::chaos::Chaos::none(),
         }));
         Mock::given(any())
             .respond_with(Responder {
@@ -510,6 +535,22 @@ fn null_reference() -> ResponseTemplate {
 
 impl Respond for Responder {
     fn respond(&self, request: &Request) -> ResponseTemplate {
+        let decision = lock(&self.state).chaos.decide();
+        let response = if decision.fail {
+            text(503, "Service Unavailable").insert_header("Retry-After", "1")
+        } else {
+            self.answer(request)
+        };
+        if decision.delay.is_zero() {
+            response
+        } else {
+            response.set_delay(decision.delay)
+        }
+    }
+}
+
+impl Responder {
+    fn answer(&self, request: &Request) -> ResponseTemplate {
         let path = request.url.path().to_owned();
         if let Some(rest) = path.strip_prefix("/App_Extensions/") {
             return self.service(request, rest);

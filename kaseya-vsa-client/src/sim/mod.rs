@@ -127,6 +127,7 @@ struct State {
     received: Vec<Received>,
     faults: Vec<Fault>,
     token_lifetime: Duration,
+    chaos: msp_common::chaos::Chaos,
 }
 
 /// A running fake VSA. Dropping it stops the server.
@@ -211,6 +212,12 @@ impl Simulator {
                 retry_after: retry_after.map(str::to_owned),
             });
         }
+    }
+
+    /// Adds latency to every answer and fails a fraction of them with 503 and
+    /// `Retry-After: 1` (see [`msp_common::chaos`]).
+    pub fn set_chaos(&self, chaos: msp_common::chaos::Chaos) {
+        self.state().chaos = chaos;
     }
 
     /// The seeded agents, as JSON records.
@@ -429,11 +436,27 @@ fn unauthorized(message: &str) -> ResponseTemplate {
 
 impl Respond for Handler {
     fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
-        let response = self.route(request);
-        if self.latency.is_zero() {
+        let decision = self
+            .state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .chaos
+            .decide();
+        let response = if decision.fail {
+            ResponseTemplate::new(503)
+                .insert_header("Retry-After", "1")
+                .set_body_raw(
+                    "<html><head><title>Service Unavailable</title></head></html>",
+                    "text/html",
+                )
+        } else {
+            self.route(request)
+        };
+        let delay = self.latency + decision.delay;
+        if delay.is_zero() {
             response
         } else {
-            response.set_delay(self.latency)
+            response.set_delay(delay)
         }
     }
 }

@@ -1,0 +1,111 @@
+//! Agent custom fields: `/assetmgmt/assets/customfields` and
+//! `/assetmgmt/assets/{agentId}/customfields`.
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::Result;
+use crate::agents::KeyValue;
+use crate::client::Client;
+use crate::ids::AgentId;
+use msp_common::Request;
+
+/// A custom field of an agent and its value (`GET /assetmgmt/assets/{agentId}/customfields`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CustomField {
+    /// `FieldName`
+    #[serde(default)]
+    pub field_name: Option<String>,
+    /// `FieldValue`, as text (the server sends a string or a number).
+    #[serde(default, deserialize_with = "string_like")]
+    pub field_value: Option<String>,
+    /// `FieldType` (`string`, …)
+    #[serde(default)]
+    pub field_type: Option<String>,
+}
+
+/// Reads a scalar some servers send as a string and others as a number or boolean,
+/// keeping its text.
+pub(crate) fn string_like<'de, D: Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<String>, D::Error> {
+    Ok(match Option::<serde_json::Value>::deserialize(d)? {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(s)) => Some(s),
+        Some(other) => Some(other.to_string()),
+    })
+}
+
+/// Agent custom field calls; from [`Client::custom_fields`].
+#[derive(Debug, Clone)]
+pub struct CustomFields {
+    client: Client,
+}
+
+impl Client {
+    /// Agent custom field calls.
+    pub fn custom_fields(&self) -> CustomFields {
+        CustomFields {
+            client: self.clone(),
+        }
+    }
+}
+
+impl CustomFields {
+    /// `GET /assetmgmt/assets/{agentId}/customfields`: the custom fields of an agent with
+    /// their values (not filterable).
+    pub async fn list(&self, agent_id: &AgentId) -> Result<Vec<CustomField>> {
+        let request = Request::get("assetmgmt/assets")
+            .segments([agent_id.as_str(), "customfields"])
+            .operation("get_agent_custom_fields");
+        let fields: Option<Vec<CustomField>> = self.client.call(request).await?.result;
+        Ok(fields.unwrap_or_default())
+    }
+
+    /// `POST /assetmgmt/assets/customfields`: adds a custom field, sent as
+    /// `[{"key": "FieldName", "value": name}, {"key": "FieldType", "value": field_type}]`
+    /// (`field_type` as the VSA names it, for example `string`). A write: sent once.
+    pub async fn add(&self, name: &str, field_type: &str) -> Result<()> {
+        let body = [
+            KeyValue::new("FieldName", name),
+            KeyValue::new("FieldType", field_type),
+        ];
+        let request = Request::post("assetmgmt/assets/customfields")
+            .operation("add_agent_custom_field")
+            .json(&body)?;
+        self.client.send(request).await.map(drop)
+    }
+
+    /// `PUT /assetmgmt/assets/customfields/{fieldName}`: renames a custom field, sent as
+    /// `[{"key": "NewFieldName", "value": new_name}]`. A write: sent once.
+    pub async fn rename(&self, field_name: &str, new_name: &str) -> Result<()> {
+        let body = [KeyValue::new("NewFieldName", new_name)];
+        let request = Request::put("assetmgmt/assets/customfields")
+            .segments([field_name])
+            .operation("rename_agent_custom_field")
+            .json(&body)?;
+        self.client.send(request).await.map(drop)
+    }
+
+    /// `PUT /assetmgmt/assets/{agentId}/customfields/{fieldName}`: sets the value of a
+    /// custom field on an agent, sent as `[{"key": "FieldValue", "value": value}]`. A
+    /// write: sent once.
+    pub async fn set_value(&self, agent_id: &AgentId, field_name: &str, value: &str) -> Result<()> {
+        let body = [KeyValue::new("FieldValue", value)];
+        let request = Request::put("assetmgmt/assets")
+            .segments([agent_id.as_str(), "customfields", field_name])
+            .operation("set_agent_custom_field_value")
+            .json(&body)?;
+        self.client.send(request).await.map(drop)
+    }
+
+    /// `DELETE /assetmgmt/assets/customfields/{fieldName}`: deletes a custom field. A
+    /// write: sent once.
+    pub async fn delete(&self, field_name: &str) -> Result<()> {
+        let request = Request::delete("assetmgmt/assets/customfields")
+            .segments([field_name])
+            .operation("delete_agent_custom_field");
+        self.client.send(request).await.map(drop)
+    }
+}

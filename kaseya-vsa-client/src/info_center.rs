@@ -1,0 +1,85 @@
+//! Info center: `/infocenter/messages`.
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use crate::agents::bool_segment;
+use crate::client::{Client, ListRequest};
+use crate::ids::MessageId;
+use crate::{Error, Result};
+use msp_common::Request;
+
+/// An info center inbox message (`GET /infocenter/messages`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct InfoMessage {
+    /// `ID`
+    #[serde(rename = "ID")]
+    pub id: MessageId,
+    /// `ToName`
+    #[serde(rename = "ToName", default)]
+    pub to_name: Option<String>,
+    /// `FromName`
+    #[serde(rename = "FromName", default)]
+    pub from_name: Option<String>,
+    /// `Subject`
+    #[serde(rename = "Subject", default)]
+    pub subject: Option<String>,
+    /// `Body` (often HTML)
+    #[serde(rename = "Body", default)]
+    pub body: Option<String>,
+    /// `Created`
+    #[serde(rename = "Created", default)]
+    pub created: Option<String>,
+    /// `IsRead`
+    #[serde(rename = "IsRead", default)]
+    pub is_read: Option<bool>,
+}
+
+/// Info center calls; from [`Client::info_center`].
+#[derive(Debug, Clone)]
+pub struct InfoCenter {
+    client: Client,
+}
+
+impl Client {
+    /// Info center calls.
+    pub fn info_center(&self) -> InfoCenter {
+        InfoCenter {
+            client: self.clone(),
+        }
+    }
+}
+
+impl InfoCenter {
+    /// `GET /infocenter/messages`: the inbox messages; filterable and sortable (see
+    /// [`crate::odata::fields::info_center_messages`]).
+    pub fn messages(&self) -> ListRequest<InfoMessage> {
+        self.client.list("infocenter/messages")
+    }
+
+    /// `PUT /infocenter/messages/{isRead}`: marks messages read (`is_read`) or unread.
+    /// The body is the ids as a JSON array of numbers written digit for digit
+    /// (`[17262321222881121253998111, 465]`), never through floating point. A write:
+    /// sent once.
+    pub async fn set_read(&self, is_read: bool, message_ids: &[MessageId]) -> Result<()> {
+        let ids = message_ids
+            .iter()
+            .map(|id| RawValue::from_string(id.as_str().to_owned()))
+            .collect::<std::result::Result<Vec<Box<RawValue>>, _>>()
+            .map_err(|e| Error::config(format!("a message id is not a JSON number: {e}")))?;
+        let request = Request::put("infocenter/messages")
+            .segments([bool_segment(is_read)])
+            .operation("set_info_center_messages_read")
+            .json(&ids)?;
+        self.client.send(request).await.map(drop)
+    }
+
+    /// `DELETE /infocenter/messages/{messageId}`: deletes a message. A write: sent once.
+    pub async fn delete(&self, message_id: &MessageId) -> Result<()> {
+        let request = Request::delete("infocenter/messages")
+            .segments([message_id.as_str()])
+            .operation("delete_info_center_message");
+        self.client.send(request).await.map(drop)
+    }
+}

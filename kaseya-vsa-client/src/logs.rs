@@ -1,0 +1,312 @@
+//! Logs: `/assetmgmt/logs/{agentId}/…` (agent, agent procedure, alarm, configuration
+//! change, remote control, monitor action, network statistics, event and log monitoring
+//! logs) and the Live Connect audit log (`/assetmgmt/agent/{agentId}/KLCAuditLogEntry`).
+
+use serde::{Deserialize, Serialize};
+
+use crate::Result;
+use crate::client::{Client, ListRequest};
+use crate::ids::AgentId;
+use msp_common::Request;
+
+/// A `{Time, Event}` log entry: the agent, alarm and configuration change logs.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct LogEntry {
+    /// `Time`
+    #[serde(default)]
+    pub time: Option<String>,
+    /// `Event`
+    #[serde(default)]
+    pub event: Option<String>,
+}
+
+/// An agent procedure log entry (`GET /assetmgmt/logs/{agentId}/agentprocedure`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ProcedureLogEntry {
+    /// `LastExecution`
+    #[serde(default)]
+    pub last_execution: Option<String>,
+    /// `ProcedureHistory`
+    #[serde(default)]
+    pub procedure_history: Option<String>,
+    /// `Status`
+    #[serde(default)]
+    pub status: Option<String>,
+    /// `Admin`
+    #[serde(default)]
+    pub admin: Option<String>,
+}
+
+/// A remote control session (`GET /assetmgmt/logs/{agentId}/remotecontrol` and
+/// `…/legacyremotecontrol`).
+///
+/// The guide's sample answers of both logs carry `StartTime`, `LastActiveTime`,
+/// `SessionType` and `Admin`; the legacy log's schema names `Time`, `Type` and
+/// `Duration` instead, so those are read too.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RemoteControlLogEntry {
+    /// `StartTime`
+    #[serde(default)]
+    pub start_time: Option<String>,
+    /// `LastActiveTime`
+    #[serde(default)]
+    pub last_active_time: Option<String>,
+    /// `SessionType`
+    #[serde(default)]
+    pub session_type: Option<i64>,
+    /// `Admin`
+    #[serde(default)]
+    pub admin: Option<String>,
+    /// `Time` (legacy log schema)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// `Type` (legacy log schema)
+    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<i64>,
+    /// `Duration` (legacy log schema)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<i64>,
+}
+
+/// A monitor action log entry (`GET /assetmgmt/logs/{agentId}/monitoractions`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct MonitorActionLogEntry {
+    /// `Time`
+    #[serde(default)]
+    pub time: Option<String>,
+    /// `SNMPDevice`
+    #[serde(rename = "SNMPDevice", default)]
+    pub snmp_device: Option<String>,
+    /// `Type`
+    #[serde(rename = "Type", default)]
+    pub kind: Option<i64>,
+    /// `Message`
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+/// A network statistics log entry (`GET /assetmgmt/logs/{agentId}/networkstats`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct NetworkStatLogEntry {
+    /// `NetworkStatId` (`NetworkStatID` is read too)
+    #[serde(default, alias = "NetworkStatID")]
+    pub network_stat_id: Option<i64>,
+    /// `Time`
+    #[serde(default)]
+    pub time: Option<String>,
+    /// `Application`
+    #[serde(default)]
+    pub application: Option<String>,
+    /// `BytesSent`
+    #[serde(default)]
+    pub bytes_sent: Option<i64>,
+    /// `BytesRcvd`
+    #[serde(default)]
+    pub bytes_rcvd: Option<i64>,
+}
+
+/// An event log entry (`GET /assetmgmt/logs/{agentId}/eventlog/{kind}` and
+/// `…/logmonitoring`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct EventLogEntry {
+    /// `EventId`
+    #[serde(default)]
+    pub event_id: Option<i64>,
+    /// `User`
+    #[serde(default)]
+    pub user: Option<String>,
+    /// `Category`
+    #[serde(default)]
+    pub category: Option<String>,
+    /// `Source`
+    #[serde(default)]
+    pub source: Option<String>,
+    /// `Type`
+    #[serde(rename = "Type", default)]
+    pub kind: Option<String>,
+    /// `Time`
+    #[serde(default)]
+    pub time: Option<String>,
+}
+
+/// Which Windows event log [`Logs::event_log`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EventLogKind {
+    /// `eventlog/application`
+    Application,
+    /// `eventlog/directoryservice`
+    DirectoryService,
+    /// `eventlog/dnsserver`
+    DnsServer,
+    /// `eventlog/internetexplorer`
+    InternetExplorer,
+    /// `eventlog/security`
+    Security,
+    /// `eventlog/system`
+    System,
+}
+
+impl EventLogKind {
+    /// Every kind.
+    pub const ALL: [EventLogKind; 6] = [
+        EventLogKind::Application,
+        EventLogKind::DirectoryService,
+        EventLogKind::DnsServer,
+        EventLogKind::InternetExplorer,
+        EventLogKind::Security,
+        EventLogKind::System,
+    ];
+
+    /// The path segment (`application`, `directoryservice`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventLogKind::Application => "application",
+            EventLogKind::DirectoryService => "directoryservice",
+            EventLogKind::DnsServer => "dnsserver",
+            EventLogKind::InternetExplorer => "internetexplorer",
+            EventLogKind::Security => "security",
+            EventLogKind::System => "system",
+        }
+    }
+}
+
+/// A Live Connect audit log entry, the body of [`Logs::add_live_connect_audit_entry`].
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct LiveConnectAuditEntry {
+    /// `UserName`
+    pub user_name: String,
+    /// `AgentName`
+    pub agent_name: String,
+    /// `LogMessage`
+    pub log_message: String,
+}
+
+impl LiveConnectAuditEntry {
+    /// An entry.
+    pub fn new(
+        user_name: impl Into<String>,
+        agent_name: impl Into<String>,
+        log_message: impl Into<String>,
+    ) -> Self {
+        LiveConnectAuditEntry {
+            user_name: user_name.into(),
+            agent_name: agent_name.into(),
+            log_message: log_message.into(),
+        }
+    }
+}
+
+/// Log calls; from [`Client::logs`].
+#[derive(Debug, Clone)]
+pub struct Logs {
+    client: Client,
+}
+
+impl Client {
+    /// Log calls.
+    pub fn logs(&self) -> Logs {
+        Logs {
+            client: self.clone(),
+        }
+    }
+}
+
+impl Logs {
+    fn log<T>(&self, agent_id: &AgentId, kind: &[&str]) -> ListRequest<T> {
+        self.client.list_request(
+            Request::get("assetmgmt/logs")
+                .segments([agent_id.as_str()])
+                .segments(kind),
+        )
+    }
+
+    /// `GET /assetmgmt/logs/{agentId}/agent`: the agent log; filterable and sortable (see
+    /// [`crate::odata::fields::log_entries`]).
+    pub fn agent(&self, agent_id: &AgentId) -> ListRequest<LogEntry> {
+        self.log(agent_id, &["agent"])
+    }
+
+    /// `GET /assetmgmt/logs/{agentId}/agentprocedure`: the agent procedure log;
+    /// filterable and sortable (see [`crate::odata::fields::procedure_log`]).
+    pub fn agent_procedure(&self, agent_id: &AgentId) -> ListRequest<ProcedureLogEntry> {
+        self.log(agent_id, &["agentprocedure"])
+    }
+
+    /// `GET /assetmgmt/logs/{agentId}/alarms`: the alarm log; filterable and sortable
+    /// (see [`crate::odata::fields::log_entries`]).
+    pub fn alarms(&self, agent_id: &AgentId) -> ListRequest<LogEntry> {
+        self.log(agent_id, &["alarms"])
+    }
+
+    /// `GET /assetmgmt/logs/{agentId}/configurationchanges`: the configuration changes
+    /// log; filterable and sortable (see [`crate::odata::fields::log_entries`]).
+    pub fn configuration_changes(&self, agent_id: &AgentId) -> ListRequest<LogEntry> {
+        self.log(agent_id, &["configurationchanges"])
+    }
+
+    /// `GET /assetmgmt/logs/{agentId}/legacyremotecontrol`: the legacy remote control
+    /// log; filterable and sortable (see [`crate::odata::fields::remote_control_log`]).
+    pub fn legacy_remote_control(&self, agent_id: &AgentId) -> ListRequest<RemoteControlLogEntry> {
+        self.log(agent_id, &["legacyremotecontrol"])
+    }
+
+    /// `GET /assetmgmt/logs/{agentId}/monitoractions`: the monitor action log;
+    /// filterable and sortable (see [`crate::odata::fields::monitor_action_log`]).
+    pub fn monitor_actions(&self, agent_id: &AgentId) -> ListRequest<MonitorActionLogEntry> {
+        self.log(agent_id, &["monitoractions"])
+    }
+
+    /// `GET /assetmgmt/logs/{agentId}/networkstats`: the network statistics log;
+    /// filterable and sortable (see [`crate::odata::fields::network_stats_log`]).
+    pub fn network_stats(&self, agent_id: &AgentId) -> ListRequest<NetworkStatLogEntry> {
+        self.log(agent_id, &["networkstats"])
+    }
+
+    /// `GET /assetmgmt/logs/{agentId}/remotecontrol`: the Kaseya Remote Control log;
+    /// filterable and sortable (see [`crate::odata::fields::remote_control_log`]).
+    pub fn remote_control(&self, agent_id: &AgentId) -> ListRequest<RemoteControlLogEntry> {
+        self.log(agent_id, &["remotecontrol"])
+    }
+
+    /// `GET /assetmgmt/logs/{agentId}/eventlog/{kind}`: one of the six event logs
+    /// (application, directory service, DNS server, Internet Explorer, security,
+    /// system); filterable and sortable (see [`crate::odata::fields::event_log`]).
+    pub fn event_log(&self, agent_id: &AgentId, kind: EventLogKind) -> ListRequest<EventLogEntry> {
+        self.log(agent_id, &["eventlog", kind.as_str()])
+    }
+
+    /// `GET /assetmgmt/logs/{agentId}/logmonitoring`: the log monitoring log; filterable
+    /// and sortable (see [`crate::odata::fields::event_log`]).
+    pub fn log_monitoring(&self, agent_id: &AgentId) -> ListRequest<EventLogEntry> {
+        self.log(agent_id, &["logmonitoring"])
+    }
+
+    /// `PUT /assetmgmt/agent/{agentId}/KLCAuditLogEntry`: adds a Live Connect audit log
+    /// entry. A write: sent once.
+    pub async fn add_live_connect_audit_entry(
+        &self,
+        agent_id: &AgentId,
+        entry: &LiveConnectAuditEntry,
+    ) -> Result<()> {
+        let request = Request::put("assetmgmt/agent")
+            .segments([agent_id.as_str(), "KLCAuditLogEntry"])
+            .operation("add_live_connect_audit_entry")
+            .json(entry)?;
+        self.client.send(request).await.map(drop)
+    }
+}
