@@ -389,3 +389,33 @@ async fn sessions_admin_lock_terminate_and_faults() {
     );
     client.sign_out().await.unwrap();
 }
+
+#[tokio::test]
+async fn chaos_failures_are_retried_on_reads_and_reported_when_they_persist() {
+    use msp_common::chaos::Chaos;
+    use msp_common::retry::{FixedJitter, ManualClock};
+    use std::sync::Arc;
+    let sim = Simulator::start().await;
+    let clock = ManualClock::new();
+    let client = sim
+        .client_builder()
+        .credentials(sim.ps_auth())
+        .clock(Arc::new(clock.clone()))
+        .jitter(Arc::new(FixedJitter(0.5)))
+        .retry_policy(beyondtrust_sessions_client::RetryPolicy::default().with_max_attempts(6))
+        .build()
+        .unwrap();
+    client.sign_in().await.unwrap();
+    sim.set_chaos(Chaos::new(Duration::ZERO, 0.3).seed(5));
+    for _ in 0..20 {
+        client.sessions().list().send().await.unwrap();
+    }
+    assert!(clock.sleeps().contains(&Duration::from_secs(1)));
+    sim.set_chaos(Chaos::new(Duration::ZERO, 1.0));
+    let err = client.sessions().list().send().await.unwrap_err();
+    assert_eq!(
+        err.status(),
+        Some(msp_common::StatusCode::SERVICE_UNAVAILABLE)
+    );
+    assert_eq!(err.attempts(), 6);
+}

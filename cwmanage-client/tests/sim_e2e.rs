@@ -451,3 +451,34 @@ async fn malformed_conditions_and_unknown_fields_are_refused_like_the_vendor() {
         .unwrap_err();
     assert_eq!(err.status(), Some(msp_common::StatusCode::BAD_REQUEST));
 }
+
+#[tokio::test]
+async fn chaos_failures_are_retried_on_reads_and_reported_when_they_persist() {
+    use msp_common::chaos::Chaos;
+    let sim = SimServer::start(SimConfig::default().tickets(300)).await;
+    let (client, clock) = client_for(&sim);
+    sim.set_chaos(Chaos::new(std::time::Duration::ZERO, 0.3).seed(11));
+    let all: Vec<Ticket> = client
+        .tickets()
+        .list()
+        .page_size(50)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 300);
+    assert!(clock.sleeps().contains(&std::time::Duration::from_secs(1)));
+    sim.set_chaos(Chaos::new(std::time::Duration::ZERO, 1.0));
+    let err = client
+        .tickets()
+        .list()
+        .stream()
+        .try_collect::<Vec<Ticket>>()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.status(),
+        Some(msp_common::StatusCode::TOO_MANY_REQUESTS)
+    );
+    assert!(err.is_retryable());
+}

@@ -326,3 +326,39 @@ async fn a_429_during_a_stream_is_waited_out() {
         clock.sleeps()
     );
 }
+
+#[tokio::test]
+async fn chaos_failures_are_retried_on_reads_and_reported_when_they_persist() {
+    use msp_common::chaos::Chaos;
+    let sim = sim(300).await;
+    let clock = ManualClock::new();
+    let vsa = sim
+        .client_builder()
+        .clock(Arc::new(clock.clone()))
+        .retry_policy(msp_common::RetryPolicy::default().with_max_attempts(6))
+        .build()
+        .unwrap();
+    vsa.authenticate().await.unwrap();
+    sim.set_chaos(Chaos::new(Duration::ZERO, 0.3).seed(7));
+    assert_eq!(
+        vsa.agents()
+            .list()
+            .page_size(10)
+            .collect()
+            .await
+            .unwrap()
+            .len(),
+        300
+    );
+    assert!(
+        clock.sleeps().contains(&Duration::from_secs(1)),
+        "Retry-After: 1 was honoured"
+    );
+    sim.set_chaos(Chaos::new(Duration::ZERO, 1.0));
+    let err = vsa.agents().list().collect().await.unwrap_err();
+    assert_eq!(
+        err.status(),
+        Some(msp_common::StatusCode::SERVICE_UNAVAILABLE)
+    );
+    assert_eq!(err.attempts(), 6);
+}

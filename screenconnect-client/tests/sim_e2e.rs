@@ -447,3 +447,51 @@ async fn dry_run_against_the_sim_changes_nothing() {
         1
     );
 }
+
+#[tokio::test]
+async fn chaos_failures_are_retried_on_reads_and_writes_are_not_replayed() {
+    use msp_common::chaos::Chaos;
+    let sim = Simulator::start().await;
+    sim.seed_access_sessions(20);
+    let clock = ManualClock::new();
+    let client = sim
+        .client_builder()
+        .clock(Arc::new(clock.clone()))
+        .jitter(Arc::new(FixedJitter(0.5)))
+        .retry_policy(RetryPolicy::default().with_max_attempts(6))
+        .build()
+        .unwrap();
+    sim.set_chaos(Chaos::new(std::time::Duration::ZERO, 0.3).seed(3));
+    for i in 1..=20 {
+        let found = client
+            .sessions()
+            .by_name(&format!("HOST-{i:04}"))
+            .await
+            .unwrap();
+        assert_eq!(found.len(), 1);
+    }
+    assert!(clock.sleeps().contains(&std::time::Duration::from_secs(1)));
+    sim.set_chaos(Chaos::new(std::time::Duration::ZERO, 1.0));
+    let before = sim.calls().len();
+    let id = client.sessions().by_name("HOST-0001").await.unwrap_err();
+    assert_eq!(
+        id.status(),
+        Some(msp_common::StatusCode::SERVICE_UNAVAILABLE)
+    );
+    let session = sim
+        .sessions()
+        .into_iter()
+        .find(|s| s.name == "HOST-0002")
+        .unwrap();
+    let err = client
+        .sessions()
+        .send_command(&session.session_id, "hostname")
+        .await
+        .unwrap_err();
+    assert!(err.is_retryable());
+    assert_eq!(
+        sim.calls().len() - before,
+        0,
+        "the failed calls never reached the method"
+    );
+}
