@@ -465,7 +465,7 @@ async fn chaos_failures_are_retried_on_reads_and_writes_are_not_replayed() {
     for i in 1..=20 {
         let found = client
             .sessions()
-            .by_name(&format!("HOST-{i:04}"))
+            .by_name(format!("HOST-{i:04}"))
             .await
             .unwrap();
         assert_eq!(found.len(), 1);
