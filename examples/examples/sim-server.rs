@@ -1,0 +1,146 @@
+//! Serves all four vendor simulators on loopback until killed:
+//!
+//! ```text
+//! cargo run -p msp-examples --example sim-server -- [--addr 127.0.0.1] [--tickets N]
+//!     [--agents N] [--sessions N] [--latency-ms N] [--fault-rate F]
+//! ```
+//!
+//! Prints one JSON line on stdout with each vendor's base URL and credentials under the
+//! environment-variable names the `msp` CLI and the workflow examples read, so other
+//! programs — clients in other languages, benchmarks — can be pointed at it:
+//!
+//! ```text
+//! eval "$(cargo run -q -p msp-examples --example sim-server | jq -r 'to_entries[] | "export \(.key)=\(.value|@sh)"')"
+//! ```
+//!
+//! `--fault-rate F` fails that fraction of answers with a retryable error (503, or 429
+//! for ConnectWise, with `Retry-After: 1`); `--latency-ms N` delays every answer.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use msp_common::chaos::Chaos;
+use msp_common::secret::ExposeSecret;
+use msp_examples::{bt, cw, sc, vsa};
+
+const USAGE: &str = "usage: sim-server [--addr 127.0.0.1] [--tickets N] [--agents N] [--sessions N] [--latency-ms N] [--fault-rate F]";
+
+/// The command line.
+struct Options {
+    tickets: usize,
+    agents: usize,
+    sessions: usize,
+    latency: Duration,
+    fault_rate: f64,
+}
+
+fn parse(args: &[String]) -> Result<Options, String> {
+    let mut options = Options {
+        tickets: 5000,
+        agents: 300,
+        sessions: 0,
+        latency: Duration::ZERO,
+        fault_rate: 0.0,
+    };
+    let mut args = args.iter();
+    while let Some(flag) = args.next() {
+        let mut value = || {
+            args.next()
+                .ok_or_else(|| format!("{flag} needs a value"))
+                .cloned()
+        };
+        let number = |v: String| {
+            v.parse::<usize>()
+                .map_err(|_| format!("{flag} takes a whole number, not `{v}`"))
+        };
+        match flag.as_str() {
+            "--addr" => {
+                let addr = value()?;
+                // The simulators listen on 127.0.0.1 (ephemeral ports), never elsewhere.
+                if addr != "127.0.0.1" && addr != "localhost" {
+                    return Err(format!(
+                        "--addr {addr}: the simulators only listen on loopback (127.0.0.1)"
+                    ));
+                }
+            }
+            "--tickets" => options.tickets = number(value()?)?,
+            "--agents" => options.agents = number(value()?)?,
+            "--sessions" => options.sessions = number(value()?)?,
+            "--latency-ms" => options.latency = Duration::from_millis(number(value()?)? as u64),
+            "--fault-rate" => {
+                let v = value()?;
+                options.fault_rate = v
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|f| (0.0..=1.0).contains(f))
+                    .ok_or_else(|| format!("--fault-rate takes a number from 0 to 1, not `{v}`"))?;
+            }
+            "-h" | "--help" => return Err(String::new()),
+            other => return Err(format!("unknown option `{other}`")),
+        }
+    }
+    Ok(options)
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let options = match parse(&args) {
+        Ok(options) => options,
+        Err(message) => {
+            if !message.is_empty() {
+                eprintln!("sim-server: {message}");
+            }
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let chaos = || Chaos::new(options.latency, options.fault_rate);
+
+    let screenconnect = sc::sim::Simulator::start().await;
+    screenconnect.seed_access_sessions(options.sessions);
+    screenconnect.set_chaos(chaos());
+
+    let manage =
+        cw::sim::SimServer::start(cw::sim::SimConfig::default().tickets(options.tickets)).await;
+    manage.set_chaos(chaos());
+
+    let kaseya =
+        vsa::sim::Simulator::start_with(vsa::sim::SimOptions::default().agents(options.agents))
+            .await;
+    kaseya.set_chaos(chaos());
+
+    let beyondtrust = bt::sim::Simulator::start().await;
+    beyondtrust.set_chaos(chaos());
+
+    let line = serde_json::json!({
+        "SCREENCONNECT_URL": screenconnect.url(),
+        "SCREENCONNECT_SECRET": screenconnect.secret().expose_secret(),
+        "SCREENCONNECT_ORIGIN": screenconnect.origin(),
+        "CWM_URL": format!("{}/v4_6_release/apis/3.0", manage.uri()),
+        "CWM_COMPANY": manage.company_id(),
+        "CWM_PUBLIC_KEY": manage.public_key(),
+        "CWM_PRIVATE_KEY": manage.private_key(),
+        "CWM_CLIENT_ID": manage.client_id(),
+        "KASEYA_URL": kaseya.url(),
+        "KASEYA_USERNAME": vsa::sim::USERNAME,
+        "KASEYA_PASSWORD": vsa::sim::PASSWORD,
+        "KASEYA_PAT": vsa::sim::PAT,
+        "BT_URL": beyondtrust.base_url(),
+        "BT_API_KEY": beyondtrust.api_key(),
+        "BT_RUNAS": beyondtrust.runas(),
+        "MSP_ALLOW_HTTP": "1",
+    });
+    println!("{line}");
+    eprintln!(
+        "sim-server: serving ScreenConnect, ConnectWise Manage ({} tickets), Kaseya VSA ({} agents) and BeyondTrust on loopback; Ctrl-C stops",
+        options.tickets, options.agents
+    );
+    match tokio::signal::ctrl_c().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("sim-server: cannot wait for Ctrl-C: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
