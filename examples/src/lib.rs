@@ -79,6 +79,21 @@ fn required(name: &'static str) -> Result<String, SetupError> {
     var(name).ok_or(SetupError::Missing(name))
 }
 
+/// A vendor URL from `name`, refused when it is plain http and `MSP_ALLOW_HTTP=1` is not
+/// set (credentials would travel unencrypted).
+fn url_var(name: &'static str) -> Result<Option<String>, SetupError> {
+    let Some(url) = var(name) else {
+        return Ok(None);
+    };
+    if url.trim_start().to_ascii_lowercase().starts_with("http://") && !allow_http() {
+        return Err(SetupError::Invalid(
+            name,
+            "a plain-http URL would send credentials unencrypted; use https, or set MSP_ALLOW_HTTP=1 for a loopback test server".into(),
+        ));
+    }
+    Ok(Some(url))
+}
+
 /// Whether `MSP_ALLOW_HTTP=1` is set.
 pub fn allow_http() -> bool {
     var("MSP_ALLOW_HTTP").is_some_and(|v| v == "1" || v.eq_ignore_ascii_case("true"))
@@ -91,7 +106,7 @@ fn announce(vendor: &str, url_var: &str, url: &str) {
 /// ScreenConnect from `SCREENCONNECT_*`, or its simulator.
 pub async fn screenconnect() -> Result<Connected<sc::Client, sc::sim::Simulator>, SetupError> {
     let names = sc::models::PropertyNames::company_site_tag();
-    match var("SCREENCONNECT_URL") {
+    match url_var("SCREENCONNECT_URL")? {
         Some(url) => {
             let secret = required("SCREENCONNECT_SECRET")?;
             let mut builder = sc::Client::builder()
@@ -154,7 +169,7 @@ pub async fn cwmanage() -> Result<Connected<cw::Client, cw::sim::SimServer>, Set
 pub async fn cwmanage_with(
     config: cw::sim::SimConfig,
 ) -> Result<Connected<cw::Client, cw::sim::SimServer>, SetupError> {
-    match var("CWM_URL") {
+    match url_var("CWM_URL")? {
         Some(url) => {
             let (site, codebase) = split_cwm_url(&url)?;
             let credentials = cw::auth::Credentials::new(
@@ -206,7 +221,7 @@ pub async fn kaseya() -> Result<Connected<vsa::Client, vsa::sim::Simulator>, Set
 pub async fn kaseya_with(
     options: vsa::sim::SimOptions,
 ) -> Result<Connected<vsa::Client, vsa::sim::Simulator>, SetupError> {
-    match var("KASEYA_URL") {
+    match url_var("KASEYA_URL")? {
         Some(url) => {
             let username = required("KASEYA_USERNAME")?;
             let credentials = match (var("KASEYA_PASSWORD"), var("KASEYA_PAT")) {
@@ -234,7 +249,7 @@ pub async fn kaseya_with(
 
 /// BeyondTrust Password Safe from `BT_*`, or its simulator.
 pub async fn beyondtrust() -> Result<Connected<bt::Client, bt::sim::Simulator>, SetupError> {
-    match var("BT_URL") {
+    match url_var("BT_URL")? {
         Some(url) => {
             let mut auth =
                 bt::auth::PsAuth::new(required("BT_API_KEY")?).runas(required("BT_RUNAS")?);

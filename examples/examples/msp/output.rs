@@ -1,0 +1,198 @@
+//! What the CLI writes: JSON results on stdout, messages and progress on stderr, and the
+//! [`Failure`] that decides the exit code.
+
+use std::error::Error as StdError;
+use std::fmt::Display;
+use std::io::{IsTerminal, Write};
+
+use futures_util::{Stream, StreamExt};
+use msp_common::RequestPreview;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// Why a command did not succeed.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// `--help` was asked for: print the usage text on stdout, exit 0.
+    Help,
+    /// The command line is wrong: exit 2 with the usage text.
+    Usage(String),
+    /// The API, the credentials or the network failed: exit 1 with one line.
+    Failed(String),
+}
+
+impl Failure {
+    /// A usage error.
+    pub(crate) fn usage(message: impl Into<String>) -> Failure {
+        Failure::Usage(message.into())
+    }
+
+    /// A failure that is not the command line's fault.
+    pub(crate) fn failed(message: impl Display) -> Failure {
+        Failure::Failed(one_line(&message.to_string()))
+    }
+
+    /// `unknown command` for a vendor.
+    pub(crate) fn unknown_command(vendor: &str, command: &str) -> Failure {
+        Failure::usage(format!("unknown command `{command}` for {vendor}"))
+    }
+}
+
+impl From<msp_common::Error> for Failure {
+    fn from(err: msp_common::Error) -> Self {
+        Failure::Failed(describe(&err))
+    }
+}
+
+impl From<msp_examples::SetupError> for Failure {
+    fn from(err: msp_examples::SetupError) -> Self {
+        Failure::Failed(describe(&err))
+    }
+}
+
+/// An error and its sources on one line, each cause said once: `… failed: connection
+/// refused`.
+pub(crate) fn describe(err: &(dyn StdError + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        let more = cause.to_string();
+        if !more.is_empty() && !text.contains(&more) {
+            text = format!("{text}: {more}");
+        }
+        source = cause.source();
+    }
+    one_line(&text)
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Prints a value as pretty JSON on stdout. A closed pipe (`| head`) is not an error.
+pub(crate) fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<(), Failure> {
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| Failure::failed(format!("the result cannot be written as JSON: {e}")))?;
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Failure::failed(format!("cannot write to stdout: {e}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Prints a server's JSON answer exactly as it came (`null` for an empty body), so that
+/// nothing is lost in decoding — Kaseya's 26-digit ids do not fit a JSON number parser.
+pub(crate) fn print_raw(response: &msp_common::Response) -> Result<(), Failure> {
+    if response.is_empty() {
+        return print_json(&Value::Null);
+    }
+    serde_json::from_slice::<serde::de::IgnoredAny>(response.bytes()).map_err(|e| {
+        Failure::failed(format!(
+            "the answer (HTTP {}) is not JSON: {e}",
+            response.status()
+        ))
+    })?;
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{}", response.text().trim()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Failure::failed(format!("cannot write to stdout: {e}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Prints the first `limit` records of a list as one JSON array.
+pub(crate) fn print_list<T: Serialize>(
+    mut items: Vec<T>,
+    limit: Option<usize>,
+) -> Result<(), Failure> {
+    if let Some(limit) = limit {
+        items.truncate(limit);
+    }
+    print_json(&items)
+}
+
+/// The dry run of a state-changing command: prints the request it would send (method,
+/// URL, headers with secrets shown as `[REDACTED]`, body as JSON when it is JSON) and
+/// sends nothing.
+pub(crate) fn print_dry_run(preview: &RequestPreview) -> Result<(), Failure> {
+    #[derive(Serialize)]
+    struct DryRun<'a> {
+        dry_run: bool,
+        method: &'a str,
+        url: &'a str,
+        headers: Map<String, Value>,
+        body: Value,
+    }
+    let body = match &preview.body {
+        None => Value::Null,
+        Some(text) => serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.clone())),
+    };
+    let shown = DryRun {
+        dry_run: true,
+        method: preview.method.as_str(),
+        url: &preview.url,
+        headers: preview
+            .headers
+            .iter()
+            .map(|(name, value)| (name.clone(), Value::String(value.clone())))
+            .collect(),
+        body,
+    };
+    eprintln!("msp: dry run, nothing was sent; add --yes to send this request");
+    print_json(&shown)
+}
+
+/// Collects a stream of records, stopping after `limit`, with a running count on stderr
+/// when stderr is a terminal.
+pub(crate) async fn collect<T, S>(
+    stream: S,
+    limit: Option<usize>,
+    what: &str,
+) -> Result<Vec<T>, Failure>
+where
+    S: Stream<Item = msp_common::Result<T>>,
+{
+    let mut progress = Progress::new(what);
+    let mut items = Vec::new();
+    let mut stream = std::pin::pin!(stream.take(limit.unwrap_or(usize::MAX)));
+    while let Some(item) = stream.next().await {
+        let item = item.inspect_err(|_| progress.done())?;
+        items.push(item);
+        progress.tick(items.len());
+    }
+    progress.done();
+    Ok(items)
+}
+
+/// A record count on stderr, redrawn in place; silent when stderr is not a terminal.
+pub(crate) struct Progress {
+    what: String,
+    shown: bool,
+    enabled: bool,
+}
+
+impl Progress {
+    pub(crate) fn new(what: &str) -> Progress {
+        Progress {
+            what: what.to_owned(),
+            shown: false,
+            enabled: std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn tick(&mut self, count: usize) {
+        if self.enabled && (count == 1 || count.is_multiple_of(50)) {
+            eprint!("\rmsp: {count} {}…", self.what);
+            self.shown = true;
+        }
+    }
+
+    fn done(&mut self) {
+        if std::mem::take(&mut self.shown) {
+            eprint!("\r\x1b[2K");
+        }
+    }
+}

@@ -1,0 +1,910 @@
+//! Runs the built `msp` example and checks its contract: JSON on stdout, messages on
+//! stderr, exit codes 0 / 1 / 2, dry runs that send nothing, `--limit`, and credentials
+//! from the environment.
+//!
+//! Most tests leave every vendor variable unset, so each invocation starts that vendor's
+//! built-in simulator (a fresh one each time: state does not carry over between
+//! invocations). Tests of the environment path, wrong secrets and write effects start a
+//! simulator in the test process and point the CLI at it with the real variables.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::OnceLock;
+
+use msp_examples::{bt, cw, sc, vsa};
+use serde_json::{Value, json};
+
+/// Every variable the CLI reads; removed from each invocation's environment.
+const VARS: [&str; 17] = [
+    "SCREENCONNECT_URL",
+    "SCREENCONNECT_SECRET",
+    "SCREENCONNECT_ORIGIN",
+    "CWM_URL",
+    "CWM_COMPANY",
+    "CWM_PUBLIC_KEY",
+    "CWM_PRIVATE_KEY",
+    "CWM_CLIENT_ID",
+    "KASEYA_URL",
+    "KASEYA_USERNAME",
+    "KASEYA_PASSWORD",
+    "KASEYA_PAT",
+    "BT_URL",
+    "BT_API_KEY",
+    "BT_RUNAS",
+    "BT_PASSWORD",
+    "MSP_ALLOW_HTTP",
+];
+
+/// The `msp` binary, built once per test run.
+fn binary() -> &'static PathBuf {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY.get_or_init(|| {
+        let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let workspace = manifest.parent().expect("examples/ is in the workspace");
+        let status = Command::new(env!("CARGO"))
+            .args(["build", "-q", "-p", "msp-examples", "--example", "msp"])
+            .current_dir(workspace)
+            .status()
+            .expect("cargo can be run");
+        assert!(status.success(), "building the msp example failed");
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map(|dir| workspace.join(dir))
+            .unwrap_or_else(|| workspace.join("target"));
+        let binary = target
+            .join("debug")
+            .join("examples")
+            .join(format!("msp{}", std::env::consts::EXE_SUFFIX));
+        assert!(binary.exists(), "{} was not built", binary.display());
+        binary
+    })
+}
+
+/// One invocation's outcome.
+#[derive(Debug)]
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    /// Stdout as JSON, after checking the exit code.
+    fn json(&self) -> Value {
+        assert_eq!(self.code, 0, "expected success: {self:#?}");
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {self:#?}"))
+    }
+
+    /// Stdout as a JSON array.
+    fn list(&self) -> Vec<Value> {
+        match self.json() {
+            Value::Array(items) => items,
+            other => panic!("expected an array, got {other}"),
+        }
+    }
+
+    /// Checks a failure: the code, nothing on stdout, one line on stderr containing
+    /// every `needle`.
+    fn fails(&self, code: i32, needles: &[&str]) {
+        assert_eq!(self.code, code, "{self:#?}");
+        assert!(self.stdout.is_empty(), "stdout must stay empty: {self:#?}");
+        let last = self.stderr.lines().last().unwrap_or_default();
+        for needle in needles {
+            assert!(last.contains(needle), "stderr lacks {needle:?}: {self:#?}");
+        }
+    }
+}
+
+/// Runs `msp args…` with no vendor variables set, plus `env`.
+fn msp_with(env: &[(&str, &str)], args: &[&str]) -> Run {
+    let mut command = Command::new(binary());
+    for var in VARS {
+        command.env_remove(var);
+    }
+    let output = command
+        .envs(env.iter().copied())
+        .args(args)
+        .output()
+        .expect("msp runs");
+    Run {
+        code: output.status.code().expect("msp exited"),
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// Runs `msp args…` against the built-in simulators.
+fn msp(args: &[&str]) -> Run {
+    msp_with(&[], args)
+}
+
+/// Runs `msp` from async tests without holding up the runtime serving a simulator.
+async fn msp_async(env: Vec<(&'static str, String)>, args: &[&str]) -> Run {
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    tokio::task::spawn_blocking(move || {
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        msp_with(&env, &args)
+    })
+    .await
+    .expect("the msp run finished")
+}
+
+/// Checks a dry run's stdout: the request, with `header` redacted.
+fn dry_run(run: &Run, method: &str, url_end: &str, header: &str) -> Value {
+    let preview = run.json();
+    assert_eq!(preview["dry_run"], true, "{run:#?}");
+    assert_eq!(preview["method"], method, "{run:#?}");
+    let url = preview["url"].as_str().expect("a url");
+    assert!(url.ends_with(url_end), "{url} does not end with {url_end}");
+    assert_eq!(preview["headers"][header], "[REDACTED]", "{run:#?}");
+    assert!(run.stderr.contains("nothing was sent"), "{run:#?}");
+    preview
+}
+
+const ACME_DC01: &str = "5c0e1d2a-0000-4000-8000-000000000001";
+
+// ---------------------------------------------------------------- usage
+
+#[test]
+fn usage_errors_exit_2_with_the_usage_text() {
+    for args in [
+        &[][..],
+        &["nope", "sessions"],
+        &["sc"],
+        &["sc", "frobnicate"],
+        &["sc", "session"],
+        &["sc", "session", "a", "b"],
+        &["sc", "sessions", "x", "--limit", "many"],
+        &["sc", "sessions", "x", "--bogus", "1"],
+        &["cw", "ticket", "abc"],
+        &["cw", "tickets", "--page-size", "5000"],
+        &["cw", "raw", "FETCH", "service/tickets"],
+        &["vsa", "agent", "not-a-number"],
+        &["bt", "sessions", "--status", "open"],
+        &["bt", "request", "--system-id", "1"],
+        &["sc", "raw", "AddNoteToSession", "[not json"],
+    ] {
+        let run = msp(args);
+        assert_eq!(run.code, 2, "{args:?}: {run:#?}");
+        assert!(run.stdout.is_empty(), "{args:?}: {run:#?}");
+        assert!(run.stderr.contains("usage: msp"), "{args:?}: {run:#?}");
+        assert!(
+            !run.stderr.contains("using the built-in"),
+            "nothing is started: {run:#?}"
+        );
+    }
+}
+
+#[test]
+fn help_goes_to_stdout_and_exits_0() {
+    let run = msp(&["--help"]);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.contains("SCREENCONNECT_URL"));
+    let run = msp(&["cw", "--help"]);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.contains("add-note TICKET TEXT"));
+    let run = msp(&["bt", "request", "--help"]);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.contains("usage: msp bt"));
+}
+
+// ---------------------------------------------------------------- ScreenConnect
+
+#[test]
+fn sc_sessions_by_name_on_the_simulator() {
+    let run = msp(&["sc", "sessions", "ACME-DC01"]);
+    let sessions = run.list();
+    assert_eq!(sessions.len(), 1);
+    assert_eq!(sessions[0]["SessionID"], ACME_DC01);
+    assert_eq!(sessions[0]["Name"], "ACME-DC01");
+    assert_eq!(sessions[0]["CustomPropertyValues"][0], "Acme");
+    assert!(
+        run.stderr
+            .contains("SCREENCONNECT_URL is not set; using the built-in ScreenConnect simulator"),
+        "{run:#?}"
+    );
+    assert_eq!(
+        msp(&["sc", "sessions", "NO-SUCH-PC"]).list(),
+        Vec::<Value>::new()
+    );
+}
+
+#[test]
+fn sc_session_shows_details_and_events() {
+    let details = msp(&["sc", "session", ACME_DC01]).json();
+    assert_eq!(details["Session"]["Name"], "ACME-DC01");
+    assert_eq!(details["Events"][0]["EventType"], "CreatedSession");
+    msp(&["sc", "session", "5c0e1d2a-0000-4000-8000-00000000ffff"]).fails(1, &["ScreenConnect"]);
+}
+
+#[test]
+fn sc_filter_and_limit() {
+    let acme = msp(&["sc", "filter", "CustomProperty1 = 'Acme'"]).list();
+    let names: Vec<&str> = acme.iter().map(|s| s["Name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["ACME-DC01", "ACME-LT07"]);
+    let one = msp(&["sc", "filter", "CustomProperty1 = 'Acme'", "--limit", "1"]).list();
+    assert_eq!(one.len(), 1);
+    assert_eq!(one[0]["Name"], "ACME-DC01");
+}
+
+#[test]
+fn sc_writes_without_yes_print_the_request() {
+    let command = "#!ps\nGet-Service";
+    let run = msp(&["sc", "send-command", ACME_DC01, command]);
+    let preview = dry_run(
+        &run,
+        "POST",
+        "/Service.ashx/SendCommandToSession",
+        "ctrlauthheader",
+    );
+    assert_eq!(preview["body"], json!([ACME_DC01, command]));
+    assert!(
+        !run.stdout.contains(sc::sim::SECRET),
+        "the secret is never printed"
+    );
+
+    let run = msp(&["sc", "send-message", ACME_DC01, "Rebooting in 5"]);
+    let preview = dry_run(&run, "POST", "/SendMessageToSession", "ctrlauthheader");
+    assert_eq!(preview["body"], json!([ACME_DC01, "Rebooting in 5"]));
+
+    let run = msp(&["sc", "note", ACME_DC01, "patched"]);
+    dry_run(&run, "POST", "/AddNoteToSession", "ctrlauthheader");
+
+    let run = msp(&[
+        "sc",
+        "set-properties",
+        ACME_DC01,
+        "--tag",
+        "Patched",
+        "--cp",
+        "5=Five",
+    ]);
+    let preview = dry_run(
+        &run,
+        "POST",
+        "/UpdateSessionCustomProperties",
+        "ctrlauthheader",
+    );
+    assert_eq!(
+        preview["body"],
+        json!([ACME_DC01, ["Acme", "HQ", "Patched", "", "Five", "", "", ""]])
+    );
+
+    let run = msp(&[
+        "sc",
+        "raw",
+        "AddNoteToSession",
+        &json!([ACME_DC01, "x"]).to_string(),
+    ]);
+    dry_run(&run, "POST", "/AddNoteToSession", "ctrlauthheader");
+}
+
+#[test]
+fn sc_writes_with_yes_are_sent_and_show_the_session_after() {
+    let events = |run: &Run| -> Vec<(String, String)> {
+        run.json()["Events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                let data = e["Data"].as_str().unwrap_or_default().to_owned();
+                (e["EventType"].as_str().unwrap().to_owned(), data)
+            })
+            .collect()
+    };
+    let run = msp(&["sc", "send-command", ACME_DC01, "Get-Service", "--yes"]);
+    assert!(events(&run).contains(&("QueuedCommand".into(), "Get-Service".into())));
+    assert!(run.stderr.contains("SendCommandToSession sent"), "{run:#?}");
+    let run = msp(&["sc", "send-message", ACME_DC01, "Hello", "--yes"]);
+    assert!(events(&run).contains(&("QueuedMessage".into(), "Hello".into())));
+    let run = msp(&["sc", "note", ACME_DC01, "Patched & rebooted", "--yes"]);
+    assert!(events(&run).contains(&("AddedNote".into(), "Patched & rebooted".into())));
+
+    let run = msp(&[
+        "sc",
+        "set-properties",
+        ACME_DC01,
+        "--company",
+        "Acme & Sons",
+        "--tag",
+        "It's patched",
+        "--cp",
+        "8=eight",
+        "--yes",
+    ]);
+    assert_eq!(
+        run.json()["Session"]["CustomPropertyValues"],
+        json!(["Acme & Sons", "HQ", "It's patched", "", "", "", "", "eight"])
+    );
+    assert_eq!(msp(&["sc", "set-properties", ACME_DC01, "--yes"]).code, 2);
+    assert_eq!(
+        msp(&["sc", "set-properties", ACME_DC01, "--cp", "9=x"]).code,
+        2
+    );
+}
+
+#[test]
+fn sc_build_installer() {
+    let run = msp(&[
+        "sc",
+        "build-installer",
+        "--platform",
+        "msi",
+        "--name",
+        "ACME-PC01",
+        "--company",
+        "Acme & Sons",
+        "--tag",
+        "New",
+    ]);
+    let installer = run.json();
+    let url = installer["url"].as_str().unwrap();
+    assert!(url.contains("/Bin/ScreenConnect.ClientSetup.msi?e=Access&y=Guest&t=ACME-PC01&c=Acme%20%26%20Sons&c=&c=New&"), "{url}");
+    assert_eq!(installer["file_name"], "ScreenConnect.ClientSetup.msi");
+    assert!(
+        installer["silent_install_command"]
+            .as_str()
+            .unwrap()
+            .starts_with("msiexec /i")
+    );
+    assert_eq!(
+        msp(&["sc", "build-installer", "--platform", "zip", "--name", "X"]).code,
+        2
+    );
+    assert_eq!(msp(&["sc", "build-installer", "--platform", "deb"]).code, 2);
+}
+
+#[test]
+fn sc_raw_reads_and_missing_methods() {
+    let found = msp(&["sc", "raw", "GetSessionsByName", r#"["ACME-DC01"]"#]).list();
+    assert_eq!(found[0]["SessionID"], ACME_DC01);
+    msp(&["sc", "raw", "GetAllSessions", "[]"]).fails(1, &["GetAllSessions", "not available"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sc_against_a_started_simulator_dry_runs_send_nothing() {
+    let sim = sc::sim::Simulator::start().await;
+    let env = vec![
+        ("SCREENCONNECT_URL", sim.url()),
+        ("SCREENCONNECT_SECRET", sc::sim::SECRET.to_owned()),
+        ("MSP_ALLOW_HTTP", "1".to_owned()),
+    ];
+    let id = sc::models::SessionId::new(ACME_DC01);
+    let before = sim.events(&id);
+
+    // The environment path works: no simulator is started.
+    let run = msp_async(env.clone(), &["sc", "sessions", "ACME-DC01"]).await;
+    assert_eq!(run.list()[0]["SessionID"], ACME_DC01);
+    assert!(!run.stderr.contains("simulator"), "{run:#?}");
+
+    let run = msp_async(
+        env.clone(),
+        &["sc", "send-command", ACME_DC01, "shutdown /r"],
+    )
+    .await;
+    let preview = dry_run(&run, "POST", "/SendCommandToSession", "ctrlauthheader");
+    assert!(preview["url"].as_str().unwrap().starts_with(&sim.url()));
+    assert_eq!(sim.events(&id), before, "a dry run sends nothing");
+    assert!(
+        sim.calls()
+            .iter()
+            .all(|c| c.method != "SendCommandToSession")
+    );
+
+    let run = msp_async(
+        env.clone(),
+        &["sc", "send-command", ACME_DC01, "shutdown /r", "--yes"],
+    )
+    .await;
+    assert_eq!(run.code, 0, "{run:#?}");
+    let last = sim.events(&id).pop().unwrap();
+    assert_eq!(last.data.as_deref(), Some("shutdown /r"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sc_wrong_secret_missing_secret_and_plain_http() {
+    let sim = sc::sim::Simulator::start().await;
+    let wrong = vec![
+        ("SCREENCONNECT_URL", sim.url()),
+        ("SCREENCONNECT_SECRET", "not-the-secret".to_owned()),
+        ("MSP_ALLOW_HTTP", "1".to_owned()),
+    ];
+    let run = msp_async(wrong, &["sc", "sessions", "ACME-DC01"]).await;
+    run.fails(1, &["401", "secret was refused"]);
+    assert_eq!(run.stderr.lines().count(), 1, "one line: {run:#?}");
+    assert!(!run.stderr.contains("not-the-secret"));
+
+    let missing = vec![
+        ("SCREENCONNECT_URL", sim.url()),
+        ("MSP_ALLOW_HTTP", "1".to_owned()),
+    ];
+    let run = msp_async(missing, &["sc", "sessions", "ACME-DC01"]).await;
+    run.fails(1, &["SCREENCONNECT_SECRET"]);
+
+    let http = vec![
+        ("SCREENCONNECT_URL", sim.url()),
+        ("SCREENCONNECT_SECRET", sc::sim::SECRET.to_owned()),
+    ];
+    let run = msp_async(http, &["sc", "sessions", "ACME-DC01"]).await;
+    run.fails(1, &["plain-http", "MSP_ALLOW_HTTP=1"]);
+}
+
+// ---------------------------------------------------------------- ConnectWise Manage
+
+#[test]
+fn cw_tickets_stream_pages_and_stop_at_the_limit() {
+    let run = msp(&["cw", "tickets", "--page-size", "10", "--limit", "25"]);
+    let tickets = run.list();
+    assert_eq!(tickets.len(), 25);
+    let ids: Vec<u64> = tickets.iter().map(|t| t["id"].as_u64().unwrap()).collect();
+    assert_eq!(ids, (1..=25).collect::<Vec<u64>>());
+    assert!(
+        run.stderr
+            .contains("CWM_URL is not set; using the built-in ConnectWise Manage simulator")
+    );
+
+    let count = msp(&[
+        "cw",
+        "raw",
+        "GET",
+        "service/tickets/count",
+        "--query",
+        "conditions=board/id = 2",
+    ])
+    .json()["count"]
+        .as_u64()
+        .unwrap();
+    assert!(count > 200, "several pages of 100: {count}");
+    let board2 = msp(&[
+        "cw",
+        "tickets",
+        "--conditions",
+        "board/id = 2",
+        "--page-size",
+        "100",
+    ])
+    .list();
+    assert_eq!(board2.len() as u64, count, "every page is streamed");
+    assert!(board2.iter().all(|t| t["board"]["id"] == 2));
+
+    let newest = msp(&["cw", "tickets", "--order-by", "id desc", "--limit", "3"]).list();
+    let ids: Vec<u64> = newest.iter().map(|t| t["id"].as_u64().unwrap()).collect();
+    assert_eq!(ids, [5000, 4999, 4998]);
+}
+
+#[test]
+fn cw_ticket_and_companies() {
+    let ticket = msp(&["cw", "ticket", "7"]).json();
+    assert_eq!(ticket["id"], 7);
+    assert!(ticket["summary"].is_string());
+    msp(&["cw", "ticket", "999999"]).fails(1, &["ConnectWise Manage", "404"]);
+
+    let name = r#"O'Brien & Sons + Co "West""#;
+    let companies = msp(&["cw", "companies", "--name", name]).list();
+    assert_eq!(companies.len(), 1);
+    assert_eq!(companies[0]["name"], name);
+    let none = msp(&[
+        "cw",
+        "companies",
+        "--name",
+        "O'Brien",
+        "--conditions",
+        "id > 0",
+    ])
+    .list();
+    assert!(none.is_empty(), "--name is exact");
+    assert_eq!(msp(&["cw", "companies", "--limit", "5"]).list().len(), 5);
+    msp(&["cw", "tickets", "--conditions", "board/id = = 2"]).fails(1, &["400"]);
+}
+
+#[test]
+fn cw_add_note_and_set_status() {
+    let run = msp(&["cw", "add-note", "12", "Toner replaced", "--internal"]);
+    let preview = dry_run(
+        &run,
+        "POST",
+        "/apis/3.0/service/tickets/12/notes",
+        "authorization",
+    );
+    assert_eq!(
+        preview["body"],
+        json!({"ticketId": 12, "text": "Toner replaced", "internalAnalysisFlag": true})
+    );
+    assert_eq!(
+        preview["headers"]["clientid"],
+        "00000000-0000-4000-8000-000000000001"
+    );
+
+    let note = msp(&["cw", "add-note", "12", "Toner replaced", "--yes"]).json();
+    assert_eq!(note["ticketId"], 12);
+    assert_eq!(note["detailDescriptionFlag"], true);
+    assert!(note["id"].is_u64());
+
+    // Statuses belong to boards: board b has statuses 5(b-1)+1 … 5(b-1)+5.
+    let board = msp(&["cw", "ticket", "12"]).json()["board"]["id"]
+        .as_u64()
+        .unwrap();
+    let status = (5 * (board - 1) + 2).to_string();
+    let run = msp(&["cw", "set-status", "12", &status]);
+    let preview = dry_run(&run, "PATCH", "/service/tickets/12", "authorization");
+    assert_eq!(
+        preview["body"],
+        json!([{"op": "replace", "path": "status/id", "value": status.parse::<u64>().unwrap()}])
+    );
+    let ticket = msp(&["cw", "set-status", "12", &status, "--yes"]).json();
+    assert_eq!(ticket["status"]["id"].to_string(), status);
+}
+
+#[test]
+fn cw_raw() {
+    assert_eq!(
+        msp(&["cw", "raw", "GET", "/service/tickets/3"]).json()["id"],
+        3
+    );
+    let run = msp(&[
+        "cw",
+        "raw",
+        "post",
+        "service/tickets",
+        "--body",
+        r#"{"summary":"x","board":{"id":1}}"#,
+    ]);
+    let preview = dry_run(&run, "POST", "/apis/3.0/service/tickets", "authorization");
+    assert_eq!(preview["body"]["summary"], "x");
+    let created = msp(&[
+        "cw",
+        "raw",
+        "POST",
+        "service/tickets",
+        "--body",
+        r#"{"summary":"x","board":{"id":1},"company":{"id":1}}"#,
+        "--yes",
+    ])
+    .json();
+    assert_eq!(created["summary"], "x");
+    assert_eq!(
+        msp(&["cw", "raw", "POST", "service/tickets", "--body", "{"]).code,
+        2
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cw_credentials_from_the_environment() {
+    let sim = cw::sim::SimServer::start(cw::sim::SimConfig::default().tickets(30)).await;
+    let env = |private_key: &str| {
+        vec![
+            ("CWM_URL", format!("{}/v4_6_release/apis/3.0", sim.uri())),
+            ("CWM_COMPANY", sim.company_id().to_owned()),
+            ("CWM_PUBLIC_KEY", sim.public_key().to_owned()),
+            ("CWM_PRIVATE_KEY", private_key.to_owned()),
+            ("CWM_CLIENT_ID", sim.client_id().to_owned()),
+            ("MSP_ALLOW_HTTP", "1".to_owned()),
+        ]
+    };
+    let run = msp_async(env(sim.private_key()), &["cw", "tickets"]).await;
+    assert_eq!(run.list().len(), 30);
+    assert!(!run.stderr.contains("simulator"));
+
+    let run = msp_async(env("wrong-key"), &["cw", "tickets"]).await;
+    run.fails(1, &["ConnectWise Manage", "401"]);
+    assert!(!run.stderr.contains("wrong-key"));
+
+    let mut missing = env(sim.private_key());
+    missing.retain(|(k, _)| *k != "CWM_CLIENT_ID");
+    msp_async(missing, &["cw", "tickets"])
+        .await
+        .fails(1, &["CWM_CLIENT_ID"]);
+
+    // A dry run sends nothing.
+    let sent = sim.request_count();
+    let run = msp_async(env(sim.private_key()), &["cw", "add-note", "1", "hello"]).await;
+    dry_run(&run, "POST", "/service/tickets/1/notes", "authorization");
+    assert_eq!(sim.request_count(), sent);
+}
+
+// ---------------------------------------------------------------- Kaseya VSA
+
+#[test]
+fn vsa_agents_stream_filter_and_limit() {
+    let run = msp(&["vsa", "agents"]);
+    let agents = run.list();
+    assert_eq!(agents.len(), 300, "three pages of 100");
+    assert!(
+        run.stderr
+            .contains("KASEYA_URL is not set; using the built-in Kaseya VSA simulator")
+    );
+    // 26-digit ids survive exactly.
+    assert!(
+        agents
+            .iter()
+            .any(|a| a["AgentId"].as_str().unwrap().len() == 26)
+    );
+
+    assert_eq!(msp(&["vsa", "agents", "--limit", "5"]).list().len(), 5);
+
+    let name = "O'Brien's PC.servers.globex";
+    let found = msp(&["vsa", "agents", "--name", name]).list();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0]["AgentName"], name);
+
+    let linux = msp(&[
+        "vsa",
+        "agents",
+        "--filter",
+        "OSType eq 'Linux'",
+        "--order-by",
+        "AgentName desc",
+        "--limit",
+        "150",
+    ])
+    .list();
+    assert_eq!(linux.len(), 75);
+    assert!(linux.iter().all(|a| a["OSType"] == "Linux"));
+    let names: Vec<&str> = linux
+        .iter()
+        .map(|a| a["AgentName"].as_str().unwrap())
+        .collect();
+    assert!(names.windows(2).all(|w| w[0] >= w[1]), "sorted descending");
+
+    let both = msp(&[
+        "vsa",
+        "agents",
+        "--name",
+        name,
+        "--filter",
+        "OSType eq 'Linux'",
+    ])
+    .list();
+    assert_eq!(both.len(), 1);
+    let neither = msp(&[
+        "vsa",
+        "agents",
+        "--name",
+        name,
+        "--filter",
+        "OSType eq 'Windows'",
+    ])
+    .list();
+    assert!(neither.is_empty(), "the name and the filter both apply");
+    msp(&["vsa", "agents", "--filter", "Colour eq 'red'"]).fails(1, &["Kaseya VSA"]);
+}
+
+#[test]
+fn vsa_agent_and_orgs() {
+    let agent = msp(&["vsa", "agent", "121747357971679"]).json();
+    assert_eq!(agent["AgentName"], "PC-0000.root.acme");
+    msp(&["vsa", "agent", "999"]).fails(1, &["404", "Agent 999 not found"]);
+
+    let orgs = msp(&["vsa", "orgs"]).list();
+    assert_eq!(orgs.len(), 5);
+    assert_eq!(orgs[1]["OrgName"], "O'Brien & Sons");
+    assert_eq!(msp(&["vsa", "orgs", "--limit", "2"]).list().len(), 2);
+}
+
+#[test]
+fn vsa_raw() {
+    let envelope = msp(&["vsa", "raw", "GET", "system/orgs?$top=2"]).json();
+    assert_eq!(envelope["TotalRecords"], 5);
+    assert_eq!(envelope["Result"].as_array().unwrap().len(), 2);
+    let run = msp(&["vsa", "raw", "DELETE", "system/orgs/10000000000000"]);
+    dry_run(
+        &run,
+        "DELETE",
+        "/api/v1.0/system/orgs/10000000000000",
+        "authorization",
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn vsa_run_procedure_and_credentials() {
+    let sim = vsa::sim::Simulator::start_with(vsa::sim::SimOptions::default().agents(20)).await;
+    let env = |password: &str| {
+        vec![
+            ("KASEYA_URL", sim.url()),
+            ("KASEYA_USERNAME", vsa::sim::USERNAME.to_owned()),
+            ("KASEYA_PASSWORD", password.to_owned()),
+            ("MSP_ALLOW_HTTP", "1".to_owned()),
+        ]
+    };
+    let agent = "121747357971679";
+    let run = msp_async(
+        env(vsa::sim::PASSWORD),
+        &["vsa", "run-procedure", agent, "1003"],
+    )
+    .await;
+    dry_run(
+        &run,
+        "PUT",
+        &format!("/api/v1.0/automation/agentprocs/{agent}/1003/runnow"),
+        "authorization",
+    );
+    assert!(sim.history(agent).is_empty(), "a dry run sends nothing");
+    assert_eq!(sim.auth_requests(), 0, "not even the sign-in");
+
+    let run = msp_async(
+        env(vsa::sim::PASSWORD),
+        &["vsa", "run-procedure", agent, "1003", "--yes"],
+    )
+    .await;
+    assert_eq!(run.json()["Result"], true);
+    assert!(!run.stderr.contains("simulator"));
+    assert_eq!(sim.history(agent)[0]["ScriptName"], "Restart Service");
+
+    let run = msp_async(
+        env(vsa::sim::PASSWORD),
+        &["vsa", "run-procedure", agent, "42", "--yes"],
+    )
+    .await;
+    run.fails(1, &["Agent procedure 42 not found"]);
+
+    let run = msp_async(env("wrong password"), &["vsa", "agents"]).await;
+    run.fails(
+        1,
+        &[
+            "authentication failed",
+            "refused the credentials of `apiuser`",
+        ],
+    );
+
+    let mut missing = env("x");
+    missing.retain(|(k, _)| *k != "KASEYA_PASSWORD");
+    msp_async(missing, &["vsa", "orgs"])
+        .await
+        .fails(1, &["KASEYA_PASSWORD"]);
+}
+
+// ---------------------------------------------------------------- BeyondTrust
+
+#[test]
+fn bt_sessions_and_session() {
+    let run = msp(&["bt", "sessions"]);
+    assert_eq!(run.list().len(), 5);
+    assert!(
+        run.stderr
+            .contains("BT_URL is not set; using the built-in BeyondTrust Password Safe simulator")
+    );
+    let live = msp(&["bt", "sessions", "--status", "1"]).list();
+    assert_eq!(live.len(), 2);
+    assert!(live.iter().all(|s| s["Status"] == 1));
+    let mine = msp(&["bt", "sessions", "--status", "1,2", "--user-id", "7"]).list();
+    let ids: Vec<u64> = mine
+        .iter()
+        .map(|s| s["SessionID"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ids, [501, 502]);
+    assert_eq!(msp(&["bt", "sessions", "--limit", "2"]).list().len(), 2);
+
+    let session = msp(&["bt", "session", "501"]).json();
+    assert_eq!(session["SessionID"], 501);
+    assert_eq!(session["ManagedAccountName"], "svc-web");
+    msp(&["bt", "session", "9999"]).fails(1, &["BeyondTrust"]);
+}
+
+#[test]
+fn bt_request_dry_run_and_send() {
+    let args = [
+        "bt",
+        "request",
+        "--system-id",
+        "1",
+        "--account-id",
+        "10",
+        "--reason",
+        "Patch Tuesday",
+    ];
+    let run = msp(&args);
+    let preview = dry_run(
+        &run,
+        "POST",
+        "/BeyondTrust/api/public/v3/Requests",
+        "cookie",
+    );
+    assert_eq!(
+        preview["body"],
+        json!({"AccessType": "RDP", "SystemID": 1, "AccountID": 10, "DurationMinutes": 60, "Reason": "Patch Tuesday"})
+    );
+    let run = msp(&[
+        &args[..],
+        &["--minutes", "30", "--conflict", "renew", "--yes"],
+    ]
+    .concat());
+    let request = run.json();
+    assert_eq!(request["Status"], "Active");
+    assert_eq!(request["AccountName"], "svc-web");
+    assert_eq!(request["DurationMinutes"], 30);
+    assert_eq!(msp(&[&args[..], &["--minutes", "0"]].concat()).code, 2);
+    assert_eq!(msp(&[&args[..], &["--conflict", "steal"]].concat()).code, 2);
+    // Account 21 is not permitted.
+    let denied = [
+        "bt",
+        "request",
+        "--system-id",
+        "2",
+        "--account-id",
+        "21",
+        "--yes",
+    ];
+    msp(&denied).fails(1, &["4031"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bt_credentials_checkin_and_rdp_against_a_started_simulator() {
+    let sim = bt::sim::Simulator::start().await;
+    let client = sim.client().unwrap();
+    let env = |key: &str| {
+        vec![
+            ("BT_URL", sim.base_url()),
+            ("BT_API_KEY", key.to_owned()),
+            ("BT_RUNAS", sim.runas().to_owned()),
+            ("MSP_ALLOW_HTTP", "1".to_owned()),
+        ]
+    };
+    let ok = || env(sim.api_key());
+
+    // Credentials of an approved View request.
+    let view = client
+        .requests()
+        .create(bt::AccessType::View, 1, 10)
+        .duration_minutes(30)
+        .send()
+        .await
+        .unwrap()
+        .to_string();
+    let run = msp_async(ok(), &["bt", "credentials", &view]).await;
+    assert_eq!(run.json(), json!(sim.account_password(10).unwrap()));
+    assert!(!run.stderr.contains("simulator"));
+
+    // Check-in: a dry run leaves the request active; --yes releases it.
+    let run = msp_async(ok(), &["bt", "checkin", &view, "--reason", "done"]).await;
+    let preview = dry_run(&run, "PUT", &format!("/Requests/{view}/Checkin"), "cookie");
+    assert_eq!(preview["body"], json!({"Reason": "done"}));
+    assert!(
+        sim.requests()
+            .iter()
+            .any(|r| r.request_id.to_string() == view && r.status == bt::RequestStatus::Active)
+    );
+    let run = msp_async(ok(), &["bt", "checkin", &view, "--yes"]).await;
+    assert_eq!(run.json()["RequestID"].to_string(), view);
+    msp_async(ok(), &["bt", "credentials", &view])
+        .await
+        .fails(1, &["BeyondTrust"]);
+
+    // An RDP file for an approved RDP request.
+    let rdp = client
+        .requests()
+        .create(bt::AccessType::Rdp, 1, 10)
+        .duration_minutes(30)
+        .send()
+        .await
+        .unwrap()
+        .to_string();
+    let out = std::env::temp_dir().join(format!("msp-cli-test-{}.rdp", std::process::id()));
+    let out_arg = out.to_str().unwrap();
+    let sessions = sim.sessions().len();
+    let run = msp_async(ok(), &["bt", "rdp", &rdp, "--out", out_arg]).await;
+    let preview = dry_run(&run, "POST", &format!("/Requests/{rdp}/Sessions"), "cookie");
+    assert_eq!(preview["body"], json!({"SessionType": "rdpfile"}));
+    assert!(!out.exists(), "a dry run writes nothing");
+    assert_eq!(sim.sessions().len(), sessions, "a dry run opens no session");
+
+    let run = msp_async(ok(), &["bt", "rdp", &rdp, "--out", out_arg, "--yes"]).await;
+    let written = run.json();
+    assert_eq!(written["File"], out_arg);
+    let text = std::fs::read_to_string(&out).unwrap();
+    std::fs::remove_file(&out).unwrap();
+    assert!(text.contains("full address:s:"), "{text}");
+    assert_eq!(written["Bytes"].as_u64().unwrap() as usize, text.len());
+    assert_eq!(sim.sessions().len(), sessions + 1);
+    assert_eq!(
+        sim.active_sessions(),
+        1,
+        "the CLI signed out; only this test's client is signed in"
+    );
+
+    // A wrong API key.
+    let run = msp_async(env("not-the-key"), &["bt", "sessions"]).await;
+    run.fails(1, &["BeyondTrust"]);
+    assert!(!run.stderr.contains("not-the-key"));
+    assert_eq!(run.stderr.lines().count(), 1);
+}
