@@ -362,3 +362,60 @@ async fn chaos_failures_are_retried_on_reads_and_reported_when_they_persist() {
     );
     assert_eq!(err.attempts(), 6);
 }
+
+#[tokio::test]
+async fn a_reset_connection_is_retried_on_reads_and_never_on_writes() {
+    let sim = sim(10).await;
+    let clock = ManualClock::new();
+    let vsa = sim
+        .client_builder()
+        .clock(Arc::new(clock.clone()))
+        .build()
+        .unwrap();
+    let agent = vsa
+        .agents()
+        .list()
+        .limit(1)
+        .collect()
+        .await
+        .unwrap()
+        .remove(0);
+    sim.drop_next(1).await;
+    let again = vsa.agents().get(&agent.agent_id).await.unwrap();
+    assert_eq!(again.agent_id, agent.agent_id);
+    assert_eq!(clock.sleeps().len(), 1, "one retry after the reset");
+
+    let before = sim.history(agent.agent_id.as_str()).len();
+    sim.drop_next(1).await;
+    let err = vsa
+        .agent_procedures()
+        .run_now(&agent.agent_id, &AgentProcedureId::from(1000u64))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert_eq!(err.attempts(), 1);
+    assert_eq!(
+        sim.history(agent.agent_id.as_str()).len(),
+        before,
+        "the write was not replayed"
+    );
+}
+
+#[tokio::test]
+async fn open_alarms_can_be_read_one_by_one_and_closed() {
+    let sim = sim(40).await;
+    let vsa = sim.client().unwrap();
+    let open = vsa.alarms().list(false).collect().await.unwrap();
+    let all = vsa.alarms().list(true).collect().await.unwrap();
+    assert!(!open.is_empty() && open.len() < all.len());
+    let first = open[0].alarm_id.clone();
+    let alarm = vsa.alarms().get(&first).await.unwrap();
+    assert_eq!(alarm.alarm_id, first);
+    vsa.alarms()
+        .close(&first, "Restarted the spooler")
+        .await
+        .unwrap();
+    let still_open = vsa.alarms().list(false).collect().await.unwrap();
+    assert_eq!(still_open.len(), open.len() - 1);
+    assert!(still_open.iter().all(|a| a.alarm_id != first));
+}

@@ -22,9 +22,12 @@
 //! # Ok::<(), kaseya_vsa_client::Error>(()) }).unwrap();
 //! ```
 //!
-//! Not simulated: connection resets (the HTTP server underneath cannot drop a
-//! connection mid-request), and endpoints outside agents, organizations, machine groups,
-//! agent procedures, alarms and audit summaries answer 404 in the envelope.
+//! Faults: [`Simulator::fail_next`] (any status, with `Retry-After`),
+//! [`Simulator::drop_next`] (connections reset without an answer),
+//! [`Simulator::set_chaos`] (latency and a failure rate), [`Simulator::invalidate_tokens`].
+//!
+//! Endpoints outside agents, organizations, machine groups, agent procedures, alarms and
+//! audit summaries answer 404 in the envelope: test those with wiremock.
 
 mod filter;
 
@@ -212,6 +215,19 @@ impl Simulator {
                 retry_after: retry_after.map(str::to_owned),
             });
         }
+    }
+
+    /// Drops the next `n` connections without answering (a reset, as hardened servers do
+    /// on some user-changing endpoints).
+    pub async fn drop_next(&self, n: u64) {
+        Mock::given(any())
+            .respond_with_err(|_: &wiremock::Request| {
+                std::io::Error::other("connection reset by the simulator")
+            })
+            .up_to_n_times(n)
+            .with_priority(1)
+            .mount(&self.server)
+            .await;
     }
 
     /// Adds latency to every answer and fails a fraction of them with 503 and
@@ -538,6 +554,22 @@ impl Handler {
                 "Machine group",
             ),
             ("GET", ["automation", "agentprocs"]) => list(&state.procedures, "procedures", &query),
+            ("GET", ["assetmgmt", "alarms", flag]) if *flag != "true" && *flag != "false" => {
+                by_id(&state.alarms, "AlarmId", original[2], "Alarm")
+            }
+            ("PUT", ["assetmgmt", "alarms", _, "close"]) => {
+                match state
+                    .alarms
+                    .iter_mut()
+                    .find(|a| a["AlarmId"] == original[2])
+                {
+                    Some(alarm) => {
+                        alarm["Status"] = json!("Closed");
+                        envelope(json!(true), None)
+                    }
+                    None => app_error(404, &format!("Alarm {} not found", original[2])),
+                }
+            }
             ("GET", ["assetmgmt", "alarms", _]) => {
                 let all = segments[2] == "true";
                 let rows: Vec<Value> = state
