@@ -11,8 +11,13 @@
 //!
 //! `MSP_ALLOW_HTTP=1` allows plain-http URLs (loopback test servers); otherwise they
 //! are refused.
+//!
+//! [`workflow`] holds what the cross-vendor workflow examples share; [`one_line`] puts an
+//! error and its causes on one line, as the examples and the `msp` CLI print them.
 
 use std::fmt;
+
+pub mod workflow;
 
 pub use beyondtrust_sessions_client as bt;
 pub use cwmanage_client as cw;
@@ -282,6 +287,27 @@ pub fn print_json<T: serde::Serialize>(value: &T) {
     }
 }
 
+/// An error and its sources on one line, each cause said once (a cause whose text the
+/// line already holds is left out): `… failed: connection refused`.
+pub fn one_line(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        let message = cause.to_string();
+        if !text.contains(&message) {
+            text = format!("{text}: {message}");
+        }
+        source = cause.source();
+    }
+    collapse_whitespace(&text)
+}
+
+/// `text` with every run of whitespace (newlines included) made one space, and none at
+/// either end.
+pub fn collapse_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -301,5 +327,28 @@ mod tests {
         );
         assert!(split_cwm_url("https://host/").is_err());
         assert!(split_cwm_url("not a url").is_err());
+    }
+
+    #[test]
+    fn one_line_says_each_cause_once_on_one_line() {
+        #[derive(Debug)]
+        struct Outer(std::io::Error);
+        impl fmt::Display for Outer {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "request\n failed")
+            }
+        }
+        impl std::error::Error for Outer {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                Some(&self.0)
+            }
+        }
+        let cause = || std::io::Error::other("connection refused");
+        assert_eq!(
+            one_line(&Outer(cause())),
+            "request failed: connection refused"
+        );
+        let repeated = SetupError::Invalid("CWM_URL", "no host".into());
+        assert_eq!(one_line(&repeated), "CWM_URL is not usable: no host");
     }
 }

@@ -7,57 +7,12 @@
 //! invocations). Tests of the environment path, wrong secrets and write effects start a
 //! simulator in the test process and point the CLI at it with the real variables.
 
-use std::path::PathBuf;
+mod support;
+
 use std::process::Command;
-use std::sync::OnceLock;
 
 use msp_examples::{bt, cw, sc, vsa};
 use serde_json::{Value, json};
-
-/// Every variable the CLI reads; removed from each invocation's environment.
-const VARS: [&str; 17] = [
-    "SCREENCONNECT_URL",
-    "SCREENCONNECT_SECRET",
-    "SCREENCONNECT_ORIGIN",
-    "CWM_URL",
-    "CWM_COMPANY",
-    "CWM_PUBLIC_KEY",
-    "CWM_PRIVATE_KEY",
-    "CWM_CLIENT_ID",
-    "KASEYA_URL",
-    "KASEYA_USERNAME",
-    "KASEYA_PASSWORD",
-    "KASEYA_PAT",
-    "BT_URL",
-    "BT_API_KEY",
-    "BT_RUNAS",
-    "BT_PASSWORD",
-    "MSP_ALLOW_HTTP",
-];
-
-/// The `msp` binary, built once per test run.
-fn binary() -> &'static PathBuf {
-    static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| {
-        let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-        let workspace = manifest.parent().expect("examples/ is in the workspace");
-        let status = Command::new(env!("CARGO"))
-            .args(["build", "-q", "-p", "msp-examples", "--example", "msp"])
-            .current_dir(workspace)
-            .status()
-            .expect("cargo can be run");
-        assert!(status.success(), "building the msp example failed");
-        let target = std::env::var_os("CARGO_TARGET_DIR")
-            .map(|dir| workspace.join(dir))
-            .unwrap_or_else(|| workspace.join("target"));
-        let binary = target
-            .join("debug")
-            .join("examples")
-            .join(format!("msp{}", std::env::consts::EXE_SUFFIX));
-        assert!(binary.exists(), "{} was not built", binary.display());
-        binary
-    })
-}
 
 /// One invocation's outcome.
 #[derive(Debug)]
@@ -97,8 +52,8 @@ impl Run {
 
 /// Runs `msp args…` with no vendor variables set, plus `env`.
 fn msp_with(env: &[(&str, &str)], args: &[&str]) -> Run {
-    let mut command = Command::new(binary());
-    for var in VARS {
+    let mut command = Command::new(support::example("msp"));
+    for var in support::VENDOR_VARIABLES {
         command.env_remove(var);
     }
     let output = command

@@ -1,36 +1,15 @@
 //! `sim-server` is started, its JSON line parsed, and clients — the `msp` CLI and the
 //! crates themselves — are pointed at it with the variables it printed.
 
+mod support;
+
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::OnceLock;
 
-/// The directory holding the built examples (`CARGO_TARGET_DIR` honoured).
+/// The directory holding the built `sim-server` and `msp` examples.
 fn examples_dir() -> PathBuf {
-    static BUILT: OnceLock<PathBuf> = OnceLock::new();
-    BUILT
-        .get_or_init(|| {
-            let status = Command::new(env!("CARGO"))
-                .args([
-                    "build",
-                    "-q",
-                    "-p",
-                    "msp-examples",
-                    "--example",
-                    "sim-server",
-                    "--example",
-                    "msp",
-                ])
-                .status()
-                .expect("cargo runs");
-            assert!(status.success(), "the examples build");
-            let target = std::env::var_os("CARGO_TARGET_DIR")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
-            target.join("debug").join("examples")
-        })
-        .clone()
+    support::examples_dir(&["sim-server", "msp"])
 }
 
 /// Kills the server when the test ends, pass or fail.

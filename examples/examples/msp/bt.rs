@@ -35,7 +35,7 @@ pub(crate) async fn run(command: String, mut args: Args) -> Result<(), Failure> 
     let result = command.run(&bt.client).await;
     // End the server session now rather than at its idle timeout.
     if let Err(err) = bt.client.sign_out().await {
-        eprintln!("msp: could not sign out: {}", output::describe(&err));
+        eprintln!("msp: could not sign out: {}", msp_examples::one_line(&err));
     }
     result
 }

@@ -1,12 +1,12 @@
 //! What the CLI writes: JSON results on stdout, messages and progress on stderr, and the
 //! [`Failure`] that decides the exit code.
 
-use std::error::Error as StdError;
 use std::fmt::Display;
 use std::io::{IsTerminal, Write};
 
 use futures_util::{Stream, StreamExt};
 use msp_common::RequestPreview;
+use msp_examples::{collapse_whitespace, one_line};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -29,7 +29,7 @@ impl Failure {
 
     /// A failure that is not the command line's fault.
     pub(crate) fn failed(message: impl Display) -> Failure {
-        Failure::Failed(one_line(&message.to_string()))
+        Failure::Failed(collapse_whitespace(&message.to_string()))
     }
 
     /// `unknown command` for a vendor.
@@ -40,33 +40,14 @@ impl Failure {
 
 impl From<msp_common::Error> for Failure {
     fn from(err: msp_common::Error) -> Self {
-        Failure::Failed(describe(&err))
+        Failure::Failed(one_line(&err))
     }
 }
 
 impl From<msp_examples::SetupError> for Failure {
     fn from(err: msp_examples::SetupError) -> Self {
-        Failure::Failed(describe(&err))
+        Failure::Failed(one_line(&err))
     }
-}
-
-/// An error and its sources on one line, each cause said once: `… failed: connection
-/// refused`.
-pub(crate) fn describe(err: &(dyn StdError + 'static)) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        let more = cause.to_string();
-        if !more.is_empty() && !text.contains(&more) {
-            text = format!("{text}: {more}");
-        }
-        source = cause.source();
-    }
-    one_line(&text)
-}
-
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Prints a value as pretty JSON on stdout. A closed pipe (`| head`) is not an error.
