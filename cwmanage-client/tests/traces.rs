@@ -1,0 +1,76 @@
+//! Secrets never reach traces: a session against the simulator with a marker private
+//! key, including a refused call whose body echoes the key, captured at TRACE level.
+//!
+//! One test in its own binary: tracing's per-callsite interest cache is process-wide.
+#![cfg(feature = "sim")]
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use cwmanage_client::sim::{SimConfig, SimServer};
+use cwmanage_client::{Client, Credentials};
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+    type Writer = Captured;
+    fn make_writer(&'a self) -> Captured {
+        self.clone()
+    }
+}
+
+#[tokio::test]
+async fn the_private_key_never_reaches_traces() {
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(captured.clone())
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let sim = SimServer::start(SimConfig::default().tickets(50).credentials(
+        "myco",
+        "pub",
+        "PRIVKEY-MARKER",
+    ))
+    .await;
+    let client = |private: &str| {
+        Client::builder()
+            .site(sim.uri())
+            .allow_http(true)
+            .credentials(Credentials::new("myco", "pub", private))
+            .client_id(sim.client_id())
+            .build()
+            .unwrap()
+    };
+    let good = client("PRIVKEY-MARKER");
+    let tickets = good.tickets().list().page_size(20).all().await.unwrap();
+    assert_eq!(tickets.len(), 50);
+    let bad = client("WRONG-MARKER");
+    let err = bad.tickets().list().all().await.unwrap_err();
+    assert!(err.is_auth() || err.is_not_found(), "{err}");
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("msp_request"), "calls are traced");
+    for text in [
+        logs,
+        err.to_string(),
+        format!("{err:?}"),
+        format!("{good:?}"),
+        format!("{bad:?}"),
+    ] {
+        assert!(!text.contains("MARKER"), "a secret leaked into: {text}");
+    }
+}
