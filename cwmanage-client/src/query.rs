@@ -386,9 +386,29 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
             Ok(Some(parts)) => {
                 let mut this = self;
                 this.max_items = None;
-                let items = stream::iter(parts)
-                    .map(move |part| this.clone().conditions(part).stream_one())
-                    .flatten();
+                let order = parse_order(this.query.get_order_by().unwrap_or("id asc"));
+                let streams: Vec<_> = parts
+                    .into_iter()
+                    .map(|part| {
+                        this.retype::<serde_json::Value>()
+                            .conditions(part)
+                            .stream_one()
+                    })
+                    .collect();
+                let items = merge_ordered(streams, order).map(|item| {
+                    item.and_then(|value| {
+                        serde_json::from_value::<T>(value).map_err(|e| {
+                            Error::from(msp_common::DecodeError::new(
+                                crate::client::VENDOR,
+                                msp_common::StatusCode::OK,
+                                None,
+                                ".",
+                                e.to_string(),
+                                &[],
+                            ))
+                        })
+                    })
+                });
                 return match max {
                     Some(n) => items.take(usize::try_from(n).unwrap_or(usize::MAX)).boxed(),
                     None => items.boxed(),
@@ -397,6 +417,22 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
             Ok(None) => {}
         }
         self.stream_one()
+    }
+
+    /// The same request, decoding records as `U`.
+    fn retype<U>(&self) -> ListRequest<U> {
+        ListRequest {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            query: self.query.clone(),
+            paging: self.paging,
+            look_ahead: self.look_ahead,
+            max_items: self.max_items,
+            search: self.search,
+            max_url_len: self.max_url_len,
+            operation: self.operation,
+            _t: PhantomData,
+        }
     }
 
     fn stream_one(self) -> BoxStream<'static, Result<T>> {
@@ -593,6 +629,108 @@ impl Fetcher {
             .with_next(next)
             .with_fingerprint(response.fingerprint()))
     }
+}
+
+/// `orderBy` as field paths (`board/name`) and directions; `id` breaks ties.
+fn parse_order(order_by: &str) -> Vec<(Vec<String>, bool)> {
+    let mut keys: Vec<(Vec<String>, bool)> = order_by
+        .split(',')
+        .filter_map(|part| {
+            let mut words = part.split_whitespace();
+            let field = words.next()?;
+            let desc = words.next().is_some_and(|w| w.eq_ignore_ascii_case("desc"));
+            Some((field.split('/').map(str::to_owned).collect(), desc))
+        })
+        .collect();
+    keys.push((vec!["id".to_owned()], false));
+    keys
+}
+
+fn compare_records(
+    a: &serde_json::Value,
+    b: &serde_json::Value,
+    order: &[(Vec<String>, bool)],
+) -> std::cmp::Ordering {
+    use serde_json::Value;
+    use std::cmp::Ordering;
+    let at = |v: &'_ serde_json::Value, path: &[String]| -> Value {
+        path.iter()
+            .try_fold(v, |v, key| v.get(key.as_str()))
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    for (path, desc) in order {
+        let (x, y) = (at(a, path), at(b, path));
+        let ord = match (&x, &y) {
+            (Value::Null, Value::Null) => Ordering::Equal,
+            (Value::Null, _) => Ordering::Less,
+            (_, Value::Null) => Ordering::Greater,
+            (Value::Number(m), Value::Number(n)) => m
+                .as_f64()
+                .partial_cmp(&n.as_f64())
+                .unwrap_or(Ordering::Equal),
+            (Value::String(m), Value::String(n)) => m.to_lowercase().cmp(&n.to_lowercase()),
+            (Value::Bool(m), Value::Bool(n)) => m.cmp(n),
+            _ => x.to_string().cmp(&y.to_string()),
+        };
+        let ord = if *desc { ord.reverse() } else { ord };
+        if ord != Ordering::Equal {
+            return ord;
+        }
+    }
+    Ordering::Equal
+}
+
+/// Merges streams that are each sorted by `order` into one sorted stream, pulling from
+/// each lazily (one record ahead per stream). An error ends the merged stream.
+fn merge_ordered(
+    streams: Vec<BoxStream<'static, Result<serde_json::Value>>>,
+    order: Vec<(Vec<String>, bool)>,
+) -> BoxStream<'static, Result<serde_json::Value>> {
+    struct State {
+        streams: Vec<BoxStream<'static, Result<serde_json::Value>>>,
+        heads: Vec<Option<serde_json::Value>>,
+        done: Vec<bool>,
+        order: Vec<(Vec<String>, bool)>,
+        failed: bool,
+    }
+    let n = streams.len();
+    let state = State {
+        streams,
+        heads: vec![None; n],
+        done: vec![false; n],
+        order,
+        failed: false,
+    };
+    stream::unfold(state, |mut st| async move {
+        if st.failed {
+            return None;
+        }
+        for i in 0..st.streams.len() {
+            if st.heads[i].is_none() && !st.done[i] {
+                match st.streams[i].next().await {
+                    Some(Ok(v)) => st.heads[i] = Some(v),
+                    Some(Err(e)) => {
+                        st.failed = true;
+                        return Some((Err(e), st));
+                    }
+                    None => st.done[i] = true,
+                }
+            }
+        }
+        let best = (0..st.heads.len())
+            .filter(|i| st.heads[*i].is_some())
+            .min_by(|a, b| {
+                let (x, y) = (st.heads[*a].as_ref(), st.heads[*b].as_ref());
+                match (x, y) {
+                    (Some(x), Some(y)) => compare_records(x, y, &st.order),
+                    _ => std::cmp::Ordering::Equal,
+                }
+            })?;
+        let item = st.heads[best].take()?;
+        Some((Ok(item), st))
+    })
+    .boxed()
 }
 
 fn link_header_absent(response: &Response) -> bool {

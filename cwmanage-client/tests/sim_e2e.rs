@@ -482,3 +482,42 @@ async fn chaos_failures_are_retried_on_reads_and_reported_when_they_persist() {
     );
     assert!(err.is_retryable());
 }
+
+#[tokio::test]
+async fn split_in_list_parts_are_merged_in_the_requested_order() {
+    let sim = SimServer::start(SimConfig::default().tickets(2000)).await;
+    let (client, _) = client_for(&sim);
+    let wanted: Vec<u64> = (1..=2000).filter(|n| n % 3 != 0).take(900).collect();
+    let condition = Condition::field("id").is_in(wanted.iter().copied());
+    let mut expected: Vec<(u64, u64)> = sim
+        .records("service/tickets")
+        .iter()
+        .filter(|t| wanted.contains(&t["id"].as_u64().unwrap()))
+        .map(|t| {
+            (
+                t["priority"]["id"].as_u64().unwrap(),
+                t["id"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // priority/id descending, then id ascending.
+    expected.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let before = sim.received_requests().await.len();
+    let got: Vec<(u64, u64)> = client
+        .tickets()
+        .list()
+        .conditions(&condition)
+        .order_by("priority/id desc")
+        .stream()
+        .map_ok(|t: Ticket| (t.priority.unwrap().id.unwrap(), t.id.unwrap().0))
+        .try_collect()
+        .await
+        .unwrap();
+    let parts = sim.received_requests().await.len() - before;
+    assert!(parts >= 3, "the list was split into {parts} requests");
+    assert_eq!(got.len(), expected.len());
+    assert_eq!(
+        got, expected,
+        "one stream, in the requested order across parts"
+    );
+}
