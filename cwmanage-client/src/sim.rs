@@ -8,7 +8,8 @@
 //!   and tickets (5,000 by default; see [`SimConfig::tickets`]) with notes and time
 //!   entries;
 //! - Basic auth and `clientId` enforced on every API call (401 with a vendor-shaped body);
-//! - `conditions` (and `customFieldConditions`) evaluated for the whole grammar: nested
+//! - `conditions`, `childConditions` (a path through an array matches when any element
+//!   does) and `customFieldConditions` evaluated for the whole grammar: nested
 //!   paths, `= != < <= > >= contains like in not`, `and`/`or`, parentheses, strings in
 //!   either quote, numbers, booleans, `null`, `[datetimes]`; a malformed expression is a 400;
 //! - `orderBy`, `fields`, `page`/`pageSize` (default 25, at most 1000) with `Link`
@@ -426,12 +427,17 @@ fn seed(state: &mut State, config: &SimConfig) {
             format!("{} {} {}", rng.pick(WORDS), rng.pick(KINDS), id)
         };
         let region = if id % 2 == 0 { "West" } else { "East" };
+        let types = if id % 4 == 0 {
+            json!([reference(1, "Client"), reference(2, "Vendor")])
+        } else {
+            json!([reference(1, "Client")])
+        };
         put(
             state,
             "company/companies",
             json!({
                 "id": id, "identifier": format!("Company{id}"), "name": name,
-                "status": reference(1, "Active"), "types": [reference(1, "Client")],
+                "status": reference(1, "Active"), "types": types,
                 "addressLine1": format!("{} Main St", 100 + id), "city": "Springfield", "state": "IL", "zip": "62701",
                 "phoneNumber": format!("555-01{id:02}"), "website": format!("https://company{id}.example"),
                 "deletedFlag": false, "_info": info("company", id),
@@ -759,21 +765,23 @@ impl State {
             }
             _ => None,
         };
-        if let Some(text) = param("childConditions")
-            && !text.trim().is_empty()
-        {
-            parse_conditions(&text).map_err(|e| {
-                Box::new(vendor_error(
-                    400,
-                    "InvalidObject",
-                    &format!("childConditions: {e}"),
-                ))
-            })?;
-        }
+        let child = match param("childConditions") {
+            Some(text) if !text.trim().is_empty() => {
+                Some(parse_conditions(&text).map_err(|e| {
+                    Box::new(vendor_error(
+                        400,
+                        "InvalidObject",
+                        &format!("childConditions: {e}"),
+                    ))
+                })?)
+            }
+            _ => None,
+        };
         Ok(self
             .visible(route)
             .into_iter()
             .filter(|r| conditions.as_ref().is_none_or(|c| eval(c, r)))
+            .filter(|r| child.as_ref().is_none_or(|c| eval_child(c, r)))
             .filter(|r| {
                 custom.as_ref().is_none_or(|c| {
                     r.get("customFields")
@@ -1738,17 +1746,55 @@ fn cmp_lit(field: Option<&Value>, lit: &Lit) -> Option<std::cmp::Ordering> {
 }
 
 fn eval(expr: &Expr, record: &Value) -> bool {
+    eval_with(expr, record, false)
+}
+
+/// `childConditions`: a path that crosses an array (`types/id`) matches when any element
+/// does.
+fn eval_child(expr: &Expr, record: &Value) -> bool {
+    eval_with(expr, record, true)
+}
+
+/// The values at `path`; with `fan_out`, every element of each array crossed.
+fn candidates<'v>(record: &'v Value, path: &str, fan_out: bool) -> Vec<Option<&'v Value>> {
+    if !fan_out {
+        return vec![lookup(record, path)];
+    }
+    let mut current = vec![record];
+    for key in path.split('/') {
+        let mut next = Vec::new();
+        for v in current {
+            let items: Vec<&Value> = match v {
+                Value::Array(items) => items.iter().collect(),
+                other => vec![other],
+            };
+            next.extend(items.into_iter().filter_map(|item| lookup(item, key)));
+        }
+        current = next;
+    }
+    current
+        .into_iter()
+        .flat_map(|v| match v {
+            Value::Array(items) => items.iter().map(Some).collect::<Vec<_>>(),
+            other => vec![Some(other)],
+        })
+        .collect()
+}
+
+fn eval_with(expr: &Expr, record: &Value, fan_out: bool) -> bool {
     use std::cmp::Ordering::*;
     match expr {
-        Expr::And(a, b) => eval(a, record) && eval(b, record),
-        Expr::Or(a, b) => eval(a, record) || eval(b, record),
+        Expr::And(a, b) => eval_with(a, record, fan_out) && eval_with(b, record, fan_out),
+        Expr::Or(a, b) => eval_with(a, record, fan_out) || eval_with(b, record, fan_out),
         Expr::In {
             field,
             negated,
             values,
         } => {
-            let v = lookup(record, field);
-            values.iter().any(|l| cmp_lit(v, l) == Some(Equal)) != *negated
+            let hit = candidates(record, field, fan_out)
+                .into_iter()
+                .any(|v| values.iter().any(|l| cmp_lit(v, l) == Some(Equal)));
+            hit != *negated
         }
         Expr::Cmp {
             field,
@@ -1756,26 +1802,28 @@ fn eval(expr: &Expr, record: &Value) -> bool {
             negated,
             value,
         } => {
-            let v = lookup(record, field);
-            let is_null = matches!(v, None | Some(Value::Null));
-            let result = match (op, value) {
-                (CmpOp::Eq, Lit::Null) => is_null,
-                (CmpOp::Ne, Lit::Null) => !is_null,
-                (CmpOp::Eq, l) => cmp_lit(v, l) == Some(Equal),
-                (CmpOp::Ne, l) => cmp_lit(v, l) != Some(Equal),
-                (CmpOp::Lt, l) => cmp_lit(v, l) == Some(Less),
-                (CmpOp::Le, l) => matches!(cmp_lit(v, l), Some(Less | Equal)),
-                (CmpOp::Gt, l) => cmp_lit(v, l) == Some(Greater),
-                (CmpOp::Ge, l) => matches!(cmp_lit(v, l), Some(Greater | Equal)),
-                (CmpOp::Contains, Lit::Str(s)) => v
-                    .and_then(Value::as_str)
-                    .is_some_and(|x| x.to_lowercase().contains(&s.to_lowercase())),
-                (CmpOp::Like, Lit::Str(p)) => v
-                    .and_then(Value::as_str)
-                    .is_some_and(|x| like(&x.to_lowercase(), &p.to_lowercase())),
-                _ => false,
+            let test = |v: Option<&Value>| {
+                let is_null = matches!(v, None | Some(Value::Null));
+                match (op, value) {
+                    (CmpOp::Eq, Lit::Null) => is_null,
+                    (CmpOp::Ne, Lit::Null) => !is_null,
+                    (CmpOp::Eq, l) => cmp_lit(v, l) == Some(Equal),
+                    (CmpOp::Ne, l) => cmp_lit(v, l) != Some(Equal),
+                    (CmpOp::Lt, l) => cmp_lit(v, l) == Some(Less),
+                    (CmpOp::Le, l) => matches!(cmp_lit(v, l), Some(Less | Equal)),
+                    (CmpOp::Gt, l) => cmp_lit(v, l) == Some(Greater),
+                    (CmpOp::Ge, l) => matches!(cmp_lit(v, l), Some(Greater | Equal)),
+                    (CmpOp::Contains, Lit::Str(s)) => v
+                        .and_then(Value::as_str)
+                        .is_some_and(|x| x.to_lowercase().contains(&s.to_lowercase())),
+                    (CmpOp::Like, Lit::Str(p)) => v
+                        .and_then(Value::as_str)
+                        .is_some_and(|x| like(&x.to_lowercase(), &p.to_lowercase())),
+                    _ => false,
+                }
             };
-            result != *negated
+            let hit = candidates(record, field, fan_out).into_iter().any(test);
+            hit != *negated
         }
     }
 }

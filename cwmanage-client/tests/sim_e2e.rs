@@ -521,3 +521,39 @@ async fn split_in_list_parts_are_merged_in_the_requested_order() {
         "one stream, in the requested order across parts"
     );
 }
+
+#[tokio::test]
+async fn child_and_custom_field_conditions_filter_like_the_vendor() {
+    let sim = SimServer::start(SimConfig::default().tickets(10)).await;
+    let (client, _) = client_for(&sim);
+    let vendors: Vec<Company> = client
+        .companies()
+        .list()
+        .child_conditions(Condition::field("types/id").eq(2))
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    let expected: Vec<u64> = sim
+        .records("company/companies")
+        .iter()
+        .filter(|c| c["types"].as_array().unwrap().iter().any(|t| t["id"] == 2))
+        .map(|c| c["id"].as_u64().unwrap())
+        .collect();
+    assert!(!expected.is_empty());
+    assert_eq!(
+        vendors.iter().map(|c| c.id.unwrap().0).collect::<Vec<_>>(),
+        expected
+    );
+
+    let west: Vec<Company> = client
+        .companies()
+        .list()
+        .custom_field_conditions(r#"caption="Region" AND value="West""#)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(!west.is_empty());
+    assert!(west.iter().all(|c| c.id.unwrap().0 % 2 == 0));
+}
