@@ -863,3 +863,44 @@ async fn bt_credentials_checkin_and_rdp_against_a_started_simulator() {
     assert!(!run.stderr.contains("not-the-key"));
     assert_eq!(run.stderr.lines().count(), 1);
 }
+
+/// Progress goes to stderr only when stderr is a terminal: under `script` (a pseudo
+/// terminal) the count is drawn, stdout redirected to a file stays pure JSON; without a
+/// terminal (every other test) stderr carries no progress.
+#[test]
+fn progress_is_drawn_on_a_terminal_and_never_on_stdout() {
+    let out = std::env::temp_dir().join(format!("msp-progress-{}.json", std::process::id()));
+    let command = format!(
+        "'{}' cw tickets --limit 120 > '{}'",
+        support::example("msp").display(),
+        out.display()
+    );
+    let mut script = Command::new("script");
+    for var in support::VENDOR_VARIABLES {
+        script.env_remove(var);
+    }
+    let output = script
+        .args(["-qec", &command, "/dev/null"])
+        .output()
+        .expect("script(1) runs");
+    assert!(output.status.success(), "{output:?}");
+    let terminal = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        terminal.contains("msp: 50 "),
+        "progress drawn: {terminal:?}"
+    );
+    assert!(
+        terminal.contains("msp: 100 "),
+        "progress drawn: {terminal:?}"
+    );
+    let json: Vec<Value> = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let _ = std::fs::remove_file(&out);
+    assert_eq!(json.len(), 120, "stdout holds only the JSON");
+
+    let piped = msp(&["cw", "tickets", "--limit", "120"]);
+    assert_eq!(piped.list().len(), 120);
+    assert!(
+        !piped.stderr.contains('\r'),
+        "no progress without a terminal: {piped:?}"
+    );
+}
