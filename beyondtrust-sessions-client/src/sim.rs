@@ -142,9 +142,20 @@ impl SimulatorBuilder {
         self
     }
 
-    /// Starts the server.
+    /// Starts the server on `127.0.0.1` and an ephemeral port.
     pub async fn start(self) -> Simulator {
-        let server = MockServer::start().await;
+        self.start_with_server(MockServer::start().await).await
+    }
+
+    /// Starts the server on `ip` (a loopback address) and an ephemeral port.
+    pub async fn start_on(self, ip: std::net::IpAddr) -> std::io::Result<Simulator> {
+        let listener = std::net::TcpListener::bind((ip, 0))?;
+        Ok(self
+            .start_with_server(MockServer::builder().listener(listener).start().await)
+            .await)
+    }
+
+    async fn start_with_server(self, server: MockServer) -> Simulator {
         let state = Arc::new(Mutex::new(State::seeded()));
         let config = Arc::new(self);
         Mock::given(any())

@@ -180,9 +180,23 @@ const COLLECTIONS: &[&str] = &[
 ];
 
 impl SimServer {
-    /// Starts a server seeded from `config`.
+    /// Starts a server seeded from `config`, on `127.0.0.1` and an ephemeral port.
     pub async fn start(config: SimConfig) -> SimServer {
-        let server = MockServer::start().await;
+        Self::start_with_server(config, MockServer::start().await).await
+    }
+
+    /// Starts a server seeded from `config` on `ip` (a loopback address) and an
+    /// ephemeral port.
+    pub async fn start_on(config: SimConfig, ip: std::net::IpAddr) -> std::io::Result<SimServer> {
+        let listener = std::net::TcpListener::bind((ip, 0))?;
+        Ok(Self::start_with_server(
+            config,
+            MockServer::builder().listener(listener).start().await,
+        )
+        .await)
+    }
+
+    async fn start_with_server(config: SimConfig, server: MockServer) -> SimServer {
         let auth = format!(
             "Basic {}",
             base64::engine::general_purpose::STANDARD.encode(format!(

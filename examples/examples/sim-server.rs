@@ -13,9 +13,12 @@
 //! eval "$(cargo run -q -p msp-examples --example sim-server | jq -r 'to_entries[] | "export \(.key)=\(.value|@sh)"')"
 //! ```
 //!
-//! `--fault-rate F` fails that fraction of answers with a retryable error (503, or 429
+//! `--addr` picks the loopback address to listen on (any of 127.0.0.0/8 or `::1`; each
+//! simulator takes an ephemeral port there); other addresses are refused, as simulators
+//! are test servers. `--fault-rate F` fails that fraction of answers with a retryable error (503, or 429
 //! for ConnectWise, with `Retry-After: 1`); `--latency-ms N` delays every answer.
 
+use std::net::IpAddr;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -27,6 +30,7 @@ const USAGE: &str = "usage: sim-server [--addr 127.0.0.1] [--tickets N] [--agent
 
 /// The command line.
 struct Options {
+    addr: IpAddr,
     tickets: usize,
     agents: usize,
     sessions: usize,
@@ -36,6 +40,7 @@ struct Options {
 
 fn parse(args: &[String]) -> Result<Options, String> {
     let mut options = Options {
+        addr: IpAddr::from([127, 0, 0, 1]),
         tickets: 5000,
         agents: 300,
         sessions: 0,
@@ -56,12 +61,19 @@ fn parse(args: &[String]) -> Result<Options, String> {
         match flag.as_str() {
             "--addr" => {
                 let addr = value()?;
-                // The simulators listen on 127.0.0.1 (ephemeral ports), never elsewhere.
-                if addr != "127.0.0.1" && addr != "localhost" {
+                let ip: IpAddr = if addr == "localhost" {
+                    IpAddr::from([127, 0, 0, 1])
+                } else {
+                    addr.parse()
+                        .map_err(|_| format!("--addr takes an IP address, not `{addr}`"))?
+                };
+                // Simulators are test servers: they only ever listen on loopback.
+                if !ip.is_loopback() {
                     return Err(format!(
-                        "--addr {addr}: the simulators only listen on loopback (127.0.0.1)"
+                        "--addr {addr}: the simulators only listen on loopback addresses (127.0.0.0/8, ::1)"
                     ));
                 }
+                options.addr = ip;
             }
             "--tickets" => options.tickets = number(value()?)?,
             "--agents" => options.agents = number(value()?)?,
@@ -95,22 +107,34 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let chaos = || Chaos::new(options.latency, options.fault_rate);
+    match serve(&options).await {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("sim-server: cannot listen on {}: {err}", options.addr);
+            ExitCode::FAILURE
+        }
+    }
+}
 
-    let screenconnect = sc::sim::Simulator::start().await;
+async fn serve(options: &Options) -> std::io::Result<ExitCode> {
+    let chaos = || Chaos::new(options.latency, options.fault_rate);
+    let ip = options.addr;
+
+    let screenconnect = sc::sim::Simulator::start_on(ip).await?;
     screenconnect.seed_access_sessions(options.sessions);
     screenconnect.set_chaos(chaos());
 
     let manage =
-        cw::sim::SimServer::start(cw::sim::SimConfig::default().tickets(options.tickets)).await;
+        cw::sim::SimServer::start_on(cw::sim::SimConfig::default().tickets(options.tickets), ip)
+            .await?;
     manage.set_chaos(chaos());
 
     let kaseya =
-        vsa::sim::Simulator::start_with(vsa::sim::SimOptions::default().agents(options.agents))
-            .await;
+        vsa::sim::Simulator::start_on(vsa::sim::SimOptions::default().agents(options.agents), ip)
+            .await?;
     kaseya.set_chaos(chaos());
 
-    let beyondtrust = bt::sim::Simulator::start().await;
+    let beyondtrust = bt::sim::Simulator::builder().start_on(ip).await?;
     beyondtrust.set_chaos(chaos());
 
     let line = serde_json::json!({
@@ -136,11 +160,6 @@ async fn main() -> ExitCode {
         "sim-server: serving ScreenConnect, ConnectWise Manage ({} tickets), Kaseya VSA ({} agents) and BeyondTrust on loopback; Ctrl-C stops",
         options.tickets, options.agents
     );
-    match tokio::signal::ctrl_c().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("sim-server: cannot wait for Ctrl-C: {err}");
-            ExitCode::FAILURE
-        }
-    }
+    tokio::signal::ctrl_c().await?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -58,7 +58,16 @@ fn msp(vars: &serde_json::Map<String, serde_json::Value>, args: &[&str]) -> (i32
 
 #[test]
 fn sim_server_prints_every_vendor_and_the_cli_works_against_it() {
-    let (_server, vars) = start(&["--tickets", "120", "--agents", "40", "--sessions", "3"]);
+    let (_server, vars) = start(&[
+        "--addr",
+        "127.0.0.2",
+        "--tickets",
+        "120",
+        "--agents",
+        "40",
+        "--sessions",
+        "3",
+    ]);
     for key in [
         "SCREENCONNECT_URL",
         "SCREENCONNECT_SECRET",

@@ -239,7 +239,17 @@ impl Simulator {
     /// Starts a simulator seeded with a few access sessions (two companies, online and
     /// offline machines, one blank-named unattended session) and a support session.
     pub async fn start() -> Simulator {
-        let sim = Self::start_empty().await;
+        Self::seeded(Self::start_empty().await)
+    }
+
+    /// [`Simulator::start`] on `ip` (a loopback address) and an ephemeral port.
+    pub async fn start_on(ip: std::net::IpAddr) -> std::io::Result<Simulator> {
+        let listener = std::net::TcpListener::bind((ip, 0))?;
+        let server = MockServer::builder().listener(listener).start().await;
+        Ok(Self::seeded(Self::with_server(server).await))
+    }
+
+    fn seeded(sim: Simulator) -> Simulator {
         {
             let mut s = lock(&sim.state);
             s.add_session(
@@ -311,7 +321,10 @@ impl Simulator {
 
     /// Starts a simulator with no sessions.
     pub async fn start_empty() -> Simulator {
-        let server = MockServer::start().await;
+        Self::with_server(MockServer::start().await).await
+    }
+
+    async fn with_server(server: MockServer) -> Simulator {
         let state = Arc::new(Mutex::new(State {
             records: Vec::new(),
             missing: Vec::new(),

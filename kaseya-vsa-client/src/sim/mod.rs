@@ -155,8 +155,19 @@ impl Simulator {
 
     /// Starts a simulator with these options.
     pub async fn start_with(options: SimOptions) -> Self {
+        Self::start_with_server(options, MockServer::start().await).await
+    }
+
+    /// Starts a simulator with these options on `ip` (a loopback address) and an
+    /// ephemeral port.
+    pub async fn start_on(options: SimOptions, ip: std::net::IpAddr) -> std::io::Result<Self> {
+        let listener = std::net::TcpListener::bind((ip, 0))?;
+        let server = MockServer::builder().listener(listener).start().await;
+        Ok(Self::start_with_server(options, server).await)
+    }
+
+    async fn start_with_server(options: SimOptions, server: MockServer) -> Self {
         let state = Arc::new(Mutex::new(seed(&options)));
-        let server = MockServer::start().await;
         Mock::given(any())
             .respond_with(Handler {
                 state: state.clone(),
