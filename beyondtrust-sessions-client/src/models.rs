@@ -843,7 +843,9 @@ pub(crate) fn percent_decode(text: &str) -> String {
 }
 
 fn safe_file_name(name: &str) -> Option<String> {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    // `:` too: on Windows `C:x.rdp` is relative to drive C's current directory (joining
+    // it onto a folder replaces the folder) and `x.rdp:s` names an alternate data stream.
+    let base = name.rsplit(['/', '\\', ':']).next().unwrap_or(name);
     let cleaned: String = base.chars().filter(|c| !c.is_control()).collect();
     let cleaned = cleaned.trim().trim_start_matches('.').to_owned();
     (!cleaned.is_empty()).then_some(cleaned)

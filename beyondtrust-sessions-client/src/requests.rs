@@ -425,7 +425,9 @@ impl WaitForApproval {
             let sleep = interval.min(self.timeout - waited);
             tracing::debug!(request_id = %self.id, status = %request.status, wait_ms = sleep.as_millis() as u64, "waiting for approval");
             clock.sleep(sleep).await;
-            interval = (interval * 2).min(self.max_interval.max(Duration::from_millis(1)));
+            interval = interval
+                .saturating_mul(2)
+                .min(self.max_interval.max(Duration::from_millis(1)));
         }
     }
 }

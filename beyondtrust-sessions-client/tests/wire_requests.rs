@@ -406,6 +406,37 @@ async fn the_approval_wait_backs_off_on_the_clock_until_approved() {
 }
 
 #[tokio::test]
+async fn a_huge_poll_interval_waits_out_the_timeout_instead_of_panicking() {
+    let server = signed_in_server().await;
+    Mock::given(method("GET"))
+        .and(path(p("Requests")))
+        .respond_with(json(200, &requests_body("Pending")))
+        .mount(&server)
+        .await;
+    let clock = ManualClock::new();
+    let client = builder(&server)
+        .credentials(beyondtrust_sessions_client::PsAuth::new(KEY).runas(RUNAS))
+        .clock(Arc::new(clock.clone()))
+        .build()
+        .unwrap();
+    // "Poll once, then wait until the time limit": the interval never has to double.
+    let err = client
+        .requests()
+        .wait_for_approval(RequestId(100))
+        .initial_interval(Duration::MAX)
+        .max_interval(Duration::MAX)
+        .timeout(Duration::from_secs(60))
+        .await_approval()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err.approval_error(), Some(ApprovalError::TimedOut { .. })),
+        "{err}"
+    );
+    assert_eq!(clock.sleeps(), vec![Duration::from_secs(60)]);
+}
+
+#[tokio::test]
 async fn the_approval_wait_ends_on_denial_timeout_or_absence() {
     let server = signed_in_server().await;
     Mock::given(method("GET"))

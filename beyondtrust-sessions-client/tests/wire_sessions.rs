@@ -147,6 +147,42 @@ async fn rdpfile_answers_a_file_with_its_name() {
 }
 
 #[tokio::test]
+async fn attachment_names_never_carry_a_drive_or_a_stream() {
+    // On Windows `C:evil.rdp` is relative to drive C's current directory (joining it
+    // onto a download folder replaces the folder), and `a.rdp:x` names a data stream.
+    for (disposition, expected) in [
+        (r#"attachment; filename="C:evil.rdp""#, "evil.rdp"),
+        ("attachment; filename*=UTF-8''D%3A..%5Cevil.rdp", "evil.rdp"),
+        (r#"attachment; filename="session.rdp:hidden""#, "hidden"),
+    ] {
+        let server = signed_in_server().await;
+        Mock::given(method("POST"))
+            .and(path(p("Requests/100/Sessions")))
+            .respond_with(
+                ResponseTemplate::new(201)
+                    .set_body_raw("full address:s:h:1\r\n", "application/x-rdp")
+                    .insert_header("Content-Disposition", disposition),
+            )
+            .mount(&server)
+            .await;
+        let file = client(&server)
+            .sessions()
+            .create(RequestId(100), SessionType::RdpFile)
+            .send()
+            .await
+            .unwrap()
+            .into_file()
+            .unwrap();
+        let name = file.file_name().unwrap();
+        assert_eq!(name, expected, "{disposition}");
+        assert!(
+            !name.contains([':', '/', '\\']),
+            "{disposition} gave {name}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn ticket_types_answer_json_whose_secrets_stay_hidden() {
     let server = signed_in_server().await;
     Mock::given(method("POST"))

@@ -333,8 +333,8 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
 
     /// The longest URL to send (default [`DEFAULT_MAX_URL_LEN`]). When a
     /// [`Condition`]'s `in` list would make it longer, the list is split into several
-    /// listings whose records are streamed one listing after the other (each in the
-    /// requested order; not merged into one global order), and `count` adds them up.
+    /// listings whose records are merged into one stream in the requested order
+    /// (`orderBy`, then `id`, compared here), and `count` adds them up.
     pub fn max_url_len(mut self, len: usize) -> Self {
         self.max_url_len = len;
         self
@@ -460,8 +460,16 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
     }
 
     /// The number of matching records, from `{path}/count` (only the filter parameters are
-    /// sent).
-    pub async fn count(self) -> Result<u64> {
+    /// sent). A search counts on its collection (`/service/tickets/count`), with the
+    /// conditions in the query.
+    pub async fn count(mut self) -> Result<u64> {
+        if self.search {
+            // `{collection}/search/count` does not exist.
+            self.search = false;
+            if let Some(collection) = self.path.trim_end_matches('/').strip_suffix("/search") {
+                self.path = collection.to_owned();
+            }
+        }
         if let Some(parts) = self.split()? {
             let mut total = 0;
             for part in parts {

@@ -338,6 +338,32 @@ async fn search_posts_conditions_in_the_body_and_is_retried_as_a_read() {
 }
 
 #[tokio::test]
+async fn counting_a_search_asks_the_collection_count() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("{BASE}/service/tickets/count")))
+        .respond_with(json(r#"{"count": 12}"#))
+        .mount(&server)
+        .await;
+    let (client, _) = client(&server.uri());
+    let n = client
+        .tickets()
+        .search(Condition::field("summary").contains("printer"))
+        .count()
+        .await
+        .unwrap();
+    assert_eq!(n, 12);
+    let reqs = server.received_requests().await.unwrap();
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(reqs[0].method.as_str(), "GET");
+    assert_eq!(reqs[0].url.path(), format!("{BASE}/service/tickets/count"));
+    assert_eq!(
+        reqs[0].url.query(),
+        Some("conditions=summary%20contains%20%22printer%22")
+    );
+}
+
+#[tokio::test]
 async fn a_server_repeating_a_page_ends_the_stream_with_an_error() {
     let server = MockServer::start().await;
     let base = format!("{}{BASE}/service/tickets", server.uri());
