@@ -330,6 +330,10 @@ impl ClientBuilder {
             .header("Accept", &accept)?
             .request_id_header("x-cw-request-id")?
             .allow_http(self.allow_http)
+            // Manage's API does not redirect; a 3xx becomes an API error keeping its
+            // `Location`. Never following one also keeps a callback's signing-key fetch
+            // on the host the caller allowed.
+            .follow_redirects(false)
             .error_parser({
                 let redactor = Redactor::new([
                     credentials.private_key().clone(),

@@ -93,6 +93,8 @@ pub enum Value {
     Str(String),
     /// An integer.
     Int(i64),
+    /// An unsigned integer above `i64::MAX`, kept exact.
+    UInt(u64),
     /// A decimal number.
     Num(f64),
     /// `true` / `false`.
@@ -108,6 +110,7 @@ impl Value {
         Ok(match self {
             Value::Str(s) => quote(field, s)?,
             Value::Int(n) => n.to_string(),
+            Value::UInt(n) => n.to_string(),
             Value::Num(n) if n.is_finite() => n.to_string(),
             Value::Num(_) => {
                 return Err(ConditionError::NotFinite {
@@ -155,7 +158,7 @@ impl From<u64> for Value {
     fn from(v: u64) -> Self {
         match i64::try_from(v) {
             Ok(n) => Value::Int(n),
-            Err(_) => Value::Num(v as f64),
+            Err(_) => Value::UInt(v),
         }
     }
 }
@@ -675,6 +678,10 @@ mod tests {
         let f = |v: Value| Condition::field("x").eq(v).render();
         assert_eq!(f(Value::Null).unwrap(), "x = null");
         assert_eq!(f(Value::Int(-5)).unwrap(), "x = -5");
+        assert_eq!(
+            f(Value::from(u64::MAX)).unwrap(),
+            "x = 18446744073709551615"
+        );
         assert_eq!(f(Value::Num(1.5)).unwrap(), "x = 1.5");
         assert!(f(Value::Num(f64::NAN)).is_err());
         assert_eq!(

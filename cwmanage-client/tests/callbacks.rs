@@ -85,3 +85,31 @@ async fn the_verifier_fetches_keys_only_from_allowed_hosts() {
         Some(&CallbackError::BadSignature)
     );
 }
+
+#[tokio::test]
+async fn a_redirect_from_an_allowed_host_is_not_followed() {
+    let allowed = MockServer::start().await;
+    let elsewhere = MockServer::start().await;
+    Mock::given(path("/callback/key/abc"))
+        .respond_with(
+            wiremock::ResponseTemplate::new(302)
+                .insert_header("Location", format!("{}/stolen", elsewhere.uri()).as_str()),
+        )
+        .mount(&allowed)
+        .await;
+    Mock::given(path("/stolen"))
+        .respond_with(json(r#"{"signing_key":"attacker-key"}"#))
+        .mount(&elsewhere)
+        .await;
+    let (client, _) = client(&allowed.uri());
+    let body =
+        fixture("callback.json").replace("KEY_URL", &format!("{}/callback/key/abc", allowed.uri()));
+    let sig = sign("attacker-key", body.as_bytes());
+    let verifier = CallbackVerifier::new(client).allow_host("127.0.0.1");
+    let err = verifier.verify(body.as_bytes(), &sig).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(302), "{err}");
+    assert!(
+        elsewhere.received_requests().await.unwrap().is_empty(),
+        "the redirect target was never contacted"
+    );
+}

@@ -481,7 +481,13 @@ struct Parser {
     tokens: Vec<(usize, Token)>,
     pos: usize,
     end: usize,
+    terms: usize,
 }
+
+/// The most comparisons one parsed expression may hold. Expressions are trees walked
+/// recursively (display, evaluation, drop): a bound keeps hostile input from exhausting
+/// the stack, far above what any instance accepts in a filter.
+const MAX_TERMS: usize = 1024;
 
 impl Parser {
     fn peek(&self) -> Option<&Token> {
@@ -520,6 +526,13 @@ impl Parser {
     }
 
     fn unary(&mut self, depth: usize) -> Result<Expr, FilterParseError> {
+        self.terms += 1;
+        if self.terms > MAX_TERMS {
+            return Err(FilterParseError::new(
+                self.at(),
+                format!("the expression holds more than {MAX_TERMS} terms"),
+            ));
+        }
         if depth > 64 {
             return Err(FilterParseError::new(
                 self.at(),
@@ -590,6 +603,7 @@ impl FromStr for Filter {
             tokens,
             pos: 0,
             end: s.chars().count(),
+            terms: 0,
         };
         let expr = parser.or(0)?;
         if parser.pos != parser.tokens.len() {
@@ -767,6 +781,16 @@ mod tests {
             "Name = 'a' AND (Name = 'b' AND Name = 'c')"
         );
         assert_eq!(right.to_string().parse::<Filter>().unwrap(), right);
+    }
+
+    #[test]
+    fn a_huge_flat_chain_is_refused_instead_of_overflowing_the_stack() {
+        let chain = vec!["Name = 'x'"; 200_000].join(" AND ");
+        let err = chain.parse::<Filter>().unwrap_err();
+        assert!(err.to_string().contains("more than 1024 terms"), "{err}");
+        let ok = vec!["Name = 'x'"; 1000].join(" OR ");
+        let filter: Filter = ok.parse().unwrap();
+        assert_eq!(filter.to_string().matches(" OR ").count(), 999);
     }
 
     #[test]
