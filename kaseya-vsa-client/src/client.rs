@@ -549,7 +549,7 @@ impl Client {
                     err,
                 ));
             }
-            Err(err) => return Err(err),
+            Err(err) => return Err(without_auth_tokens(err, &response)),
         };
         let now = inner.transport.clock().now();
         let expires_at = result
@@ -764,6 +764,44 @@ impl Client {
     pub(crate) fn count_records(&self, n: u64) {
         self.inner.records.fetch_add(n, Ordering::SeqCst);
     }
+}
+
+/// A decode error of an `/auth` answer, with the tokens that answer carries (`Token`,
+/// `ApiToken`, …) redacted from its snippet and message: they are credentials.
+fn without_auth_tokens(err: Error, response: &Response) -> Error {
+    let Some(decode) = err.decode_error() else {
+        return err;
+    };
+    let tokens: Vec<SecretString> = serde_json::from_slice::<serde_json::Value>(response.bytes())
+        .ok()
+        .and_then(|body| match body.get("Result") {
+            Some(serde_json::Value::Object(result)) => Some(
+                result
+                    .iter()
+                    .filter(|(key, _)| key.to_ascii_lowercase().ends_with("token"))
+                    .filter_map(|(_, value)| match value {
+                        serde_json::Value::String(s) => Some(s.clone()),
+                        serde_json::Value::Number(n) => Some(n.to_string()),
+                        _ => None,
+                    })
+                    .map(SecretString::from)
+                    .collect(),
+            ),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let redactor = msp_common::secret::Redactor::new(tokens);
+    let body = redactor.redact(&String::from_utf8_lossy(response.bytes()));
+    let attempts = err.attempts();
+    Error::from(msp_common::DecodeError::new(
+        VENDOR,
+        decode.status(),
+        decode.content_type().map(str::to_owned),
+        decode.path(),
+        redactor.redact(decode.message()),
+        body.as_bytes(),
+    ))
+    .with_attempts(attempts)
 }
 
 fn decode_raw<T: DeserializeOwned>(response: &Response, bytes: &[u8]) -> Result<T> {

@@ -111,8 +111,25 @@ fn deserialize_digits<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Erro
 macro_rules! decimal_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Clone, PartialEq, Eq, Hash)]
         pub struct $name(String);
+
+        /// Numeric order (`9` before `10`): the digits carry no leading zeros, so the
+        /// shorter number is the smaller one.
+        impl Ord for $name {
+            fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+                self.0
+                    .len()
+                    .cmp(&other.0.len())
+                    .then_with(|| self.0.cmp(&other.0))
+            }
+        }
+
+        impl PartialOrd for $name {
+            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
 
         impl $name {
             /// The id from its decimal digits (`"121747357971679"`; a trailing `M` and
@@ -275,6 +292,34 @@ mod tests {
         let v = serde_json::json!({"AgentId": 121747357971679u64});
         let row: Row = serde_json::from_value(v).unwrap();
         assert_eq!(row.agent.as_str(), "121747357971679");
+    }
+
+    #[test]
+    fn ids_order_as_numbers() {
+        let mut ids: Vec<AgentId> = [
+            "10",
+            "9",
+            "72135976418143160123456789",
+            "0",
+            "121747357971679",
+        ]
+        .iter()
+        .map(|d| AgentId::new(d).unwrap())
+        .collect();
+        ids.sort();
+        let sorted: Vec<&str> = ids.iter().map(AgentId::as_str).collect();
+        assert_eq!(
+            sorted,
+            [
+                "0",
+                "9",
+                "10",
+                "121747357971679",
+                "72135976418143160123456789"
+            ]
+        );
+        assert!(AgentId::from(9u64) < AgentId::from(10u64));
+        assert!(AgentId::new("007").unwrap() < AgentId::from(10u64));
     }
 
     #[test]

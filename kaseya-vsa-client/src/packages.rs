@@ -158,8 +158,10 @@ impl Packages {
         let request = Request::post("assetmgmt/assets/packages")
             .operation("add_agent_install_package")
             .json(package)?;
-        let result: Option<serde_json::Value> = self.client.call(request).await?.result;
-        Ok(result.and_then(|v| serde_json::from_value::<PackageId>(v).ok()))
+        // Read as raw text: a `Value` would hold a 20-to-26-digit id as a lossy f64.
+        let result: Option<Box<serde_json::value::RawValue>> =
+            self.client.call(request).await?.result;
+        Ok(result.and_then(|raw| serde_json::from_str::<PackageId>(raw.get()).ok()))
     }
 
     /// `DELETE /assetmgmt/agents/packages/{packageId}`: deletes an install package. A

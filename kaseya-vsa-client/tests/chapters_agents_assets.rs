@@ -1172,3 +1172,22 @@ async fn logs_of_every_kind() {
     .await
     .unwrap();
 }
+
+#[tokio::test]
+async fn a_package_id_beyond_u64_is_returned_exactly() {
+    let server = server().await;
+    // A 26-digit id as a JSON number: beyond u64, beyond what f64 keeps.
+    mount(
+        &server,
+        call("POST", "/assetmgmt/assets/packages"),
+        ResponseTemplate::new(200).set_body_raw(
+            format!(r#"{{"Result":{AGENT},"ResponseCode":0,"Status":"OK","Error":"None"}}"#),
+            "application/json",
+        ),
+    )
+    .await;
+    let vsa = client(&server);
+    let new = NewPackage::new("Servers", MachineGroupId::new("2").unwrap());
+    let id = vsa.packages().add(&new).await.unwrap();
+    assert_eq!(id, Some(PackageId::new(AGENT).unwrap()));
+}

@@ -698,8 +698,14 @@ impl DecodeError {
         &self.snippet
     }
 
-    pub(crate) fn redact(mut self, redactor: &crate::secret::Redactor) -> Self {
-        self.snippet = redactor.redact(&self.snippet);
+    /// Redacts the secrets from the message, and takes the snippet again from `body`
+    /// with its secrets redacted *before* it is cut, so that a secret straddling the
+    /// snippet's end cannot leave its first characters behind.
+    pub(crate) fn redact(mut self, redactor: &crate::secret::Redactor, body: &[u8]) -> Self {
+        self.snippet = snippet(
+            redactor.redact(&String::from_utf8_lossy(body)).as_bytes(),
+            SNIPPET_CHARS,
+        );
         self.message = redactor.redact(&self.message);
         self
     }

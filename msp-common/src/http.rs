@@ -568,6 +568,13 @@ impl Transport {
                         .map_err(|_| Error::config("the base URL cannot carry a path"))?;
                     path.pop_if_empty();
                     for segment in segments {
+                        // `url` silently drops `.` and `..` (and cannot send them
+                        // encoded): refuse them rather than call another path.
+                        if segment == "." || segment == ".." {
+                            return Err(Error::config(format!(
+                                "`{segment}` cannot be sent as a path segment: it would change the path"
+                            )));
+                        }
                         path.push(segment);
                     }
                 }
@@ -733,7 +740,11 @@ impl Transport {
             vendor: i.vendor,
             status,
             limit,
-            snippet: redactor.redact(&snippet(body, SNIPPET_CHARS)),
+            // Redacted before it is cut, so no piece of a secret survives the cut.
+            snippet: snippet(
+                redactor.redact(&String::from_utf8_lossy(body)).as_bytes(),
+                SNIPPET_CHARS,
+            ),
         };
         if response
             .content_length()
@@ -884,7 +895,8 @@ impl fmt::Debug for Request {
 
 impl Request {
     /// A request for `path` relative to the base URL. The path is split on `/` and each
-    /// segment is percent-encoded; empty segments are dropped.
+    /// segment is percent-encoded; empty segments are dropped, and `.` or `..` segments
+    /// make the call fail with [`Error::Config`].
     pub fn new(method: Method, path: &str) -> Self {
         let segments = path
             .split('/')
@@ -940,7 +952,9 @@ impl Request {
     }
 
     /// Appends path segments, each percent-encoded as a whole (a `/` inside a segment
-    /// becomes `%2F`). Use this for ids and names that come from data.
+    /// becomes `%2F`). Use this for ids and names that come from data. A segment that is
+    /// exactly `.` or `..` cannot be sent without changing the path: the call then fails
+    /// with [`Error::Config`] before anything is sent.
     pub fn segments<S: AsRef<str>>(mut self, segments: impl IntoIterator<Item = S>) -> Self {
         if let Target::Path(path) = &mut self.target {
             path.extend(segments.into_iter().map(|s| s.as_ref().to_owned()));
@@ -1158,8 +1172,9 @@ impl Response {
     /// document or a field of the wrong type gives [`Error::Decode`] naming the failing
     /// field path and showing the start of the body.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
-        decode_json(self.vendor, self.status, &self.headers, &self.body)
-            .map_err(|e| Error::from(e.redact(&self.redactor)).with_attempts(self.attempts))
+        decode_json(self.vendor, self.status, &self.headers, &self.body).map_err(|e| {
+            Error::from(e.redact(&self.redactor, &self.body)).with_attempts(self.attempts)
+        })
     }
 }
 

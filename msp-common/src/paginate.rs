@@ -561,20 +561,26 @@ impl<T: Send + 'static> State<T> {
             }
             _ => None,
         };
-        // With a total and concurrency, every remaining page is known now.
-        if let (Some(total), true) = (self.total, self.paginator.concurrency > 1)
-            && self.yielded < total
+        // With a total and concurrency, every remaining page is known now: those up to
+        // the total, or up to `max_items` when that comes first.
+        let wanted = match (self.total, self.paginator.max_items) {
+            (Some(total), Some(max)) => Some(total.min(max)),
+            (total, _) => total,
+        };
+        if let (Some(wanted), true) = (wanted, self.paginator.concurrency > 1)
+            && self.yielded < wanted
             && stride > 0
         {
             let mut planned = VecDeque::new();
             match self.next_token.take() {
                 Some(PageToken::Number(first)) => {
-                    let pages = (total - self.yielded).div_ceil(stride);
+                    let pages = (wanted - self.yielded).div_ceil(stride);
                     planned.extend((first..first + pages).map(PageToken::Number));
                 }
                 Some(PageToken::Offset(first)) => {
+                    let end = first + (wanted - self.yielded);
                     let mut offset = first;
-                    while offset < total {
+                    while offset < end {
                         planned.push_back(PageToken::Offset(offset));
                         offset += stride;
                     }

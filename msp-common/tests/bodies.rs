@@ -272,3 +272,46 @@ async fn vendor_error_bodies_are_parsed_by_the_vendor_parser() {
         "Test Vendor answered HTTP 400 Bad Request: company object is invalid (InvalidObject)"
     );
 }
+
+#[tokio::test]
+async fn a_secret_cut_by_the_snippet_boundary_is_still_redacted() {
+    // The secret starts 10 characters before the snippet ends: redacting the snippet
+    // after cutting it would leave its first 10 characters in the error.
+    const SECRET: &str = "TOKEN-SECRET-0123456789abcdef";
+    let body = format!("{}{SECRET} and more", "x".repeat(SNIPPET_CHARS - 10));
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(body.clone(), "text/plain"))
+        .mount(&server)
+        .await;
+    let t = builder(&format!("{}/api/", server.uri()), &ManualClock::new())
+        .redact(msp_common::secret::SecretString::from(SECRET))
+        .build()
+        .unwrap();
+    let err = t
+        .send_json::<Listing>(Request::get("items"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+    for text in [err.to_string(), format!("{err:?}")] {
+        assert!(
+            !text.contains(&SECRET[..10]),
+            "a piece of the secret leaked: {text}"
+        );
+    }
+
+    // The same for a body over the size cap.
+    let t = builder(&format!("{}/api/", server.uri()), &ManualClock::new())
+        .redact(msp_common::secret::SecretString::from(SECRET))
+        .max_response_bytes(SNIPPET_CHARS + 5)
+        .build()
+        .unwrap();
+    let err = t.send(Request::get("items")).await.unwrap_err();
+    assert!(matches!(err, Error::BodyTooLarge { .. }), "{err:?}");
+    for text in [err.to_string(), format!("{err:?}")] {
+        assert!(
+            !text.contains(&SECRET[..10]),
+            "a piece of the secret leaked: {text}"
+        );
+    }
+}

@@ -432,3 +432,67 @@ async fn pages_stream_exposes_totals_and_stops_on_an_empty_page() {
     assert_eq!(pages.len(), 2);
     assert_eq!(server.received_requests().await.unwrap().len(), 3);
 }
+
+#[tokio::test]
+async fn concurrency_never_requests_pages_beyond_max_items() {
+    // 150 items of a 1,050-item listing: pages at $skip=0 and $skip=100 hold them all;
+    // a window of 4 must not send the requests for $skip=200, 300 and 400.
+    let server = offset_server().await;
+    let items: Vec<u32> = offset_listing(transport(&server))
+        .max_items(150)
+        .concurrency(4)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(items, (0..150).collect::<Vec<_>>());
+    let skips: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter_map(|r| query_param(&r.url, "$skip"))
+        .collect();
+    assert_eq!(skips, ["0", "100"], "no page past max_items is requested");
+
+    // The same with page numbers: 5 items of pages of 2 need pages 1 to 3 only.
+    let server = MockServer::start().await;
+    for page in 1..=10u32 {
+        let items = [page * 2 - 1, page * 2];
+        Mock::given(q("page", page.to_string().as_str()))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(serde_json::json!({"Result": items, "TotalRecords": 20})),
+            )
+            .mount(&server)
+            .await;
+    }
+    let t = transport(&server);
+    let items: Vec<u32> = Paginator::new(
+        vec![],
+        PagingStyle::page_number("page", "pageSize", 2),
+        move |p: PageRequest| {
+            let t = t.clone();
+            async move {
+                let env: Envelope = t.send_json(Request::get("x").query_pairs(p.query)).await?;
+                Ok(Page::new(env.result).with_total(env.total))
+            }
+        },
+    )
+    .max_items(5)
+    .concurrency(8)
+    .items()
+    .try_collect()
+    .await
+    .unwrap();
+    assert_eq!(items, [1, 2, 3, 4, 5]);
+    let mut pages: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter_map(|r| query_param(&r.url, "page"))
+        .collect();
+    pages.sort();
+    assert_eq!(pages, ["1", "2", "3"]);
+}

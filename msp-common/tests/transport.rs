@@ -136,3 +136,35 @@ async fn with_base_url_keeps_settings_and_checks_the_scheme() {
         .unwrap();
     assert!(strict.with_base_url("http://b.example/").is_err());
 }
+
+#[tokio::test]
+async fn dot_segments_are_refused_instead_of_silently_dropped() {
+    // `url` drops `.` and `..` segments when pushing them: a name of `..` would turn
+    // `DELETE customfields/{name}` into `DELETE customfields`. Nothing may be sent.
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let t = builder(&format!("{}/api/", server.uri()), &ManualClock::new())
+        .build()
+        .unwrap();
+    for name in ["..", "."] {
+        let request = Request::delete("assets/customfields").segments([name]);
+        let err = t.url_for(&request).unwrap_err();
+        assert!(matches!(err, msp_common::Error::Config { .. }), "{err:?}");
+        let err = t.send(request).await.unwrap_err();
+        assert!(matches!(err, msp_common::Error::Config { .. }), "{err:?}");
+    }
+    let err = t
+        .send(Request::delete("assets/../customfields"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, msp_common::Error::Config { .. }), "{err:?}");
+    assert!(server.received_requests().await.unwrap().is_empty());
+    // Names that merely contain dots are fine.
+    let url = t
+        .url_for(&Request::get("files").segments(["...", ".hidden", "a..b"]))
+        .unwrap();
+    assert!(url.path().ends_with("/api/files/.../.hidden/a..b"), "{url}");
+}
