@@ -583,7 +583,7 @@ impl Fetcher {
         query.push(("page".into(), page.to_string()));
         let response = self.client.execute(|| self.request(query.clone())).await?;
         let items: Vec<T> = response.json()?;
-        let next = match paginate::next_link(response.headers()) {
+        let next = match paginate::next_link_of(&response) {
             Some(link) => {
                 match paginate::query_param(&link, "page").and_then(|p| p.parse::<u64>().ok()) {
                     Some(n) => Next::Cursor(format!("p{n}")),
@@ -620,7 +620,7 @@ impl Fetcher {
             })
             .await?;
         let items: Vec<T> = response.json()?;
-        let next = match paginate::next_link(response.headers()) {
+        let next = match paginate::next_link_of(&response) {
             Some(link) => match paginate::query_param(&link, "pageId") {
                 Some(id) => Next::Cursor(format!("f{id}")),
                 // The endpoint ignored forward-only and answered with page numbers.

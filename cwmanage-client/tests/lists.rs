@@ -384,3 +384,39 @@ async fn a_server_repeating_a_page_ends_the_stream_with_an_error() {
         .unwrap_err();
     assert!(matches!(err, msp_common::Error::Protocol { .. }), "{err}");
 }
+
+#[tokio::test]
+async fn relative_link_headers_are_followed() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("{BASE}/service/tickets")))
+        .and(query_param("page", "2"))
+        .and(query_param("conditions", "closedFlag = false"))
+        .respond_with(json(r#"[{"id": 3}]"#))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("{BASE}/service/tickets")))
+        .and(query_param("page", "1"))
+        .respond_with(json(r#"[{"id": 1}, {"id": 2}]"#).insert_header(
+            "Link",
+            format!("<{BASE}/service/tickets?pageSize=2&page=2>; rel=\"next\"").as_str(),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let (client, _) = client(&server.uri());
+    let ids: Vec<u64> = client
+        .tickets()
+        .list()
+        .conditions(Condition::field("closedFlag").eq(false))
+        .paging(Paging::PageNumbers)
+        .page_size(2)
+        .stream()
+        .map_ok(|t: Ticket| t.id.unwrap().0)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids, [1, 2, 3]);
+}

@@ -732,6 +732,7 @@ impl Transport {
                 .body(body.clone());
         }
         let mut response = builder.send().await.map_err(|e| self.transport_error(e))?;
+        let final_url = response.url().clone();
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
         let limit = i.max_response_bytes;
@@ -766,6 +767,7 @@ impl Transport {
         }
         Ok(Response {
             vendor: i.vendor,
+            url: final_url,
             status,
             headers,
             body: body.freeze(),
@@ -1097,6 +1099,7 @@ impl Request {
 #[derive(Clone)]
 pub struct Response {
     vendor: &'static str,
+    url: Url,
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
@@ -1118,6 +1121,11 @@ impl fmt::Debug for Response {
 }
 
 impl Response {
+    /// The URL that answered (after any redirect the client followed).
+    pub fn url(&self) -> &Url {
+        &self.url
+    }
+
     /// The status.
     pub fn status(&self) -> StatusCode {
         self.status

@@ -650,7 +650,8 @@ pub fn parse_link_header(value: &str) -> Vec<Link> {
     links
 }
 
-/// The `rel="next"` URL among all `Link` headers of a response.
+/// The `rel="next"` URL among all `Link` headers of a response, when it is absolute
+/// (see [`next_link_of`] for relative links).
 pub fn next_link(headers: &HeaderMap) -> Option<url::Url> {
     headers
         .get_all(reqwest::header::LINK)
@@ -659,6 +660,19 @@ pub fn next_link(headers: &HeaderMap) -> Option<url::Url> {
         .flat_map(parse_link_header)
         .find(|link| link.rel == "next")
         .and_then(|link| url::Url::parse(&link.url).ok())
+}
+
+/// The `rel="next"` link of a response, resolved against the URL that answered, so a
+/// relative link (`</apis/3.0/x?page=2>`) works as well as an absolute one.
+pub fn next_link_of(response: &crate::Response) -> Option<url::Url> {
+    response
+        .headers()
+        .get_all(reqwest::header::LINK)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(parse_link_header)
+        .find(|link| link.rel == "next")
+        .and_then(|link| response.url().join(&link.url).ok())
 }
 
 /// The value of `param` in a URL's query (to read `page` or `pageId` from a next link).

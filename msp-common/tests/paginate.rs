@@ -496,3 +496,29 @@ async fn concurrency_never_requests_pages_beyond_max_items() {
     pages.sort();
     assert_eq!(pages, ["1", "2", "3"]);
 }
+
+#[tokio::test]
+async fn relative_next_links_resolve_against_the_answering_url() {
+    let server = MockServer::start().await;
+    Mock::given(q("page", "2"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw("[3]", "application/json"))
+        .mount(&server)
+        .await;
+    Mock::given(q("page", "1"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw("[1,2]", "application/json")
+                .insert_header("Link", "</api/items?page=2>; rel=\"next\""),
+        )
+        .mount(&server)
+        .await;
+    let t = transport(&server);
+    let first = t
+        .send(Request::get("items").query("page", "1"))
+        .await
+        .unwrap();
+    assert_eq!(next_link(first.headers()), None, "not absolute");
+    let next = msp_common::paginate::next_link_of(&first).unwrap();
+    assert_eq!(next.as_str(), format!("{}/api/items?page=2", server.uri()));
+    assert_eq!(first.url().path(), "/api/items");
+}
