@@ -501,6 +501,11 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
             .query
             .get_page_size()
             .unwrap_or(DEFAULT_STREAM_PAGE_SIZE);
+        // A listing stopped after a few records asks for no more than it keeps.
+        let page_size = match self.max_items {
+            Some(max) => page_size.min(u32::try_from(max.max(1)).unwrap_or(u32::MAX)),
+            None => page_size,
+        };
         let mode = self.mode();
         let mut listing = self.query.to_pairs()?;
         let search_body = if self.search {

@@ -420,3 +420,26 @@ async fn relative_link_headers_are_followed() {
         .unwrap();
     assert_eq!(ids, [1, 2, 3]);
 }
+
+#[tokio::test]
+async fn a_small_max_items_asks_for_no_more_records_than_it_keeps() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("{BASE}/service/tickets")))
+        .and(query_param("pageSize", "3"))
+        .respond_with(json(r#"[{"id": 1}, {"id": 2}, {"id": 3}]"#))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let (client, _) = client(&server.uri());
+    let tickets: Vec<Ticket> = client
+        .tickets()
+        .list()
+        .paging(Paging::PageNumbers)
+        .max_items(3)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(tickets.len(), 3);
+}

@@ -943,7 +943,15 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
         let skip = self.skip;
         let mut paginator = Paginator::new(
             query,
-            PagingStyle::offset("$skip", "$top", self.page_size),
+            // A listing stopped after a few records asks for no more than it keeps.
+            PagingStyle::offset(
+                "$skip",
+                "$top",
+                self.limit.map_or(self.page_size, |limit| {
+                    self.page_size
+                        .min(u32::try_from(limit.max(1)).unwrap_or(u32::MAX))
+                }),
+            ),
             move |page: PageRequest| {
                 let client = client.clone();
                 let mut request = template.clone();

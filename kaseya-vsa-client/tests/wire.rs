@@ -426,3 +426,26 @@ async fn an_unreadable_auth_answer_does_not_put_the_new_tokens_in_the_error() {
         assert!(!text.contains("SECRET"), "a token leaked into: {text}");
     }
 }
+
+#[tokio::test]
+async fn a_small_limit_asks_for_no_more_records_than_it_keeps() {
+    let server = server_with_auth().await;
+    Mock::given(path("/api/v1.0/assetmgmt/agents"))
+        .and(query_param("$top", "5"))
+        .and(query_param("$skip", "0"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "Result": (1..=5).map(|i| json!({"AgentId": i})).collect::<Vec<_>>(),
+            "TotalRecords": 400, "ResponseCode": 0
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let agents = client(&server)
+        .agents()
+        .list()
+        .limit(5)
+        .collect()
+        .await
+        .unwrap();
+    assert_eq!(agents.len(), 5);
+}
