@@ -619,7 +619,50 @@ impl Client {
         self.send_checked(request, false).await
     }
 
+    /// Sends with the envelope check; a read whose envelope reports a retryable code
+    /// (408, 429, 502, 503, 504 inside HTTP 200) is retried by the transport's policy, as
+    /// the same status on the HTTP line would be. Writes are never replayed.
     async fn send_checked(&self, request: Request, envelope: bool) -> Result<Response> {
+        let transport = &self.inner.transport;
+        let policy = transport.retry_policy().clone();
+        let idempotent = msp_common::retry::is_idempotent_method(request.method());
+        let clock = transport.clock().clone();
+        let started = clock.now();
+        let mut attempt = 1;
+        loop {
+            match self.send_authenticated(&request, envelope).await {
+                Err(err)
+                    if idempotent
+                        && attempt < policy.max_attempts()
+                        && err.is_retryable()
+                        && err
+                            .api()
+                            .is_some_and(|a| a.detail::<EnvelopeError>().is_some()) =>
+                {
+                    let delay =
+                        policy.delay(attempt - 1, err.retry_after(), transport.jitter().as_ref());
+                    let elapsed = clock.now().duration_since(started).unwrap_or_default();
+                    if !policy.fits_budget(elapsed, delay) {
+                        return Err(err);
+                    }
+                    tracing::info!(
+                        attempt,
+                        "Kaseya VSA reported a retryable error inside HTTP 200; retrying"
+                    );
+                    clock.sleep(delay).await;
+                    attempt += 1;
+                }
+                Err(err) if attempt > 1 => {
+                    return Err(err.map_api(|api| api.with_attempts(attempt)));
+                }
+                Err(err) => return Err(err),
+                Ok(response) => return Ok(response),
+            }
+        }
+    }
+
+    async fn send_authenticated(&self, request: &Request, envelope: bool) -> Result<Response> {
+        let request = request.clone();
         let (token, generation) = self.token().await?;
         match self.send_with(&request, &token, envelope).await {
             Err(err) if err.status() == Some(StatusCode::UNAUTHORIZED) => {

@@ -449,3 +449,60 @@ async fn a_small_limit_asks_for_no_more_records_than_it_keeps() {
         .unwrap();
     assert_eq!(agents.len(), 5);
 }
+
+#[tokio::test]
+async fn a_retryable_code_inside_http_200_is_retried_on_reads_only() {
+    let server = server_with_auth().await;
+    let busy = || {
+        ResponseTemplate::new(200).set_body_json(json!({
+            "Result": null, "ResponseCode": 503, "Status": "Busy", "Error": "Server busy, retry"
+        }))
+    };
+    Mock::given(method("GET"))
+        .and(path("/api/v1.0/system/orgs"))
+        .respond_with(busy())
+        .up_to_n_times(2)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1.0/system/orgs"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(
+                json!({"Result": [{"OrgId": 1}], "TotalRecords": 1, "ResponseCode": 0}),
+            ),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .respond_with(busy())
+        .mount(&server)
+        .await;
+    let vsa = client(&server);
+    let orgs: Vec<serde_json::Value> = vsa.get("system/orgs").await.unwrap();
+    assert_eq!(orgs.len(), 1);
+    let gets = server
+        .received_requests()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.url.path() == "/api/v1.0/system/orgs")
+        .count();
+    assert_eq!(gets, 3, "two busy answers, then the records");
+
+    let err = vsa
+        .agent_procedures()
+        .run_now(&AgentId::from(1u64), &AgentProcedureId::from(2u64))
+        .await
+        .unwrap_err();
+    assert!(err.is_retryable());
+    assert_eq!(err.attempts(), 1);
+    let puts = server
+        .received_requests()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.method.as_str() == "PUT")
+        .count();
+    assert_eq!(puts, 1, "a write is never replayed");
+}

@@ -530,6 +530,12 @@ impl Transport {
         &self.inner.clock
     }
 
+    /// The jitter used for retry backoff (vendor crates that retry at their own level
+    /// use it too).
+    pub fn jitter(&self) -> &Arc<dyn Jitter> {
+        &self.inner.jitter
+    }
+
     /// The underlying `reqwest::Client`.
     pub fn http_client(&self) -> &reqwest::Client {
         &self.inner.client
