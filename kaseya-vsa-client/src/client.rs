@@ -335,14 +335,37 @@ struct AuthResult {
 
 #[derive(Deserialize)]
 struct EnvelopeMeta {
-    #[serde(rename = "ResponseCode", default)]
+    #[serde(rename = "ResponseCode", default, deserialize_with = "lenient_code")]
     response_code: Option<i64>,
-    #[serde(rename = "Status", default)]
+    #[serde(rename = "Status", default, deserialize_with = "lenient_text")]
     status: Option<String>,
-    #[serde(rename = "Error", default)]
+    #[serde(rename = "Error", default, deserialize_with = "lenient_text")]
     error: Option<String>,
-    #[serde(rename = "Message", default)]
+    #[serde(rename = "Message", default, deserialize_with = "lenient_text")]
     message: Option<String>,
+}
+
+/// A `ResponseCode` as a number or a numeric string; anything else reads as absent.
+fn lenient_code<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<i64>, D::Error> {
+    Ok(match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Number(n) => n.as_i64(),
+        serde_json::Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    })
+}
+
+/// `Status`, `Error` and `Message` as text whatever their JSON type, so an unexpected
+/// shape never hides the envelope's error code.
+fn lenient_text<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<String>, D::Error> {
+    Ok(match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(s) => Some(s),
+        other => Some(other.to_string()),
+    })
 }
 
 #[derive(Deserialize)]

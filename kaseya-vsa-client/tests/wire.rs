@@ -506,3 +506,21 @@ async fn a_retryable_code_inside_http_200_is_retried_on_reads_only() {
         .count();
     assert_eq!(puts, 1, "a write is never replayed");
 }
+
+#[tokio::test]
+async fn an_envelope_error_with_odd_field_types_is_still_an_error() {
+    let server = server_with_auth().await;
+    Mock::given(path("/api/v1.0/system/orgs"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "Result": [], "ResponseCode": "404", "Status": 404,
+            "Error": {"Message": "Organization scope not found"}
+        })))
+        .mount(&server)
+        .await;
+    let err = client(&server).orgs().list().collect().await.unwrap_err();
+    assert!(err.is_not_found(), "{err}");
+    assert!(
+        err.to_string().contains("Organization scope not found"),
+        "{err}"
+    );
+}
