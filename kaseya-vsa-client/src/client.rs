@@ -155,6 +155,13 @@ impl ClientBuilder {
     /// The lifetime assumed for a token whose `SessionExpiration` is missing, unreadable
     /// or already past by this machine's clock (default 30 minutes). A 401 still renews
     /// it early.
+    ///
+    /// `SessionExpiration` carries no time zone (`"2019-03-21T11:33:04.833"`) and the
+    /// guide does not say whether it is UTC or the server's local time (the answer's
+    /// `OffSetInMinutes` hints at the latter; UNVERIFIED). The client reads it as UTC: on
+    /// a server west of UTC the date then looks past and this fallback applies; on a
+    /// server east of UTC the token is trusted too long and the server's 401 renews it —
+    /// once, for every call in flight. Either way no call fails.
     pub fn fallback_token_lifetime(mut self, lifetime: Duration) -> Self {
         self.fallback_token_lifetime = lifetime;
         self
