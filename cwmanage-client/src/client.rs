@@ -373,7 +373,7 @@ impl ClientBuilder {
                 discover,
                 discovered: AtomicBool::new(false),
                 worked: AtomicBool::new(false),
-                rechecked: AtomicBool::new(false),
+                last_recheck: std::sync::Mutex::new(None),
             }),
         })
     }
@@ -411,8 +411,13 @@ struct Inner {
     discover: bool,
     discovered: AtomicBool,
     worked: AtomicBool,
-    rechecked: AtomicBool,
+    /// When the codebase was last re-checked after a 404 (at most once a minute, so
+    /// genuine "not found" answers cost little and a later move is still noticed).
+    last_recheck: std::sync::Mutex<Option<std::time::SystemTime>>,
 }
+
+/// How long after a re-check another 404 may trigger the next one.
+const RECHECK_INTERVAL: Duration = Duration::from_secs(60);
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -488,8 +493,23 @@ impl Client {
             .write()
             .unwrap_or_else(|e| e.into_inner()) = transport;
         self.inner.worked.store(false, Ordering::SeqCst);
-        self.inner.rechecked.store(false, Ordering::SeqCst);
         Ok(true)
+    }
+
+    /// Whether a 404 may trigger a codebase re-check now (and records that it does).
+    fn may_recheck(&self) -> bool {
+        let now = self.transport().clock().now();
+        let mut last = self
+            .inner
+            .last_recheck
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let due =
+            last.is_none_or(|at| now.duration_since(at).unwrap_or_default() >= RECHECK_INTERVAL);
+        if due {
+            *last = Some(now);
+        }
+        due
     }
 
     /// Sends a request built by `build` (called again if the codebase moved and the call
@@ -507,7 +527,7 @@ impl Client {
                 if err.is_not_found()
                     && self.inner.discover
                     && self.inner.worked.load(Ordering::SeqCst)
-                    && !self.inner.rechecked.swap(true, Ordering::SeqCst) =>
+                    && self.may_recheck() =>
             {
                 match self.rediscover().await {
                     Ok(true) => self.transport().send(build()?).await,

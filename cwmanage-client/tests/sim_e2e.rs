@@ -557,3 +557,38 @@ async fn child_and_custom_field_conditions_filter_like_the_vendor() {
     assert!(!west.is_empty());
     assert!(west.iter().all(|c| c.id.unwrap().0 % 2 == 0));
 }
+
+#[tokio::test]
+async fn a_genuine_404_does_not_use_up_codebase_rediscovery() {
+    let sim = SimServer::start(SimConfig::default().tickets(10)).await;
+    let clock = ManualClock::new();
+    let client = Client::builder()
+        .site(sim.uri())
+        .allow_http(true)
+        .discover_codebase()
+        .credentials(Credentials::new("myco", "pub", "priv"))
+        .client_id(sim.client_id())
+        .clock(Arc::new(clock.clone()))
+        .build()
+        .unwrap();
+    assert_eq!(client.tickets().get(1).await.unwrap().id.unwrap().0, 1);
+    // A ticket that does not exist: a re-check finds the same codebase; the 404 stands.
+    let err = client.tickets().get(999_999).await.unwrap_err();
+    assert!(err.is_not_found());
+    // Within the minute a second genuine 404 costs no company-info request.
+    let before = sim.received_requests().await.len();
+    assert!(
+        client
+            .tickets()
+            .get(999_998)
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
+    assert_eq!(sim.received_requests().await.len() - before, 1);
+    // Later the instance moves: the next 404 re-discovers and the call succeeds.
+    clock.advance(std::time::Duration::from_secs(61));
+    sim.move_codebase("v2025_1");
+    assert_eq!(client.tickets().get(2).await.unwrap().id.unwrap().0, 2);
+    assert!(client.base_url().contains("/v2025_1/"));
+}
