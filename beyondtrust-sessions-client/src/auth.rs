@@ -94,6 +94,20 @@ impl PsAuth {
 
     fn validate(&self) -> Result<()> {
         let key = self.key.expose_secret();
+        // The PS-Auth header is plain ASCII: refuse what it cannot carry now, at build
+        // time, rather than at the first call.
+        let ascii = |s: &str| s.is_ascii();
+        if !ascii(key)
+            || self.runas.as_deref().is_some_and(|r| !ascii(r))
+            || self
+                .password
+                .as_ref()
+                .is_some_and(|p| !ascii(p.expose_secret()))
+        {
+            return Err(Error::config(
+                "the API key, runas user and password must be ASCII: the PS-Auth header cannot carry other characters",
+            ));
+        }
         if key.trim().is_empty() {
             return Err(Error::config("the Password Safe API key is empty"));
         }

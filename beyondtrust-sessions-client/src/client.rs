@@ -473,6 +473,7 @@ fn redact_error(err: Error, secrets: &[SecretString]) -> Error {
         .with_body(body.as_bytes())
         .with_parsed(parsed)
         .with_retry_after(api.retry_after())
+        .with_headers(api.headers())
         .with_attempts(api.attempts());
     if let Some(message) = message {
         rebuilt = rebuilt.with_message(message);

@@ -450,3 +450,21 @@ fn bad_configuration_fails_to_build() {
     );
     assert_no_secrets(&format!("{client:?}"));
 }
+
+#[test]
+fn credentials_the_header_cannot_carry_are_refused_at_build() {
+    for auth in [
+        PsAuth::new("kéy"),
+        PsAuth::new("key").runas("doe-main\\jöhn"),
+        PsAuth::new("key").runas("john").password("pässword-MARKER"),
+    ] {
+        let err = beyondtrust_sessions_client::Client::builder()
+            .base_url("https://pws.example.com/BeyondTrust/api/public/v3")
+            .credentials(auth)
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, msp_common::Error::Config { .. }), "{err:?}");
+        assert!(err.to_string().contains("must be ASCII"), "{err}");
+        assert!(!err.to_string().contains("MARKER"));
+    }
+}

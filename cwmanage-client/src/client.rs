@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use msp_common::http::{DefaultErrorParser, ErrorParser};
 use msp_common::retry::{Clock, Jitter};
-use msp_common::secret::Redactor;
+use msp_common::secret::{ExposeSecret, Redactor, SecretString};
 use msp_common::{Error, Method, ParsedError, Request, Response, Result, RetryPolicy, Transport};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -326,6 +326,7 @@ impl ClientBuilder {
             .base_url(base_url(&site_root, codebase))
             .sensitive_header("Authorization", credentials.authorization())?
             .redact(credentials.private_key().clone())
+            .redact(bare_token(&credentials))
             .header("clientId", &client_id)?
             .header("Accept", &accept)?
             .request_id_header("x-cw-request-id")?
@@ -338,6 +339,7 @@ impl ClientBuilder {
                 let redactor = Redactor::new([
                     credentials.private_key().clone(),
                     credentials.authorization(),
+                    bare_token(&credentials),
                 ]);
                 move |status, headers: &msp_common::header::HeaderMap, body: &[u8]| {
                     parse_error(&redactor, status, headers, body)
@@ -621,6 +623,17 @@ impl Client {
     ) -> ListRequest<T> {
         ListRequest::new(self.clone(), path.into())
     }
+}
+
+/// The base64 part of the `Authorization` header, which a server may echo on its own.
+fn bare_token(credentials: &Credentials) -> SecretString {
+    let header = credentials.authorization();
+    SecretString::from(
+        header
+            .expose_secret()
+            .trim_start_matches("Basic ")
+            .to_owned(),
+    )
 }
 
 fn percent_segment(s: &str) -> String {

@@ -138,9 +138,14 @@ async fn the_private_key_never_shows() {
     const MARKER: &str = "PRIVATE-KEY-MARKER-93f1";
     let server = MockServer::start().await;
     // A server that echoes the key back in its error page.
+    // It also echoes the bare base64 token of the Authorization header.
+    let token = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.encode(format!("myco+pub:{MARKER}"))
+    };
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(401).set_body_raw(
-            format!(r#"{{"code":"Unauthorized","message":"bad key {MARKER}"}}"#),
+            format!(r#"{{"code":"Unauthorized","message":"bad key {MARKER}, token {token}"}}"#),
             "application/json",
         ))
         .mount(&server)
@@ -160,6 +165,9 @@ async fn the_private_key_never_shows() {
     assert!(!err.to_string().contains(MARKER), "{err}");
     assert!(!format!("{err:?}").contains(MARKER));
     assert!(!err.api().unwrap().body().contains(MARKER));
+    for text in [err.to_string(), format!("{err:?}")] {
+        assert!(!text.contains(&token), "the bare token leaked: {text}");
+    }
 }
 
 #[tokio::test]
