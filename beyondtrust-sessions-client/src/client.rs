@@ -8,6 +8,7 @@ use msp_common::retry::{Clock, Jitter};
 use msp_common::secret::{Redactor, SecretString};
 use msp_common::{
     ApiError, Error, Method, Request, Response, Result, RetryPolicy, StatusCode, Transport,
+    TransportOptions,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -77,18 +78,10 @@ impl fmt::Debug for Client {
 /// Builds a [`Client`]; see [`Client::builder`].
 #[must_use]
 pub struct ClientBuilder {
+    transport: TransportOptions,
     base_url: Option<String>,
     credentials: Option<Credentials>,
     timeout: Option<Option<Duration>>,
-    connect_timeout: Option<Duration>,
-    app_user_agent: Option<String>,
-    retry_policy: Option<RetryPolicy>,
-    http_client: Option<reqwest::Client>,
-    allow_http: bool,
-    danger_accept_invalid_certs: bool,
-    max_response_bytes: Option<usize>,
-    clock: Option<Arc<dyn Clock>>,
-    jitter: Option<Arc<dyn Jitter>>,
     reauthenticate: bool,
 }
 
@@ -98,7 +91,7 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("credentials", &self.credentials)
             .field("timeout", &self.timeout)
-            .field("allow_http", &self.allow_http)
+            .field("transport", &self.transport)
             .field("reauthenticate", &self.reauthenticate)
             .finish_non_exhaustive()
     }
@@ -133,57 +126,57 @@ impl ClientBuilder {
 
     /// The connect timeout (default 10 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
+        self.transport.connect_timeout = Some(timeout);
         self
     }
 
     /// An application name appended to the user agent.
     pub fn user_agent(mut self, app: impl Into<String>) -> Self {
-        self.app_user_agent = Some(app.into());
+        self.transport.app_user_agent = Some(app.into());
         self
     }
 
     /// The retry policy of reads. Writes (requests, check-ins, sessions, lock,
     /// terminate, sign-in) are never retried.
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.transport.retry_policy = Some(policy);
         self
     }
 
     /// Uses this `reqwest::Client` (its pool, TLS and proxy settings).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http_client = Some(client);
+        self.transport.http_client = Some(client);
         self
     }
 
     /// Allows plain `http://` (for loopback test servers such as the simulator).
     pub fn allow_http(mut self, allow: bool) -> Self {
-        self.allow_http = allow;
+        self.transport.allow_http = allow;
         self
     }
 
     /// Turns TLS certificate verification off (lab servers only).
     pub fn danger_accept_invalid_certs(mut self, accept: bool) -> Self {
-        self.danger_accept_invalid_certs = accept;
+        self.transport.danger_accept_invalid_certs = accept;
         self
     }
 
     /// The largest response body accepted (default 16 MiB).
     pub fn max_response_bytes(mut self, bytes: usize) -> Self {
-        self.max_response_bytes = Some(bytes);
+        self.transport.max_response_bytes = Some(bytes);
         self
     }
 
     /// The clock for retry waits and the approval wait (tests inject
     /// [`msp_common::retry::ManualClock`]).
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = Some(clock);
+        self.transport.clock = Some(clock);
         self
     }
 
     /// The randomness of retry jitter.
     pub fn jitter(mut self, jitter: Arc<dyn Jitter>) -> Self {
-        self.jitter = Some(jitter);
+        self.transport.jitter = Some(jitter);
         self
     }
 
@@ -210,35 +203,13 @@ impl ClientBuilder {
             concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
         )
         .base_url(base_url)
-        .allow_http(self.allow_http)
-        .danger_accept_invalid_certs(self.danger_accept_invalid_certs)
+        .options(self.transport)
         .error_parser(parse_error);
         for secret in credentials.secrets() {
             builder = builder.redact(secret);
         }
         if let Some(timeout) = self.timeout {
             builder = builder.timeout(timeout);
-        }
-        if let Some(timeout) = self.connect_timeout {
-            builder = builder.connect_timeout(timeout);
-        }
-        if let Some(app) = self.app_user_agent {
-            builder = builder.app_user_agent(app);
-        }
-        if let Some(policy) = self.retry_policy {
-            builder = builder.retry_policy(policy);
-        }
-        if let Some(client) = self.http_client {
-            builder = builder.http_client(client);
-        }
-        if let Some(bytes) = self.max_response_bytes {
-            builder = builder.max_response_bytes(bytes);
-        }
-        if let Some(clock) = self.clock {
-            builder = builder.clock(clock);
-        }
-        if let Some(jitter) = self.jitter {
-            builder = builder.jitter(jitter);
         }
         let transport = builder.build()?;
         Ok(Client {
@@ -256,18 +227,10 @@ impl Client {
     /// Starts a builder.
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
+            transport: TransportOptions::default(),
             base_url: None,
             credentials: None,
             timeout: None,
-            connect_timeout: None,
-            app_user_agent: None,
-            retry_policy: None,
-            http_client: None,
-            allow_http: false,
-            danger_accept_invalid_certs: false,
-            max_response_bytes: None,
-            clock: None,
-            jitter: None,
             reauthenticate: true,
         }
     }

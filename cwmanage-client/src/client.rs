@@ -8,7 +8,9 @@ use std::time::Duration;
 use msp_common::http::{DefaultErrorParser, ErrorParser};
 use msp_common::retry::{Clock, Jitter};
 use msp_common::secret::{ExposeSecret, Redactor, SecretString};
-use msp_common::{Error, Method, ParsedError, Request, Response, Result, RetryPolicy, Transport};
+use msp_common::{
+    Error, Method, ParsedError, Request, Response, Result, RetryPolicy, Transport, TransportOptions,
+};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -164,20 +166,13 @@ fn parse_error(
 /// Builds a [`Client`]; obtained from [`Client::builder`].
 #[must_use]
 pub struct ClientBuilder {
+    transport: TransportOptions,
     site: Option<String>,
     codebase: Option<String>,
     discover: bool,
     credentials: Option<Credentials>,
     client_id: Option<String>,
     api_version: Option<String>,
-    timeout: Option<Duration>,
-    connect_timeout: Option<Duration>,
-    retry_policy: Option<RetryPolicy>,
-    http_client: Option<reqwest::Client>,
-    app_user_agent: Option<String>,
-    allow_http: bool,
-    clock: Option<Arc<dyn Clock>>,
-    jitter: Option<Arc<dyn Jitter>>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -241,49 +236,49 @@ impl ClientBuilder {
 
     /// Timeout of one attempt (default 60 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.transport.timeout = Some(timeout);
         self
     }
 
     /// Connect timeout (default 10 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
+        self.transport.connect_timeout = Some(timeout);
         self
     }
 
     /// Retry policy for reads (writes are never retried).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.transport.retry_policy = Some(policy);
         self
     }
 
     /// Uses this `reqwest::Client` (and its connection pool).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http_client = Some(client);
+        self.transport.http_client = Some(client);
         self
     }
 
     /// Appends an application name to the user agent.
     pub fn user_agent(mut self, app: impl Into<String>) -> Self {
-        self.app_user_agent = Some(app.into());
+        self.transport.app_user_agent = Some(app.into());
         self
     }
 
     /// Allows a plain-http site (a loopback simulator). Never use it with a real server.
     pub fn allow_http(mut self, allow: bool) -> Self {
-        self.allow_http = allow;
+        self.transport.allow_http = allow;
         self
     }
 
     /// Injects the clock behind retry waits (tests use `msp_common::retry::ManualClock`).
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = Some(clock);
+        self.transport.clock = Some(clock);
         self
     }
 
     /// Injects the randomness behind retry jitter.
     pub fn jitter(mut self, jitter: Arc<dyn Jitter>) -> Self {
-        self.jitter = Some(jitter);
+        self.transport.jitter = Some(jitter);
         self
     }
 
@@ -322,7 +317,7 @@ impl ClientBuilder {
             Some(v) => format!("application/vnd.connectwise.com+json; version={v}"),
             None => "application/json".to_owned(),
         };
-        let mut builder = Transport::builder(VENDOR, USER_AGENT)
+        let builder = Transport::builder(VENDOR, USER_AGENT)
             .base_url(base_url(&site_root, codebase))
             .sensitive_header("Authorization", credentials.authorization())?
             .redact(credentials.private_key().clone())
@@ -330,7 +325,7 @@ impl ClientBuilder {
             .header("clientId", &client_id)?
             .header("Accept", &accept)?
             .request_id_header("x-cw-request-id")?
-            .allow_http(self.allow_http)
+            .options(self.transport)
             // Manage's API does not redirect; a 3xx becomes an API error keeping its
             // `Location`. Never following one also keeps a callback's signing-key fetch
             // on the host the caller allowed.
@@ -345,27 +340,6 @@ impl ClientBuilder {
                     parse_error(&redactor, status, headers, body)
                 }
             });
-        if let Some(t) = self.timeout {
-            builder = builder.timeout(Some(t));
-        }
-        if let Some(t) = self.connect_timeout {
-            builder = builder.connect_timeout(t);
-        }
-        if let Some(p) = self.retry_policy {
-            builder = builder.retry_policy(p);
-        }
-        if let Some(c) = self.http_client {
-            builder = builder.http_client(c);
-        }
-        if let Some(a) = self.app_user_agent {
-            builder = builder.app_user_agent(a);
-        }
-        if let Some(c) = self.clock {
-            builder = builder.clock(c);
-        }
-        if let Some(j) = self.jitter {
-            builder = builder.jitter(j);
-        }
         let transport = builder.build()?;
         Ok(Client {
             inner: Arc::new(Inner {
@@ -434,20 +408,13 @@ impl Client {
     /// Starts a builder.
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
+            transport: TransportOptions::default(),
             site: None,
             codebase: None,
             discover: false,
             credentials: None,
             client_id: None,
             api_version: None,
-            timeout: None,
-            connect_timeout: None,
-            retry_policy: None,
-            http_client: None,
-            app_user_agent: None,
-            allow_http: false,
-            clock: None,
-            jitter: None,
         }
     }
 

@@ -10,7 +10,9 @@ use futures_util::stream::BoxStream;
 use msp_common::paginate::{Page, PageRequest, Paginator, PagingStyle};
 use msp_common::retry::{Clock, Jitter};
 use msp_common::secret::{ExposeSecret, SecretString};
-use msp_common::{ApiError, Request, Response, RetryPolicy, StatusCode, Transport, Url};
+use msp_common::{
+    ApiError, Request, Response, RetryPolicy, StatusCode, Transport, TransportOptions, Url,
+};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -35,15 +37,7 @@ type RandomSource = Arc<dyn Fn() -> String + Send + Sync>;
 pub struct ClientBuilder {
     server: Option<String>,
     credentials: Option<Credentials>,
-    app_user_agent: Option<String>,
-    timeout: Option<Duration>,
-    connect_timeout: Option<Duration>,
-    retry_policy: Option<RetryPolicy>,
-    http_client: Option<reqwest::Client>,
-    allow_http: bool,
-    danger_accept_invalid_certs: bool,
-    clock: Option<Arc<dyn Clock>>,
-    jitter: Option<Arc<dyn Jitter>>,
+    transport: TransportOptions,
     random: Option<RandomSource>,
     renew_margin: Duration,
     renew_after_records: u64,
@@ -55,9 +49,7 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("server", &self.server)
             .field("credentials", &self.credentials)
-            .field("timeout", &self.timeout)
-            .field("retry_policy", &self.retry_policy)
-            .field("allow_http", &self.allow_http)
+            .field("transport", &self.transport)
             .field("renew_margin", &self.renew_margin)
             .field("renew_after_records", &self.renew_after_records)
             .finish_non_exhaustive()
@@ -79,25 +71,25 @@ impl ClientBuilder {
 
     /// Appends an application name to the user agent.
     pub fn app_user_agent(mut self, suffix: impl Into<String>) -> Self {
-        self.app_user_agent = Some(suffix.into());
+        self.transport.app_user_agent = Some(suffix.into());
         self
     }
 
     /// The timeout of one attempt (default 60 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.transport.timeout = Some(timeout);
         self
     }
 
     /// The connect timeout (default 10 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
+        self.transport.connect_timeout = Some(timeout);
         self
     }
 
     /// The retry policy for reads (writes are never replayed).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.transport.retry_policy = Some(policy);
         self
     }
 
@@ -105,31 +97,31 @@ impl ClientBuilder {
     /// the server redirects (this client follows same-origin redirects itself, keeping
     /// `Authorization`).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http_client = Some(client);
+        self.transport.http_client = Some(client);
         self
     }
 
     /// Allows a plain-`http` server (loopback tests and the simulator only).
     pub fn allow_http(mut self, allow: bool) -> Self {
-        self.allow_http = allow;
+        self.transport.allow_http = allow;
         self
     }
 
     /// Turns TLS certificate checks **off** (lab servers with self-signed certificates).
     pub fn danger_accept_invalid_certs(mut self, accept: bool) -> Self {
-        self.danger_accept_invalid_certs = accept;
+        self.transport.danger_accept_invalid_certs = accept;
         self
     }
 
     /// Injects the clock (token expiry and retry waits).
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = Some(clock);
+        self.transport.clock = Some(clock);
         self
     }
 
     /// Injects the jitter behind retry backoff.
     pub fn jitter(mut self, jitter: Arc<dyn Jitter>) -> Self {
-        self.jitter = Some(jitter);
+        self.transport.jitter = Some(jitter);
         self
     }
 
@@ -187,33 +179,11 @@ impl ClientBuilder {
         )
         .base_url(base)
         .header("Accept", "application/json")?
-        .allow_http(self.allow_http)
-        .danger_accept_invalid_certs(self.danger_accept_invalid_certs)
         .follow_redirects(false)
-        .error_parser(parse_error_body);
+        .error_parser(parse_error_body)
+        .options(self.transport);
         for secret in credentials.secrets() {
             transport = transport.redact(secret);
-        }
-        if let Some(app) = self.app_user_agent {
-            transport = transport.app_user_agent(app);
-        }
-        if let Some(t) = self.timeout {
-            transport = transport.timeout(Some(t));
-        }
-        if let Some(t) = self.connect_timeout {
-            transport = transport.connect_timeout(t);
-        }
-        if let Some(p) = self.retry_policy {
-            transport = transport.retry_policy(p);
-        }
-        if let Some(c) = self.http_client {
-            transport = transport.http_client(c);
-        }
-        if let Some(c) = self.clock {
-            transport = transport.clock(c);
-        }
-        if let Some(j) = self.jitter {
-            transport = transport.jitter(j);
         }
         Ok(Client {
             inner: Arc::new(Inner {
@@ -503,15 +473,7 @@ impl Client {
         ClientBuilder {
             server: None,
             credentials: None,
-            app_user_agent: None,
-            timeout: None,
-            connect_timeout: None,
-            retry_policy: None,
-            http_client: None,
-            allow_http: false,
-            danger_accept_invalid_certs: false,
-            clock: None,
-            jitter: None,
+            transport: TransportOptions::default(),
             random: None,
             renew_margin: Duration::from_secs(60),
             renew_after_records: DEFAULT_RENEW_AFTER_RECORDS,

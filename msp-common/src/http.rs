@@ -149,6 +149,52 @@ fn html_title(body: &[u8]) -> Option<String> {
     (!title.is_empty()).then_some(title)
 }
 
+/// The transport settings every vendor client builder offers, kept together so a vendor
+/// builder stores them in one field and forwards them in one call
+/// ([`TransportBuilder::options`]). Unset values keep the transport's defaults.
+#[derive(Clone, Default)]
+#[non_exhaustive]
+pub struct TransportOptions {
+    /// Timeout of one attempt ([`TransportBuilder::timeout`]).
+    pub timeout: Option<Duration>,
+    /// Connect timeout ([`TransportBuilder::connect_timeout`]).
+    pub connect_timeout: Option<Duration>,
+    /// Application suffix of the user agent ([`TransportBuilder::app_user_agent`]).
+    pub app_user_agent: Option<String>,
+    /// Retry policy ([`TransportBuilder::retry_policy`]).
+    pub retry_policy: Option<RetryPolicy>,
+    /// A shared `reqwest::Client` ([`TransportBuilder::http_client`]).
+    pub http_client: Option<reqwest::Client>,
+    /// Response size cap ([`TransportBuilder::max_response_bytes`]).
+    pub max_response_bytes: Option<usize>,
+    /// Allow plain-http URLs ([`TransportBuilder::allow_http`]).
+    pub allow_http: bool,
+    /// Turn certificate checks off ([`TransportBuilder::danger_accept_invalid_certs`]).
+    pub danger_accept_invalid_certs: bool,
+    /// Injected clock ([`TransportBuilder::clock`]).
+    pub clock: Option<Arc<dyn Clock>>,
+    /// Injected jitter ([`TransportBuilder::jitter`]).
+    pub jitter: Option<Arc<dyn Jitter>>,
+}
+
+impl fmt::Debug for TransportOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportOptions")
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("app_user_agent", &self.app_user_agent)
+            .field("retry_policy", &self.retry_policy)
+            .field("http_client", &self.http_client.is_some())
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("allow_http", &self.allow_http)
+            .field(
+                "danger_accept_invalid_certs",
+                &self.danger_accept_invalid_certs,
+            )
+            .finish_non_exhaustive()
+    }
+}
+
 /// Builds a [`Transport`]. Obtained from [`Transport::builder`].
 #[must_use]
 pub struct TransportBuilder {
@@ -315,6 +361,37 @@ impl TransportBuilder {
     pub fn request_id_header(mut self, name: &str) -> Result<Self> {
         self.request_id_headers.insert(0, header_name(name)?);
         Ok(self)
+    }
+
+    /// Applies every set value of `options`.
+    pub fn options(mut self, options: TransportOptions) -> Self {
+        if let Some(t) = options.timeout {
+            self.timeout = Some(t);
+        }
+        if let Some(t) = options.connect_timeout {
+            self.connect_timeout = t;
+        }
+        if let Some(app) = options.app_user_agent {
+            self.app_user_agent = Some(app);
+        }
+        if let Some(policy) = options.retry_policy {
+            self.retry_policy = policy;
+        }
+        if let Some(client) = options.http_client {
+            self.http_client = Some(client);
+        }
+        if let Some(bytes) = options.max_response_bytes {
+            self.max_response_bytes = bytes;
+        }
+        if let Some(clock) = options.clock {
+            self.clock = clock;
+        }
+        if let Some(jitter) = options.jitter {
+            self.jitter = jitter;
+        }
+        self.allow_http |= options.allow_http;
+        self.danger_accept_invalid_certs |= options.danger_accept_invalid_certs;
+        self
     }
 
     /// Builds the transport.

@@ -83,7 +83,7 @@ pub mod retry;
 pub mod secret;
 
 pub use error::{ApiError, DecodeError, Error, ParsedError, Result, VendorError};
-pub use http::{Request, RequestPreview, Response, Transport, TransportBuilder};
+pub use http::{Request, RequestPreview, Response, Transport, TransportBuilder, TransportOptions};
 pub use paginate::{Page, PageRequest, Paginator, PagingStyle};
 pub use retry::RetryPolicy;
 

@@ -168,3 +168,30 @@ async fn dot_segments_are_refused_instead_of_silently_dropped() {
         .unwrap();
     assert!(url.path().ends_with("/api/files/.../.hidden/a..b"), "{url}");
 }
+
+#[tokio::test]
+async fn transport_options_are_applied_in_one_call() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(header("user-agent", "x/1 my-app/2"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let clock = ManualClock::new();
+    let mut options = msp_common::TransportOptions::default();
+    options.app_user_agent = Some("my-app/2".into());
+    options.allow_http = true;
+    options.retry_policy = Some(msp_common::RetryPolicy::default().with_max_attempts(4));
+    options.clock = Some(std::sync::Arc::new(clock.clone()));
+    options.max_response_bytes = Some(1024);
+    assert!(!format!("{options:?}").is_empty());
+    let t = msp_common::Transport::builder("V", "x/1")
+        .base_url(server.uri())
+        .options(options)
+        .build()
+        .unwrap();
+    let err = t.send(Request::get("x")).await.unwrap_err();
+    assert_eq!(err.attempts(), 4, "the retry policy came through");
+    assert_eq!(clock.sleeps().len(), 3, "so did the clock");
+    assert_eq!(server.received_requests().await.unwrap().len(), 4);
+}

@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use msp_common::retry::{Clock, Jitter};
 use msp_common::secret::{ExposeSecret, SecretString};
-use msp_common::{Error, Request, RequestPreview, Response, Result, RetryPolicy, Transport, Url};
+use msp_common::{
+    Error, Request, RequestPreview, Response, Result, RetryPolicy, Transport, TransportOptions, Url,
+};
 use serde_json::Value;
 
 use crate::error::{ClientError, Fault, VENDOR, classify_500};
@@ -298,19 +300,11 @@ fn is_guid(text: &str) -> bool {
 /// ```
 #[must_use]
 pub struct ClientBuilder {
+    transport: TransportOptions,
     instance_url: Option<String>,
     secret: Option<SecretString>,
     origin: Option<String>,
     extension_guid: String,
-    timeout: Option<Duration>,
-    connect_timeout: Option<Duration>,
-    app_user_agent: Option<String>,
-    retry_policy: Option<RetryPolicy>,
-    http_client: Option<reqwest::Client>,
-    allow_http: bool,
-    max_response_bytes: Option<usize>,
-    clock: Option<Arc<dyn Clock>>,
-    jitter: Option<Arc<dyn Jitter>>,
     write_mode: WriteMode,
     property_names: PropertyNames,
 }
@@ -322,15 +316,7 @@ impl Default for ClientBuilder {
             secret: None,
             origin: None,
             extension_guid: DEFAULT_EXTENSION_GUID.to_owned(),
-            timeout: None,
-            connect_timeout: None,
-            app_user_agent: None,
-            retry_policy: None,
-            http_client: None,
-            allow_http: false,
-            max_response_bytes: None,
-            clock: None,
-            jitter: None,
+            transport: TransportOptions::default(),
             write_mode: WriteMode::Live,
             property_names: PropertyNames::new(),
         }
@@ -347,8 +333,7 @@ impl fmt::Debug for ClientBuilder {
             )
             .field("origin", &self.origin)
             .field("extension_guid", &self.extension_guid)
-            .field("timeout", &self.timeout)
-            .field("allow_http", &self.allow_http)
+            .field("transport", &self.transport)
             .field("write_mode", &self.write_mode)
             .finish_non_exhaustive()
     }
@@ -383,58 +368,58 @@ impl ClientBuilder {
 
     /// The timeout of one attempt, body included (default 60 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.transport.timeout = Some(timeout);
         self
     }
 
     /// The connect timeout (default 10 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
+        self.transport.connect_timeout = Some(timeout);
         self
     }
 
     /// Appends an application name to the user agent `screenconnect-client/{version}`.
     pub fn user_agent(mut self, app: impl Into<String>) -> Self {
-        self.app_user_agent = Some(app.into());
+        self.transport.app_user_agent = Some(app.into());
         self
     }
 
     /// The retry policy of reads (writes are never retried).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.transport.retry_policy = Some(policy);
         self
     }
 
     /// Uses this `reqwest::Client` and its connection pool.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http_client = Some(client);
+        self.transport.http_client = Some(client);
         self
     }
 
     /// Allows a plain `http://` instance URL (the secret then travels in clear text):
     /// for loopback simulators and lab servers only.
     pub fn allow_http(mut self, allow: bool) -> Self {
-        self.allow_http = allow;
+        self.transport.allow_http = allow;
         self
     }
 
     /// The largest response body accepted (default 16 MiB).
     pub fn max_response_bytes(mut self, bytes: usize) -> Self {
-        self.max_response_bytes = Some(bytes);
+        self.transport.max_response_bytes = Some(bytes);
         self
     }
 
     /// The clock behind retry waits (tests inject
     /// [`ManualClock`](msp_common::retry::ManualClock)).
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = Some(clock);
+        self.transport.clock = Some(clock);
         self
     }
 
     /// The randomness behind retry jitter (tests inject
     /// [`FixedJitter`](msp_common::retry::FixedJitter)).
     pub fn jitter(mut self, jitter: Arc<dyn Jitter>) -> Self {
-        self.jitter = Some(jitter);
+        self.transport.jitter = Some(jitter);
         self
     }
 
@@ -504,38 +489,14 @@ impl ClientBuilder {
             "{}App_Extensions/{}/Service.ashx/",
             instance, self.extension_guid
         );
-        let mut transport = Transport::builder(
+        let transport = Transport::builder(
             VENDOR,
             concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
         )
         .base_url(base)
-        .allow_http(self.allow_http)
+        .options(self.transport)
         .sensitive_header(AUTH_HEADER, secret)?
         .header("Origin", &origin)?;
-        if let Some(t) = self.timeout {
-            transport = transport.timeout(Some(t));
-        }
-        if let Some(t) = self.connect_timeout {
-            transport = transport.connect_timeout(t);
-        }
-        if let Some(app) = self.app_user_agent {
-            transport = transport.app_user_agent(app);
-        }
-        if let Some(policy) = self.retry_policy {
-            transport = transport.retry_policy(policy);
-        }
-        if let Some(client) = self.http_client {
-            transport = transport.http_client(client);
-        }
-        if let Some(bytes) = self.max_response_bytes {
-            transport = transport.max_response_bytes(bytes);
-        }
-        if let Some(clock) = self.clock {
-            transport = transport.clock(clock);
-        }
-        if let Some(jitter) = self.jitter {
-            transport = transport.jitter(jitter);
-        }
         Ok(Client {
             inner: Arc::new(Inner {
                 transport: transport.build()?,
