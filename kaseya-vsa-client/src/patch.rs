@@ -121,7 +121,8 @@ pub struct PatchStatus {
     pub attributes: Option<serde_json::Value>,
 }
 
-/// A patch missing on an agent (`GET /assetmgmt/patch/{agentId}/machineupdate/{hideDeniedPatches}`).
+/// A patch missing on an agent (`GET /assetmgmt/patch/{agentId}/machineupdate/{hideDeniedPatches}`),
+/// also the record of the patch history ([`PatchHistory`]).
 ///
 /// The guide's schema and its sample answer name different fields; this model has both.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -224,83 +225,10 @@ pub struct MissingPatch {
 }
 
 /// A patch in an agent's patch history (`GET /assetmgmt/patch/{agentId}/history`).
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
-pub struct PatchHistory {
-    /// `PatchDataId`
-    #[serde(default)]
-    pub patch_data_id: Option<i64>,
-    /// `UpdateClassification`
-    #[serde(default)]
-    pub update_classification: Option<i64>,
-    /// `UpdateCategory`
-    #[serde(default)]
-    pub update_category: Option<i64>,
-    /// `KBArticleId`
-    #[serde(rename = "KBArticleId", default)]
-    pub kb_article_id: Option<String>,
-    /// `KBArticleLink`
-    #[serde(rename = "KBArticleLink", default)]
-    pub kb_article_link: Option<String>,
-    /// `SecurityBulletinId`
-    #[serde(default)]
-    pub security_bulletin_id: Option<String>,
-    /// `SecurityBulletinLink`
-    #[serde(default)]
-    pub security_bulletin_link: Option<String>,
-    /// `UpdateTitle`
-    #[serde(default)]
-    pub update_title: Option<String>,
-    /// `LastPublishedDate`
-    #[serde(default)]
-    pub last_published_date: Option<String>,
-    /// `LocationPending`
-    #[serde(default)]
-    pub location_pending: Option<i64>,
-    /// `LocationId`
-    #[serde(default)]
-    pub location_id: Option<i64>,
-    /// `BulletinId`
-    #[serde(default)]
-    pub bulletin_id: Option<String>,
-    /// `PatchState`
-    #[serde(default)]
-    pub patch_state: Option<i64>,
-    /// `InstallDate`
-    #[serde(default)]
-    pub install_date: Option<String>,
-    /// `Ignore`
-    #[serde(default)]
-    pub ignore: Option<i64>,
-    /// `ProductId`
-    #[serde(default)]
-    pub product_id: Option<i64>,
-    /// `ApprovalStatus`
-    #[serde(default)]
-    pub approval_status: Option<i64>,
-    /// `Location`
-    #[serde(default)]
-    pub location: Option<String>,
-    /// `WuaOverrideFlag`
-    #[serde(default)]
-    pub wua_override_flag: Option<i64>,
-    /// `Switches`
-    #[serde(default)]
-    pub switches: Option<String>,
-    /// `ProductName`
-    #[serde(default)]
-    pub product_name: Option<String>,
-    /// `IsSuperseded`
-    #[serde(default)]
-    pub is_superseded: Option<bool>,
-    /// `WuaProductId`
-    #[serde(default)]
-    pub wua_product_id: Option<i64>,
-    /// `Attributes`
-    #[serde(default)]
-    pub attributes: Option<serde_json::Value>,
-}
+///
+/// The guide gives history records the fields of [`MissingPatch`] minus a few (all of
+/// which are optional there), so one model serves both.
+pub type PatchHistory = MissingPatch;
 
 /// The body of the patch writes: `PUT /assetmgmt/patch/{agentId}/schedule`,
 /// `PUT /assetmgmt/patch/runnow` and `PUT /assetmgmt/patch/{agentId}/setignore`. Unset
