@@ -127,6 +127,29 @@ pub enum Error {
     /// An error only a vendor crate knows; see [`Error::vendor_error`].
     #[error(transparent)]
     Vendor(VendorError),
+
+    /// The call changes state and the client is read-only
+    /// ([`WriteMode::ReadOnly`](crate::WriteMode::ReadOnly)). Nothing was sent.
+    #[error("{vendor}: `{operation}` changes state and the client is read-only; nothing was sent")]
+    ReadOnly {
+        /// The vendor the call was for.
+        vendor: &'static str,
+        /// The call's operation name.
+        operation: String,
+    },
+
+    /// The call changes state and the client is in dry-run mode
+    /// ([`WriteMode::DryRun`](crate::WriteMode::DryRun)): nothing was sent; the request
+    /// that would have been sent is here ([`Error::dry_run_preview`]).
+    #[error("{vendor}: dry run of `{operation}`: {} {} was not sent", preview.method, preview.url)]
+    DryRun {
+        /// The vendor the call was for.
+        vendor: &'static str,
+        /// The call's operation name.
+        operation: String,
+        /// What would have been sent (credentials redacted).
+        preview: Box<crate::http::RequestPreview>,
+    },
 }
 
 fn attempts_suffix(attempts: u32) -> String {
@@ -291,6 +314,20 @@ impl Error {
             Error::Vendor(vendor) => vendor.error.downcast_ref::<E>(),
             _ => None,
         }
+    }
+
+    /// The request a write would have sent, when this is an [`Error::DryRun`].
+    pub fn dry_run_preview(&self) -> Option<&crate::http::RequestPreview> {
+        match self {
+            Error::DryRun { preview, .. } => Some(preview),
+            _ => None,
+        }
+    }
+
+    /// Whether a write was refused locally by the write mode (read-only or dry run), so
+    /// nothing was sent.
+    pub fn is_write_refused(&self) -> bool {
+        matches!(self, Error::ReadOnly { .. } | Error::DryRun { .. })
     }
 
     /// Applies `f` to the API error inside, if this is one (to add a vendor detail or

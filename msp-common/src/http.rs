@@ -44,9 +44,10 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument;
 use url::Url;
 
+use crate::call::Service;
 use crate::error::{ApiError, DecodeError, Error, ParsedError, Result, SNIPPET_CHARS, snippet};
 use crate::retry::{Clock, Jitter, RandomJitter, RetryPolicy, SystemClock, is_idempotent_method};
-use crate::retry::{is_retryable_status, parse_retry_after};
+use crate::retry::parse_retry_after;
 use crate::secret::{ExposeSecret, REDACTED, Redactor, SecretString};
 
 /// Default connect timeout.
@@ -211,6 +212,7 @@ pub struct TransportBuilder {
     danger_accept_invalid_certs: bool,
     http_client: Option<reqwest::Client>,
     follow_redirects: bool,
+    same_origin_redirects: bool,
     retry_policy: RetryPolicy,
     clock: Arc<dyn Clock>,
     jitter: Arc<dyn Jitter>,
@@ -331,6 +333,15 @@ impl TransportBuilder {
         self
     }
 
+    /// Whether replayable calls follow redirects to the same origin (scheme, host and
+    /// port) themselves, keeping their credentials, when the HTTP client does not follow
+    /// redirects ([`TransportBuilder::follow_redirects`]`(false)`). A redirect to another
+    /// origin is then an [`Error::Protocol`]; writes never follow one. Default: no.
+    pub fn same_origin_redirects(mut self, follow: bool) -> Self {
+        self.same_origin_redirects = follow;
+        self
+    }
+
     /// Sets the retry policy (default [`RetryPolicy::default`]).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry_policy = policy;
@@ -448,6 +459,7 @@ impl TransportBuilder {
                 timeout: self.timeout,
                 max_response_bytes: self.max_response_bytes,
                 allow_http: self.allow_http,
+                same_origin_redirects: self.same_origin_redirects,
                 retry_policy: self.retry_policy,
                 clock: self.clock,
                 jitter: self.jitter,
@@ -539,6 +551,7 @@ struct Inner {
     timeout: Option<Duration>,
     max_response_bytes: usize,
     allow_http: bool,
+    same_origin_redirects: bool,
     retry_policy: RetryPolicy,
     clock: Arc<dyn Clock>,
     jitter: Arc<dyn Jitter>,
@@ -579,6 +592,7 @@ impl Transport {
             danger_accept_invalid_certs: false,
             http_client: None,
             follow_redirects: true,
+            same_origin_redirects: false,
             retry_policy: RetryPolicy::default(),
             clock: Arc::new(SystemClock),
             jitter: Arc::new(RandomJitter),
@@ -719,9 +733,27 @@ impl Transport {
     /// the response when its status is a success (2xx).
     ///
     /// Any other status gives [`Error::Api`], with the vendor's parsed error, the request
-    /// id and the body (truncated, secrets redacted).
+    /// id and the body (truncated, secrets redacted). This is [`Transport::execute`]
+    /// without vendor hooks.
     pub async fn send(&self, request: Request) -> Result<Response> {
-        let url = self.url_for(&request)?;
+        self.execute(request, self).await
+    }
+
+    /// The one request loop every call of every vendor crate goes through: attach
+    /// credentials ([`Service::authorize`]), send, check the answer ([`Service::check`]),
+    /// and then decide once, for every kind of failure, whether to stop, sign in again
+    /// and resend once ([`Service::renew`]), or retry:
+    ///
+    /// - a call that may be replayed (a read, or marked [`Request::idempotent`]) is
+    ///   retried on retryable errors by the call's policy (or the transport's);
+    /// - a write is replayed only when the server refused it before acting: a `429`, or
+    ///   a `401` answered by a fresh sign-in (at most one per call);
+    /// - reads follow same-origin redirects when the transport allows it
+    ///   ([`TransportBuilder::same_origin_redirects`]).
+    ///
+    /// One `tracing` span covers the whole call, recording the status, the number of
+    /// attempts and of re-sign-ins.
+    pub async fn execute(&self, request: Request, service: &dyn Service) -> Result<Response> {
         let idempotent = request
             .idempotent
             .unwrap_or_else(|| is_idempotent_method(&request.method));
@@ -729,7 +761,7 @@ impl Transport {
             .retry
             .clone()
             .unwrap_or_else(|| self.inner.retry_policy.clone());
-        let max_attempts = if idempotent { policy.max_attempts() } else { 1 };
+        let url = self.url_for(&request)?;
         let span = tracing::info_span!(
             "msp_request",
             vendor = self.inner.vendor,
@@ -738,28 +770,67 @@ impl Transport {
             path = url.path(),
             status = tracing::field::Empty,
             attempts = tracing::field::Empty,
+            reauths = tracing::field::Empty,
         );
-        let redactor = self.inner.redactor.with(&request.secrets);
         async {
             let clock = &self.inner.clock;
             let started = clock.now();
             let mut attempt: u32 = 0;
+            let mut reauths: u32 = 0;
+            let finish = |attempt: u32, reauths: u32| {
+                let span = tracing::Span::current();
+                span.record("attempts", attempt);
+                span.record("reauths", reauths);
+            };
             loop {
                 attempt += 1;
-                let outcome = self.attempt(&request, &url, &redactor).await;
-                let (retryable, retry_after) = match &outcome {
-                    Ok(response) if is_retryable_status(response.status) => {
-                        (true, response.retry_after())
+                let authorized = match service.authorize(request.clone()).await {
+                    Ok(a) => a,
+                    Err(err) => {
+                        finish(attempt - 1, reauths);
+                        return Err(err);
                     }
-                    Ok(_) => (false, None),
-                    Err(err) => (err.is_retryable(), err.retry_after()),
                 };
-                if let Ok(response) = &outcome {
-                    tracing::Span::current().record("status", response.status.as_u16());
+                let generation = authorized.generation;
+                let outcome = self
+                    .attempt_following(&authorized.request, idempotent)
+                    .await
+                    .and_then(|response| {
+                        tracing::Span::current().record("status", response.status.as_u16());
+                        if response.status.is_success() {
+                            service.check(&response)?;
+                            Ok(response)
+                        } else {
+                            Err(self.api_error(response))
+                        }
+                    });
+                let err = match outcome {
+                    Ok(mut response) => {
+                        finish(attempt, reauths);
+                        response.attempts = attempt;
+                        return Ok(response);
+                    }
+                    Err(err) => err,
+                };
+                if reauths == 0 && service.is_session_rejected(&err) {
+                    match service.renew(generation).await {
+                        Ok(true) => {
+                            reauths += 1;
+                            tracing::info!(attempt, "credentials refused; signed in again, resending once");
+                            continue;
+                        }
+                        Ok(false) => {}
+                        Err(renew_err) => {
+                            finish(attempt, reauths);
+                            return Err(renew_err);
+                        }
+                    }
                 }
-                let can_retry = retryable && idempotent && attempt < max_attempts;
-                let delay = can_retry
-                    .then(|| policy.delay(attempt - 1, retry_after, self.inner.jitter.as_ref()));
+                let replayable = idempotent || err.status() == Some(StatusCode::TOO_MANY_REQUESTS);
+                let can_retry = err.is_retryable() && replayable && attempt < policy.max_attempts();
+                let delay = can_retry.then(|| {
+                    policy.delay(attempt - 1, err.retry_after(), self.inner.jitter.as_ref())
+                });
                 let elapsed = clock.now().duration_since(started).unwrap_or_default();
                 match delay {
                     Some(delay) if policy.fits_budget(elapsed, delay) => {
@@ -771,23 +842,44 @@ impl Transport {
                         clock.sleep(delay).await;
                     }
                     _ => {
-                        tracing::Span::current().record("attempts", attempt);
-                        return match outcome {
-                            Ok(response) if response.status.is_success() => Ok(response),
-                            Ok(response) => Err(self.api_error(response, &redactor)),
-                            Err(err) => Err(err),
-                        }
-                        .map_err(|e| e.with_attempts(attempt))
-                        .map(|mut r| {
-                            r.attempts = attempt;
-                            r
-                        });
+                        finish(attempt, reauths);
+                        return Err(err.with_attempts(attempt));
                     }
                 }
             }
         }
         .instrument(span)
         .await
+    }
+
+    /// One attempt, following same-origin redirects of replayable calls when allowed.
+    async fn attempt_following(&self, request: &Request, idempotent: bool) -> Result<Response> {
+        let redactor = self.inner.redactor.with(&request.secrets);
+        let mut url = self.url_for(request)?;
+        let mut hops = 0;
+        loop {
+            let response = self.attempt(request, &url, &redactor).await?;
+            let redirect = matches!(response.status.as_u16(), 301 | 302 | 303 | 307 | 308);
+            if !(redirect && idempotent && self.inner.same_origin_redirects) || hops >= 5 {
+                return Ok(response);
+            }
+            let Some(location) = response.header("location") else {
+                return Ok(response);
+            };
+            let Ok(target) = url.join(location) else {
+                return Ok(response);
+            };
+            if target.origin() != url.origin() {
+                return Err(Error::protocol(format!(
+                    "{} redirected to another origin ({}); not following it with credentials",
+                    self.inner.vendor,
+                    target.origin().ascii_serialization()
+                )));
+            }
+            tracing::debug!(to = target.path(), "following a same-origin redirect");
+            url = target;
+            hops += 1;
+        }
     }
 
     /// Sends a request and decodes a JSON success body into `T`.
@@ -877,7 +969,8 @@ impl Transport {
         }
     }
 
-    fn api_error(&self, response: Response, redactor: &Redactor) -> Error {
+    fn api_error(&self, response: Response) -> Error {
+        let redactor = &response.redactor;
         // The parser only ever sees the body with known secrets redacted, so nothing it
         // keeps (message or detail) can carry an echoed credential.
         let body = redactor.redact(&String::from_utf8_lossy(&response.body));
@@ -1175,6 +1268,26 @@ impl Request {
     pub fn operation(mut self, name: impl Into<Cow<'static, str>>) -> Self {
         self.operation = name.into();
         self
+    }
+
+    /// The operation's name (see [`Request::operation`]).
+    pub fn operation_name(&self) -> &str {
+        &self.operation
+    }
+
+    /// Whether the call was marked idempotent or not (`None`: decided by the method).
+    pub fn idempotent_override(&self) -> Option<bool> {
+        self.idempotent
+    }
+
+    /// Adds a credential header whose value is not known yet, for a preview: it is shown
+    /// as `[REDACTED]` like every credential.
+    pub fn redacted_header(mut self, name: &str) -> Result<Self> {
+        let name = header_name(name)?;
+        let mut value = HeaderValue::from_static(REDACTED);
+        value.set_sensitive(true);
+        self.headers.insert(name, value);
+        Ok(self)
     }
 }
 

@@ -9,7 +9,8 @@
 //! |---|---|
 //! | [`error`] | one [`Error`] with predicates (`status()`, `is_not_found()`, `is_retryable()`, `retry_after()`), API errors that keep status, request id, a bounded body and the vendor's parsed error, decode errors that name the failing field |
 //! | [`retry`] | [`RetryPolicy`]: capped, fully jittered exponential backoff, `Retry-After`, a time budget, and the rule that writes are never replayed unless marked idempotent |
-//! | [`paginate`] | one engine turning "fetch page N" into a lazy `Stream` of items, for page-number, offset and cursor listings, with look-ahead and concurrent fetching |
+//! | [`call`] | [`Call`]: every call of every vendor crate as an owned value — awaited to send, `preview()` to see the exact request, per-call `retry`/`timeout`/`idempotent`; [`WriteMode`] (read-write, read-only, dry run); the [`Service`] hooks vendors plug into the one retry loop; the [`Raw`] escape hatch |
+//! | [`paginate`] | one engine turning "fetch the page of this typed token" into a lazy `Stream` of items or pages, with look-ahead and pages in flight; [`Listing`], the one list surface (`limit`, `page_size`, `look_ahead`, `pages_in_flight`, `stream`, `pages`, `collect`) |
 //! | [`http`] | [`Transport`]: the shared `reqwest` client with base-URL joining, full query encoding, sensitive headers, user agent, timeouts, a body-size cap, the retry loop, and one `tracing` span per call |
 //! | [`chaos`] | latency and failure injection decided per request, for the vendor simulators |
 //! | [`secret`] | [`SecretString`](secret::SecretString), the type every credential is held in, and redaction of secrets from error bodies |
@@ -21,7 +22,7 @@
 //! ```
 //! # tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap().block_on(async {
 //! use futures_util::TryStreamExt;
-//! use msp_common::paginate::{Page, Paginator, PagingStyle};
+//! use msp_common::paginate::{Fetched, Paginator};
 //! use msp_common::{Request, Transport};
 //! use wiremock::matchers::{method, path, query_param};
 //! use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -42,19 +43,18 @@
 //!     .allow_http(true) // a loopback test server
 //!     .build()?;
 //!
-//! let widgets: Vec<u32> = Paginator::new(
-//!     vec![("color".into(), "blue".into())],
-//!     PagingStyle::page_number("page", "pageSize", 2),
-//!     move |page| {
-//!         let transport = transport.clone();
-//!         async move {
-//!             let response = transport
-//!                 .send(Request::get("widgets").query_pairs(page.query))
-//!                 .await?;
-//!             Ok(Page::new(response.json::<Vec<u32>>()?))
-//!         }
-//!     },
-//! )
+//! // The page number is a typed token: the fetch function builds its request from it.
+//! let widgets: Vec<u32> = Paginator::new(1u32, move |page: u32| {
+//!     let transport = transport.clone();
+//!     async move {
+//!         let request = Request::get("widgets")
+//!             .query("color", "blue")
+//!             .query("page", page.to_string());
+//!         let items: Vec<u32> = transport.send(request).await?.json()?;
+//!         let next = (items.len() == 2).then_some(page + 1);
+//!         Ok(Fetched::new(items).with_next_opt(next))
+//!     }
+//! })
 //! .items()
 //! .try_collect()
 //! .await?;
@@ -75,6 +75,7 @@
 //! - **Runtime:** Tokio, which `reqwest` needs anyway. Look-ahead pagination spawns its
 //!   page requests on the current runtime.
 
+pub mod call;
 pub mod chaos;
 pub mod error;
 pub mod http;
@@ -82,9 +83,10 @@ pub mod paginate;
 pub mod retry;
 pub mod secret;
 
+pub use call::{Call, Raw, Service, WriteMode};
 pub use error::{ApiError, DecodeError, Error, ParsedError, Result, VendorError};
 pub use http::{Request, RequestPreview, Response, Transport, TransportBuilder, TransportOptions};
-pub use paginate::{Page, PageRequest, Paginator, PagingStyle};
+pub use paginate::{Fetched, ListOptions, Listing, Page, Paginator};
 pub use retry::RetryPolicy;
 
 /// Re-export of the date-time crate the workspace uses.

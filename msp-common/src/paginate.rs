@@ -1,39 +1,41 @@
-//! One pagination engine for every vendor.
+//! One pagination engine for every vendor, and the one list surface built on it.
 //!
-//! A vendor crate describes a listing once — its query parameters, its [`PagingStyle`],
-//! and a function that fetches one page given the full query — and gets back a lazy
-//! [`futures_util::Stream`] of items ([`Paginator::items`]) or of pages
-//! ([`Paginator::pages`]).
+//! A vendor crate describes a listing by a function that fetches one page given a
+//! **typed page token** — a page number, an offset, an opaque cursor, whatever the vendor
+//! pages by (any `Clone + Eq + Hash` type) — and answers the page's items, the token of
+//! the page after it, and the total when the server reports one. No paging state is ever
+//! written into a query string to be parsed back: the token is handed to the vendor's
+//! function as a value, and the vendor builds its request from it.
 //!
-//! The engine:
-//! - builds every page's query as *the listing's query plus the page parameters*, so no
-//!   parameter can be lost between pages;
+//! The engine ([`Paginator`]):
 //! - sends nothing until the stream is polled;
-//! - stops on an empty page, a reached total, a missing next link/cursor, or a short page;
-//! - ends with [`Error::Protocol`] instead of looping when the server repeats a cursor,
-//!   points back to an earlier page, or sends the same page body twice;
-//! - can look ahead: with [`Paginator::look_ahead`] the next page is requested as soon as
-//!   the current one arrives, while the caller consumes it; with [`Paginator::concurrency`]
-//!   and a total reported by the server, up to N pages are in flight at once. Items are
-//!   yielded in order either way.
+//! - stops on an empty page, a reached total or limit, or a page with no next token;
+//! - ends with [`Error::Protocol`] instead of looping when the server hands back a token
+//!   it already gave (an unchanged cursor or offset, a link back to an earlier page), or
+//!   answers two pages with identical bodies;
+//! - can look ahead: the next page is requested as soon as the current one arrives, while
+//!   the caller consumes it ([`Paginator::look_ahead`]); and once the total is known and
+//!   the vendor can address any page ([`Paginator::seek`]), up to N pages are in flight
+//!   at once ([`Paginator::pages_in_flight`]). Items are yielded in order either way.
+//!
+//! Vendor list builders implement [`Listing`], which gives every list of every crate the
+//! same names: [`Listing::limit`], [`Listing::page_size`], [`Listing::look_ahead`],
+//! [`Listing::pages_in_flight`], [`Listing::stream`], [`Listing::pages`] and
+//! [`Listing::collect`].
 //!
 //! ```
 //! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
 //! use futures_util::TryStreamExt;
-//! use msp_common::paginate::{Page, PageRequest, Paginator, PagingStyle};
+//! use msp_common::paginate::{Fetched, Paginator};
 //!
-//! // A fake "server" of 250 numbers, 100 per page, reporting its total.
-//! let listing = Paginator::new(
-//!     vec![("$filter".to_string(), "x gt 0".to_string())],
-//!     PagingStyle::offset("$skip", "$top", 100),
-//!     |req: PageRequest| async move {
-//!         assert!(req.query.contains(&("$filter".into(), "x gt 0".into())));
-//!         let skip: u64 = req.param("$skip").unwrap().parse().unwrap();
-//!         let items: Vec<u64> = (skip..250.min(skip + 100)).collect();
-//!         Ok(Page::new(items).with_total(250))
-//!     },
-//! )
-//! .concurrency(3);
+//! // A fake "server" of 250 numbers, 100 per page, paged by offset, reporting its total.
+//! let listing = Paginator::new(0u64, |offset: u64| async move {
+//!     let items: Vec<u64> = (offset..250.min(offset + 100)).collect();
+//!     let next = offset + items.len() as u64;
+//!     Ok(Fetched::new(items).with_next(next).with_total(250))
+//! })
+//! .seek(|offset| offset) // any page can be addressed by its offset…
+//! .pages_in_flight(3); //   …so three are fetched at once once the total is known
 //! let all: Vec<u64> = listing.items().try_collect().await?;
 //! assert_eq!(all, (0..250).collect::<Vec<_>>());
 //! # Ok::<(), msp_common::Error>(()) }).unwrap();
@@ -42,6 +44,7 @@
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
 use std::future::Future;
+use std::hash::Hash;
 use std::pin::Pin;
 use std::sync::Arc;
 
@@ -51,204 +54,58 @@ use reqwest::header::HeaderMap;
 
 use crate::error::{Error, Result};
 
-/// How a vendor pages its listings.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum PagingStyle {
-    /// Page numbers: `page=N` (starting at `first_page`) and a page-size parameter,
-    /// optionally with `Link` headers or a total.
-    PageNumber {
-        /// Name of the page-number parameter (`page`).
-        page_param: String,
-        /// Name of the page-size parameter (`pageSize`).
-        size_param: String,
-        /// Requested page size.
-        page_size: u32,
-        /// Number of the first page (usually 1).
-        first_page: u64,
-    },
-    /// Offset and limit: `$skip=N&$top=M`, usually with a total.
-    Offset {
-        /// Name of the offset parameter (`$skip`).
-        offset_param: String,
-        /// Name of the limit parameter (`$top`).
-        limit_param: String,
-        /// Requested page size.
-        limit: u32,
-    },
-    /// An opaque cursor or next-link token: the first page has no cursor parameter; each
-    /// later page sends the cursor the previous page returned.
-    Cursor {
-        /// Name of the cursor parameter (`pageId`).
-        cursor_param: String,
-    },
-}
+/// What a page token must be: a value the engine can copy, compare and remember.
+/// Implemented for every such type (`u64` offsets, page numbers, cursor strings, a
+/// vendor's own enum).
+pub trait PageToken: Clone + Eq + Hash + fmt::Debug + Send + Sync + 'static {}
 
-impl PagingStyle {
-    /// Page numbers starting at 1.
-    pub fn page_number(page_param: &str, size_param: &str, page_size: u32) -> Self {
-        PagingStyle::PageNumber {
-            page_param: page_param.to_owned(),
-            size_param: size_param.to_owned(),
-            page_size,
-            first_page: 1,
-        }
-    }
+impl<K: Clone + Eq + Hash + fmt::Debug + Send + Sync + 'static> PageToken for K {}
 
-    /// Offset and limit.
-    pub fn offset(offset_param: &str, limit_param: &str, limit: u32) -> Self {
-        PagingStyle::Offset {
-            offset_param: offset_param.to_owned(),
-            limit_param: limit_param.to_owned(),
-            limit,
-        }
-    }
-
-    /// A cursor parameter.
-    pub fn cursor(cursor_param: &str) -> Self {
-        PagingStyle::Cursor {
-            cursor_param: cursor_param.to_owned(),
-        }
-    }
-
-    fn first_token(&self) -> PageToken {
-        match self {
-            PagingStyle::PageNumber { first_page, .. } => PageToken::Number(*first_page),
-            PagingStyle::Offset { .. } => PageToken::Offset(0),
-            PagingStyle::Cursor { .. } => PageToken::First,
-        }
-    }
-
-    fn requested_size(&self) -> Option<u64> {
-        match self {
-            PagingStyle::PageNumber { page_size, .. } => Some(u64::from(*page_size)),
-            PagingStyle::Offset { limit, .. } => Some(u64::from(*limit)),
-            PagingStyle::Cursor { .. } => None,
-        }
-    }
-
-    fn page_params(&self, token: &PageToken) -> Vec<(String, String)> {
-        match (self, token) {
-            (
-                PagingStyle::PageNumber {
-                    page_param,
-                    size_param,
-                    page_size,
-                    ..
-                },
-                PageToken::Number(n),
-            ) => vec![
-                (size_param.clone(), page_size.to_string()),
-                (page_param.clone(), n.to_string()),
-            ],
-            (
-                PagingStyle::Offset {
-                    offset_param,
-                    limit_param,
-                    limit,
-                },
-                PageToken::Offset(offset),
-            ) => vec![
-                (offset_param.clone(), offset.to_string()),
-                (limit_param.clone(), limit.to_string()),
-            ],
-            (PagingStyle::Cursor { cursor_param }, PageToken::Cursor(c)) => {
-                vec![(cursor_param.clone(), c.clone())]
-            }
-            _ => Vec::new(),
-        }
-    }
-}
-
-/// Which page to fetch.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PageToken {
-    /// The first page of a cursor listing (no cursor yet).
-    First,
-    /// A page number.
-    Number(u64),
-    /// An offset.
-    Offset(u64),
-    /// A cursor.
-    Cursor(String),
-}
-
-/// The request for one page, handed to the vendor's fetch function.
+/// What a vendor's fetch function answers for one page.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
-pub struct PageRequest {
-    /// Which page this is.
-    pub token: PageToken,
-    /// 0-based index of the page in the listing.
-    pub index: u64,
-    /// The full query: the listing's parameters followed by the page parameters.
-    pub query: Vec<(String, String)>,
-}
-
-impl PageRequest {
-    /// The last value of a query parameter.
-    pub fn param(&self, key: &str) -> Option<&str> {
-        self.query
-            .iter()
-            .rev()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// What the server says about the page after this one.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum Next {
-    /// Nothing said: the engine infers it from the style, the total and the page size.
-    #[default]
-    Unknown,
-    /// This is the last page.
-    Done,
-    /// The next page has this number (from a `Link` header, say).
-    Number(u64),
-    /// The next page has this cursor.
-    Cursor(String),
-}
-
-/// One page of a listing.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct Page<T> {
+pub struct Fetched<T, K> {
     /// The items, in order.
     pub items: Vec<T>,
+    /// The token of the page after this one; `None` when this is the last page.
+    pub next: Option<K>,
     /// The total number of items in the listing, when the server reports it.
     pub total: Option<u64>,
-    /// What the server says about the next page.
-    pub next: Next,
     /// A hash of the raw page (see [`crate::Response::fingerprint`]); a listing whose
     /// server answers two pages with identical bodies ends with an error.
     pub fingerprint: Option<u64>,
 }
 
-impl<T> Page<T> {
-    /// A page of items; nothing known about the total or the next page.
+impl<T, K> Fetched<T, K> {
+    /// A page of items that is the last one (set the next page with
+    /// [`Fetched::with_next`]).
     pub fn new(items: Vec<T>) -> Self {
-        Page {
+        Fetched {
             items,
+            next: None,
             total: None,
-            next: Next::Unknown,
             fingerprint: None,
         }
+    }
+
+    /// Sets the token of the next page.
+    #[must_use]
+    pub fn with_next(mut self, next: K) -> Self {
+        self.next = Some(next);
+        self
+    }
+
+    /// Sets (or clears) the token of the next page.
+    #[must_use]
+    pub fn with_next_opt(mut self, next: Option<K>) -> Self {
+        self.next = next;
+        self
     }
 
     /// Sets the total reported by the server.
     #[must_use]
     pub fn with_total(mut self, total: u64) -> Self {
         self.total = Some(total);
-        self
-    }
-
-    /// Sets what is known about the next page.
-    #[must_use]
-    pub fn with_next(mut self, next: Next) -> Self {
-        self.next = next;
         self
     }
 
@@ -260,47 +117,71 @@ impl<T> Page<T> {
     }
 }
 
-type FetchFn<T> = dyn Fn(PageRequest) -> BoxFuture<'static, Result<Page<T>>> + Send + Sync;
+/// One page of a listing, as [`Paginator::pages`] and [`Listing::pages`] yield it.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Page<T, K> {
+    /// The items, in order.
+    pub items: Vec<T>,
+    /// The token this page was fetched with (its page number, offset or cursor).
+    pub token: K,
+    /// 0-based position of the page in the listing.
+    pub number: u64,
+    /// The total number of items in the listing, when the server reports it.
+    pub total: Option<u64>,
+}
+
+type FetchFn<T, K> = dyn Fn(K) -> BoxFuture<'static, Result<Fetched<T, K>>> + Send + Sync;
+type SeekFn<K> = dyn Fn(u64) -> K + Send + Sync;
 
 /// A listing, ready to be streamed. See the [module docs](self).
 #[must_use = "a paginator does nothing until its stream is polled"]
-pub struct Paginator<T> {
-    query: Vec<(String, String)>,
-    style: PagingStyle,
-    fetch: Arc<FetchFn<T>>,
+pub struct Paginator<T, K> {
+    first: K,
+    fetch: Arc<FetchFn<T, K>>,
+    seek: Option<Arc<SeekFn<K>>>,
     look_ahead: bool,
-    concurrency: usize,
+    pages_in_flight: usize,
     max_items: Option<u64>,
 }
 
-impl<T> fmt::Debug for Paginator<T> {
+impl<T, K: fmt::Debug> fmt::Debug for Paginator<T, K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Paginator")
-            .field("query", &self.query)
-            .field("style", &self.style)
+            .field("first", &self.first)
+            .field("seek", &self.seek.is_some())
             .field("look_ahead", &self.look_ahead)
-            .field("concurrency", &self.concurrency)
+            .field("pages_in_flight", &self.pages_in_flight)
             .field("max_items", &self.max_items)
             .finish_non_exhaustive()
     }
 }
 
-impl<T: Send + 'static> Paginator<T> {
-    /// A listing with these query parameters (kept on every page), paged in `style`,
-    /// fetched page by page with `fetch`.
-    pub fn new<F, Fut>(query: Vec<(String, String)>, style: PagingStyle, fetch: F) -> Self
+impl<T: Send + 'static, K: PageToken> Paginator<T, K> {
+    /// A listing that starts with the page of token `first` and fetches each page with
+    /// `fetch`.
+    pub fn new<F, Fut>(first: K, fetch: F) -> Self
     where
-        F: Fn(PageRequest) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<Page<T>>> + Send + 'static,
+        F: Fn(K) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<Fetched<T, K>>> + Send + 'static,
     {
         Paginator {
-            query,
-            style,
-            fetch: Arc::new(move |req| Box::pin(fetch(req))),
+            first,
+            fetch: Arc::new(move |token| Box::pin(fetch(token))),
+            seek: None,
             look_ahead: false,
-            concurrency: 1,
+            pages_in_flight: 1,
             max_items: None,
         }
+    }
+
+    /// How to address the page that starts at item `offset` (0-based, counted from the
+    /// first page): with it and a total, [`Paginator::pages_in_flight`] can fetch
+    /// several pages at once. Page-number listings map the offset to a number by their
+    /// page size; cursor listings cannot seek.
+    pub fn seek(mut self, seek: impl Fn(u64) -> K + Send + Sync + 'static) -> Self {
+        self.seek = Some(Arc::new(seek));
+        self
     }
 
     /// Requests the next page as soon as the current one arrives, while the caller
@@ -310,10 +191,10 @@ impl<T: Send + 'static> Paginator<T> {
         self
     }
 
-    /// Once the server has reported a total, keeps up to `n` page requests in flight
-    /// (page-number and offset styles). Items are still yielded in order.
-    pub fn concurrency(mut self, n: usize) -> Self {
-        self.concurrency = n.max(1);
+    /// Once a total is known and pages can be addressed ([`Paginator::seek`]), keeps up
+    /// to `n` page requests in flight. Items are still yielded in order.
+    pub fn pages_in_flight(mut self, n: usize) -> Self {
+        self.pages_in_flight = n.max(1);
         self
     }
 
@@ -324,17 +205,18 @@ impl<T: Send + 'static> Paginator<T> {
     }
 
     /// The stream of pages (empty pages are not yielded).
-    pub fn pages(self) -> BoxStream<'static, Result<Page<T>>> {
+    pub fn pages(self) -> BoxStream<'static, Result<Page<T, K>>> {
+        let mut seen = HashSet::new();
+        seen.insert(self.first.clone());
         let state = State {
-            next_token: Some(self.style.first_token()),
+            next_token: Some(self.first.clone()),
             planned: None,
             in_flight: VecDeque::new(),
-            index: 0,
+            number: 0,
             yielded: 0,
             total: None,
-            seen_cursors: HashSet::new(),
+            seen_tokens: seen,
             seen_fingerprints: HashSet::new(),
-            last_number: None,
             stride: None,
             pending_error: None,
             done: false,
@@ -361,14 +243,14 @@ impl<T: Send + 'static> Paginator<T> {
     }
 }
 
-/// A page request in flight: spawned on the runtime (look-ahead, concurrency) or a plain
-/// future awaited on demand. Dropping it aborts a spawned task.
-enum InFlight<T> {
-    Spawned(tokio::task::JoinHandle<Result<Page<T>>>),
-    Lazy(Pin<Box<dyn Future<Output = Result<Page<T>>> + Send>>),
+/// A page request in flight: spawned on the runtime (look-ahead, pages in flight) or a
+/// plain future awaited on demand. Dropping it aborts a spawned task.
+enum InFlight<T, K> {
+    Spawned(tokio::task::JoinHandle<Result<Fetched<T, K>>>),
+    Lazy(Pin<Box<dyn Future<Output = Result<Fetched<T, K>>> + Send>>),
 }
 
-impl<T> Drop for InFlight<T> {
+impl<T, K> Drop for InFlight<T, K> {
     fn drop(&mut self) {
         if let InFlight::Spawned(handle) = self {
             handle.abort();
@@ -376,8 +258,8 @@ impl<T> Drop for InFlight<T> {
     }
 }
 
-impl<T: Send + 'static> InFlight<T> {
-    async fn wait(mut self) -> Result<Page<T>> {
+impl<T: Send + 'static, K: Send + 'static> InFlight<T, K> {
+    async fn wait(mut self) -> Result<Fetched<T, K>> {
         match &mut self {
             InFlight::Spawned(handle) => match handle.await {
                 Ok(result) => result,
@@ -390,41 +272,34 @@ impl<T: Send + 'static> InFlight<T> {
     }
 }
 
-struct State<T> {
-    paginator: Paginator<T>,
+struct State<T, K> {
+    paginator: Paginator<T, K>,
     /// The next page to request when pages are discovered one at a time.
-    next_token: Option<PageToken>,
-    /// All remaining pages, once a total made them known (concurrent mode).
-    planned: Option<VecDeque<PageToken>>,
-    in_flight: VecDeque<(PageToken, InFlight<T>)>,
-    index: u64,
+    next_token: Option<K>,
+    /// All remaining pages, once a total made them known (pages in flight).
+    planned: Option<VecDeque<K>>,
+    in_flight: VecDeque<(K, u64, InFlight<T, K>)>,
+    number: u64,
     yielded: u64,
     total: Option<u64>,
-    seen_cursors: HashSet<String>,
+    seen_tokens: HashSet<K>,
     seen_fingerprints: HashSet<u64>,
-    last_number: Option<u64>,
     stride: Option<u64>,
     /// An error about what comes after the page just yielded, reported on the next poll.
     pending_error: Option<Error>,
     done: bool,
 }
 
-impl<T: Send + 'static> State<T> {
-    fn launch(&mut self, token: PageToken, spawn: bool) {
-        let mut query = self.paginator.query.clone();
-        query.extend(self.paginator.style.page_params(&token));
-        let request = PageRequest {
-            token: token.clone(),
-            index: self.index,
-            query,
-        };
-        self.index += 1;
-        let fut = (self.paginator.fetch)(request);
+impl<T: Send + 'static, K: PageToken> State<T, K> {
+    fn launch(&mut self, token: K, spawn: bool) {
+        let number = self.number;
+        self.number += 1;
+        let fut = (self.paginator.fetch)(token.clone());
         let in_flight = match tokio::runtime::Handle::try_current() {
             Ok(handle) if spawn => InFlight::Spawned(handle.spawn(fut)),
             _ => InFlight::Lazy(fut),
         };
-        self.in_flight.push_back((token, in_flight));
+        self.in_flight.push_back((token, number, in_flight));
     }
 
     /// Starts as many requests as the mode allows.
@@ -433,7 +308,7 @@ impl<T: Send + 'static> State<T> {
             return;
         }
         if let Some(planned) = &mut self.planned {
-            let window = self.paginator.concurrency;
+            let window = self.paginator.pages_in_flight;
             let mut to_launch = Vec::new();
             while self.in_flight.len() + to_launch.len() < window {
                 match planned.pop_front() {
@@ -458,13 +333,13 @@ impl<T: Send + 'static> State<T> {
         by_total || by_max
     }
 
-    fn fail(&mut self, err: Error) -> Option<Result<Page<T>>> {
+    fn fail(&mut self, err: Error) -> Option<Result<Page<T, K>>> {
         self.done = true;
         self.in_flight.clear();
         Some(Err(err))
     }
 
-    async fn next_page(&mut self) -> Option<Result<Page<T>>> {
+    async fn next_page(&mut self) -> Option<Result<Page<T, K>>> {
         if self.done {
             return None;
         }
@@ -484,29 +359,35 @@ impl<T: Send + 'static> State<T> {
                 }
             }
         }
-        let (token, in_flight) = self.in_flight.pop_front()?;
-        let page = match in_flight.wait().await {
-            Ok(page) => page,
+        let (token, number, in_flight) = self.in_flight.pop_front()?;
+        let fetched = match in_flight.wait().await {
+            Ok(fetched) => fetched,
             Err(err) => return self.fail(err),
         };
-        if page.items.is_empty() {
+        if fetched.items.is_empty() {
             self.done = true;
             self.in_flight.clear();
             return None;
         }
-        if let Some(fp) = page.fingerprint
+        if let Some(fp) = fetched.fingerprint
             && !self.seen_fingerprints.insert(fp)
         {
             return self.fail(Error::protocol(format!(
                 "the server answered page {token:?} with the same content as an earlier page; stopping instead of looping"
             )));
         }
-        if let Some(total) = page.total {
+        if let Some(total) = fetched.total {
             self.total = Some(total);
         }
-        let len = page.items.len() as u64;
-        self.yielded += len;
-        if let Err(err) = self.plan_next(&token, &page, len) {
+        let len = fetched.items.len() as u64;
+        self.yielded = self.yielded.saturating_add(len);
+        let page = Page {
+            items: fetched.items,
+            token,
+            number,
+            total: self.total,
+        };
+        if let Err(err) = self.plan_next(&page.token, fetched.next, len) {
             // The page itself is good: yield it, then report the error.
             self.pending_error = Some(err);
             self.next_token = None;
@@ -522,76 +403,177 @@ impl<T: Send + 'static> State<T> {
         Some(Ok(page))
     }
 
-    /// Decides what comes after `token`, from the page and the style.
-    fn plan_next(&mut self, token: &PageToken, page: &Page<T>, len: u64) -> Result<()> {
+    /// Decides what comes after the page of `token`.
+    fn plan_next(&mut self, token: &K, next: Option<K>, len: u64) -> Result<()> {
         if self.planned.is_some() {
             return Ok(());
         }
-        let requested = self.paginator.style.requested_size();
-        let short = requested.is_some_and(|size| len < size);
         let stride = *self.stride.get_or_insert(len);
-        self.next_token = match (token, &page.next) {
-            (_, Next::Done) => None,
-            (PageToken::Number(n), Next::Number(next)) => {
-                if *next <= *n || self.last_number.is_some_and(|last| *next <= last) {
-                    return Err(Error::protocol(format!(
-                        "the server pointed from page {n} back to page {next}; stopping instead of looping"
-                    )));
-                }
-                self.last_number = Some(*n);
-                Some(PageToken::Number(*next))
-            }
-            (PageToken::Number(n), _) if !short || self.total.is_some() => {
-                self.last_number = Some(*n);
-                Some(PageToken::Number(n + 1))
-            }
-            (PageToken::Offset(offset), _) if !short || self.total.is_some() => {
-                Some(PageToken::Offset(offset + len))
-            }
-            (_, Next::Cursor(cursor)) => {
-                if let PageToken::Cursor(current) = token {
-                    self.seen_cursors.insert(current.clone());
-                }
-                if !self.seen_cursors.insert(cursor.clone()) {
-                    return Err(Error::protocol(format!(
-                        "the server repeated the cursor {cursor:?}; stopping instead of looping"
-                    )));
-                }
-                Some(PageToken::Cursor(cursor.clone()))
-            }
-            _ => None,
-        };
-        // With a total and concurrency, every remaining page is known now: those up to
-        // the total, or up to `max_items` when that comes first.
+        if let Some(next) = &next
+            && !self.seen_tokens.insert(next.clone())
+        {
+            return Err(Error::protocol(format!(
+                "the server pointed from page {token:?} back to {next:?}, a page already fetched; stopping instead of looping"
+            )));
+        }
+        self.next_token = next;
+        // With a total, a way to address pages, and more than one page in flight, every
+        // remaining page is known now: those up to the total, or to the limit.
         let wanted = match (self.total, self.paginator.max_items) {
             (Some(total), Some(max)) => Some(total.min(max)),
             (total, _) => total,
         };
-        if let (Some(wanted), true) = (wanted, self.paginator.concurrency > 1)
-            && self.yielded < wanted
+        if let (Some(wanted), Some(seek), true) = (
+            wanted,
+            self.paginator.seek.clone(),
+            self.paginator.pages_in_flight > 1,
+        ) && self.yielded < wanted
             && stride > 0
+            && self.next_token.is_some()
         {
             let mut planned = VecDeque::new();
-            match self.next_token.take() {
-                Some(PageToken::Number(first)) => {
-                    let pages = (wanted - self.yielded).div_ceil(stride);
-                    planned.extend((first..first + pages).map(PageToken::Number));
-                }
-                Some(PageToken::Offset(first)) => {
-                    let end = first + (wanted - self.yielded);
-                    let mut offset = first;
-                    while offset < end {
-                        planned.push_back(PageToken::Offset(offset));
-                        offset += stride;
-                    }
-                }
-                other => self.next_token = other,
+            let mut offset = self.yielded;
+            while offset < wanted {
+                planned.push_back(seek(offset));
+                offset = offset.saturating_add(stride);
             }
-            if !planned.is_empty() {
-                self.planned = Some(planned);
-            }
+            self.next_token = None;
+            self.planned = Some(planned);
         }
         Ok(())
+    }
+}
+
+/// Settings every listing of every vendor crate shares, under the same names; held by
+/// each vendor's list builder and set through [`Listing`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ListOptions {
+    /// Stop after this many records ([`Listing::limit`]).
+    pub limit: Option<u64>,
+    /// Records per page ([`Listing::page_size`]); `None` is the vendor's default.
+    pub page_size: Option<u32>,
+    /// Whether the next page is fetched while the current one is consumed
+    /// ([`Listing::look_ahead`]); `None` is the vendor's default.
+    pub look_ahead: Option<bool>,
+    /// How many pages may be in flight at once ([`Listing::pages_in_flight`]; 0 and 1
+    /// mean one at a time).
+    pub pages_in_flight: usize,
+}
+
+impl ListOptions {
+    /// Applies these options to a paginator: the limit, look-ahead (`default_look_ahead`
+    /// when unset) and pages in flight.
+    pub fn apply<T: Send + 'static, K: PageToken>(
+        &self,
+        paginator: Paginator<T, K>,
+        default_look_ahead: bool,
+    ) -> Paginator<T, K> {
+        let mut paginator = paginator
+            .look_ahead(self.look_ahead.unwrap_or(default_look_ahead))
+            .pages_in_flight(self.pages_in_flight);
+        if let Some(limit) = self.limit {
+            paginator = paginator.max_items(limit);
+        }
+        paginator
+    }
+
+    /// The page size to request: the one set, or `default`, and never more records than
+    /// the limit asks for.
+    pub fn effective_page_size(&self, default: u32) -> u32 {
+        let size = self.page_size.unwrap_or(default);
+        match self.limit {
+            Some(limit) => size.min(u32::try_from(limit.max(1)).unwrap_or(u32::MAX)),
+            None => size,
+        }
+    }
+}
+
+/// The one list surface of every vendor crate: a list builder holds [`ListOptions`] and
+/// turns itself into a [`Paginator`]; everything else — the common setters and the ways
+/// to consume the listing — is provided here once.
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// use msp_common::paginate::{Fetched, ListOptions, Listing, Paginator};
+///
+/// struct Numbers { options: ListOptions }
+/// impl Listing for Numbers {
+///     type Item = u32;
+///     type Token = u32;
+///     fn options_mut(&mut self) -> &mut ListOptions { &mut self.options }
+///     fn paginator(self) -> msp_common::Result<Paginator<u32, u32>> {
+///         let size = self.options.effective_page_size(10);
+///         let paginator = Paginator::new(0, move |from: u32| async move {
+///             let items: Vec<u32> = (from..35.min(from + size)).collect();
+///             Ok(Fetched::new(items).with_next(from + size))
+///         });
+///         Ok(self.options.apply(paginator, false))
+///     }
+/// }
+///
+/// let first: Vec<u32> = Numbers { options: ListOptions::default() }.limit(12).collect().await?;
+/// assert_eq!(first, (0..12).collect::<Vec<_>>());
+/// # Ok::<(), msp_common::Error>(()) }).unwrap();
+/// ```
+pub trait Listing: Sized + Send + 'static {
+    /// The record type.
+    type Item: Send + 'static;
+    /// What the vendor pages by (page number, offset, cursor).
+    type Token: PageToken;
+
+    /// The shared settings.
+    fn options_mut(&mut self) -> &mut ListOptions;
+
+    /// The paginator for this listing, with the settings applied. Fails when the
+    /// listing cannot be sent as configured (nothing is sent then).
+    fn paginator(self) -> Result<Paginator<Self::Item, Self::Token>>;
+
+    /// Stops after `n` records; pages ask for no more records than that.
+    fn limit(mut self, n: u64) -> Self {
+        self.options_mut().limit = Some(n);
+        self
+    }
+
+    /// Records per page (each vendor has its own default and maximum).
+    fn page_size(mut self, n: u32) -> Self {
+        self.options_mut().page_size = Some(n);
+        self
+    }
+
+    /// Whether the next page is requested while the current one is consumed.
+    fn look_ahead(mut self, on: bool) -> Self {
+        self.options_mut().look_ahead = Some(on);
+        self
+    }
+
+    /// Keeps up to `n` page requests in flight once the total is known (ConnectWise
+    /// asks `/count` first for it). Records are still yielded in order.
+    fn pages_in_flight(mut self, n: usize) -> Self {
+        self.options_mut().pages_in_flight = n;
+        self
+    }
+
+    /// Every record, lazily, page after page.
+    fn stream(self) -> BoxStream<'static, Result<Self::Item>> {
+        match self.paginator() {
+            Ok(paginator) => paginator.items(),
+            Err(err) => stream::once(async move { Err(err) }).boxed(),
+        }
+    }
+
+    /// Every page with its metadata (token, position, total when known).
+    fn pages(self) -> BoxStream<'static, Result<Page<Self::Item, Self::Token>>> {
+        match self.paginator() {
+            Ok(paginator) => paginator.pages(),
+            Err(err) => stream::once(async move { Err(err) }).boxed(),
+        }
+    }
+
+    /// Every record, collected.
+    fn collect(self) -> BoxFuture<'static, Result<Vec<Self::Item>>> {
+        let stream = self.stream();
+        Box::pin(stream.try_collect())
     }
 }
 
@@ -708,19 +690,5 @@ mod tests {
                 },
             ]
         );
-    }
-
-    #[test]
-    fn page_params_follow_the_style() {
-        let style = PagingStyle::page_number("page", "pageSize", 50);
-        assert_eq!(
-            style.page_params(&PageToken::Number(3)),
-            vec![
-                ("pageSize".into(), "50".into()),
-                ("page".into(), "3".into())
-            ]
-        );
-        let style = PagingStyle::cursor("pageId");
-        assert!(style.page_params(&PageToken::First).is_empty());
     }
 }
