@@ -145,7 +145,8 @@ pub trait Service: Send + Sync + 'static {
     }
 
     /// Adds what [`Service::authorize`] would add, for a preview: the credential headers
-    /// (marked sensitive, so shown as `[REDACTED]`). Nothing is signed in.
+    /// (marked sensitive, so shown as `[REDACTED]`). Nothing is signed in. Not called
+    /// for requests marked [`Request::anonymous`].
     fn preview_credentials(&self, request: Request) -> Result<Request> {
         Ok(request)
     }
@@ -311,7 +312,11 @@ impl<T: Send + 'static> Call<T> {
     /// in. Works in every write mode.
     pub fn preview(&self) -> Result<RequestPreview> {
         let request = self.request_checked()?.clone();
-        let request = self.service.preview_credentials(request)?;
+        let request = if request.is_anonymous() {
+            request
+        } else {
+            self.service.preview_credentials(request)?
+        };
         self.service.transport().preview(&request)
     }
 
@@ -335,9 +340,12 @@ impl<T: Send + 'static> Call<T> {
                     });
                 }
                 WriteMode::DryRun => {
-                    let preview = service
-                        .transport()
-                        .preview(&service.preview_credentials(request.clone())?)?;
+                    let shown = if request.is_anonymous() {
+                        request.clone()
+                    } else {
+                        service.preview_credentials(request.clone())?
+                    };
+                    let preview = service.transport().preview(&shown)?;
                     return Err(Error::DryRun {
                         vendor: service.transport().vendor(),
                         operation: request.operation_name().to_owned(),

@@ -784,7 +784,12 @@ impl Transport {
             };
             loop {
                 attempt += 1;
-                let authorized = match service.authorize(request.clone()).await {
+                let authorized = if request.anonymous {
+                    Ok(crate::call::Authorized::new(request.clone(), 0))
+                } else {
+                    service.authorize(request.clone()).await
+                };
+                let authorized = match authorized {
                     Ok(a) => a,
                     Err(err) => {
                         finish(attempt - 1, reauths);
@@ -798,7 +803,9 @@ impl Transport {
                     .and_then(|response| {
                         tracing::Span::current().record("status", response.status.as_u16());
                         if response.status.is_success() {
-                            service.check(&response)?;
+                            if !request.unchecked {
+                                service.check(&response)?;
+                            }
                             Ok(response)
                         } else {
                             Err(self.api_error(response))
@@ -812,7 +819,7 @@ impl Transport {
                     }
                     Err(err) => err,
                 };
-                if reauths == 0 && service.is_session_rejected(&err) {
+                if reauths == 0 && !request.anonymous && service.is_session_rejected(&err) {
                     match service.renew(generation).await {
                         Ok(true) => {
                             reauths += 1;
@@ -1051,6 +1058,8 @@ pub struct Request {
     timeout: Option<Duration>,
     operation: Cow<'static, str>,
     default_headers: bool,
+    anonymous: bool,
+    unchecked: bool,
 }
 
 impl fmt::Debug for Request {
@@ -1093,6 +1102,8 @@ impl Request {
             timeout: None,
             operation: Cow::Borrowed(""),
             default_headers: true,
+            anonymous: false,
+            unchecked: false,
         }
     }
 
@@ -1268,6 +1279,30 @@ impl Request {
     pub fn operation(mut self, name: impl Into<Cow<'static, str>>) -> Self {
         self.operation = name.into();
         self
+    }
+
+    /// Marks a request that carries no session credentials (a sign-in, a public
+    /// endpoint): [`Service::authorize`] and [`Service::renew`] are not called for it.
+    pub fn anonymous(mut self) -> Self {
+        self.anonymous = true;
+        self
+    }
+
+    /// Whether the request was marked [`Request::anonymous`].
+    pub fn is_anonymous(&self) -> bool {
+        self.anonymous
+    }
+
+    /// Marks a request whose success answer is not a vendor document (a file download):
+    /// [`Service::check`] is not called for it.
+    pub fn unchecked(mut self) -> Self {
+        self.unchecked = true;
+        self
+    }
+
+    /// Whether the request was marked [`Request::unchecked`].
+    pub fn is_unchecked(&self) -> bool {
+        self.unchecked
     }
 
     /// The operation's name (see [`Request::operation`]).
