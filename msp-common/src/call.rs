@@ -439,10 +439,10 @@ pub trait Raw: 'static {
     /// Decodes a success answer of a raw call into `T` (default: the JSON body; an
     /// empty body reads as JSON `null`, so `()` and `Option<_>` accept it).
     fn decode<T: DeserializeOwned>(response: Response) -> Result<T> {
-        if response.is_empty() {
-            if let Ok(value) = serde_json::from_value::<T>(serde_json::Value::Null) {
-                return Ok(value);
-            }
+        if response.is_empty()
+            && let Ok(value) = serde_json::from_value::<T>(serde_json::Value::Null)
+        {
+            return Ok(value);
         }
         response.json()
     }

@@ -694,7 +694,9 @@ impl Transport {
     }
 
     /// What `request` would send, without sending it: for dry runs and logging.
-    /// Sensitive header values are replaced by [`REDACTED`].
+    /// Sensitive header values are replaced by [`REDACTED`], and so is every secret the
+    /// request registered ([`Request::redact`], [`Request::sensitive_header`]) wherever
+    /// it appears in the body (a password in a JSON body, say).
     pub fn preview(&self, request: &Request) -> Result<RequestPreview> {
         let url = self.url_for(request)?;
         let mut headers = Vec::new();
@@ -722,10 +724,14 @@ impl Transport {
             method: request.method.clone(),
             url: url.to_string(),
             headers,
-            body: request
-                .body
-                .as_ref()
-                .map(|(b, _)| String::from_utf8_lossy(b).into_owned()),
+            body: request.body.as_ref().map(|(b, _)| {
+                let text = String::from_utf8_lossy(b);
+                if request.secrets.is_empty() {
+                    text.into_owned()
+                } else {
+                    Redactor::new(request.secrets.iter().cloned()).redact(&text)
+                }
+            }),
         })
     }
 

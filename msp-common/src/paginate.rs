@@ -45,7 +45,6 @@ use std::collections::{HashSet, VecDeque};
 use std::fmt;
 use std::future::Future;
 use std::hash::Hash;
-use std::pin::Pin;
 use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
@@ -247,7 +246,7 @@ impl<T: Send + 'static, K: PageToken> Paginator<T, K> {
 /// plain future awaited on demand. Dropping it aborts a spawned task.
 enum InFlight<T, K> {
     Spawned(tokio::task::JoinHandle<Result<Fetched<T, K>>>),
-    Lazy(Pin<Box<dyn Future<Output = Result<Fetched<T, K>>> + Send>>),
+    Lazy(BoxFuture<'static, Result<Fetched<T, K>>>),
 }
 
 impl<T, K> Drop for InFlight<T, K> {

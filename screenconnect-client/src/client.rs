@@ -7,14 +7,15 @@ use std::time::Duration;
 use msp_common::retry::{Clock, Jitter};
 use msp_common::secret::{ExposeSecret, SecretString};
 use msp_common::{
-    Error, Request, RequestPreview, Response, Result, RetryPolicy, Transport, TransportOptions, Url,
+    Call, Error, Raw, Request, Response, Result, RetryPolicy, Service, Transport, TransportOptions,
+    Url, WriteMode,
 };
 use serde_json::Value;
 
-use crate::error::{ClientError, Fault, VENDOR, classify_500};
+use crate::error::{Fault, VENDOR, classify_500};
 use crate::installer::{InstallerUrl, Platform, instance_base};
 use crate::models::PropertyNames;
-use crate::sessions::{Call, Sessions};
+use crate::sessions::Sessions;
 
 /// The RESTful API Manager's extension GUID, the same on every install.
 pub const DEFAULT_EXTENSION_GUID: &str = "2d558935-686a-4bd0-9991-07539f5fe749";
@@ -22,26 +23,17 @@ pub const DEFAULT_EXTENSION_GUID: &str = "2d558935-686a-4bd0-9991-07539f5fe749";
 /// The header carrying the extension's secret.
 pub const AUTH_HEADER: &str = "CTRLAuthHeader";
 
-/// What the client does with calls that change state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum WriteMode {
-    /// Writes are sent (once, never retried).
-    #[default]
-    Live,
-    /// Writes are refused locally with [`ClientError::ReadOnly`]; nothing is sent.
-    ReadOnly,
-    /// Writes are not sent; they fail with [`ClientError::DryRun`] carrying the exact
-    /// request they would have sent. Reads are sent as usual.
-    DryRun,
-}
-
 /// A client of one ScreenConnect instance's RESTful API Manager extension.
 ///
 /// Cheap to clone (an `Arc`). Every call is a `POST` to
 /// `{instance}/App_Extensions/{guid}/Service.ashx/{Method}` with the secret in
 /// `CTRLAuthHeader` (raw, marked sensitive), the configured `Origin`, and a positional
-/// JSON array body. Reads are retried on transient failures; writes are sent once.
+/// JSON array body. Every call is a [`Call`]: reads are retried on transient failures,
+/// writes are sent once and obey the client's [`WriteMode`].
+///
+/// For methods this crate does not model there are [`Client::call_raw`] (a method name
+/// and its arguments) and the shared escape hatch [`Raw`] (`client.post(method, &args)`:
+/// paths are method names under the extension's `Service.ashx/`).
 ///
 /// ```no_run
 /// # async fn run() -> screenconnect_client::Result<()> {
@@ -61,6 +53,7 @@ pub struct Client {
     pub(crate) inner: Arc<Inner>,
 }
 
+/// The client's state; the request lifecycle sees it as a [`Service`].
 pub(crate) struct Inner {
     pub(crate) transport: Transport,
     instance: Url,
@@ -99,10 +92,33 @@ impl Client {
     /// object of named arguments for reads), for methods this crate does not model.
     ///
     /// The call is treated as a **write** — sent once, refused in read-only mode,
-    /// previewed in dry-run mode — unless marked [`Call::read`]. It answers the decoded
-    /// JSON body (`null` for an empty one).
+    /// previewed in dry-run mode — unless marked as a read with
+    /// [`Call::write`]`(false)`. It answers the decoded JSON body (`null` for an empty
+    /// one); [`Call::and_then`] decodes it further. Its errors carry the same typed
+    /// [`Fault`]s as the modelled calls, naming `method`. A `method` that is not a
+    /// method name (letters, digits and `_`) fails with [`Error::Config`] when the call
+    /// is previewed or sent; nothing is sent.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use screenconnect_client::{Client, Error, WriteMode};
+    ///
+    /// let client = Client::builder()
+    ///     .instance_url("https://acme.screenconnect.com")
+    ///     .secret("s3cret")
+    ///     .write_mode(WriteMode::ReadOnly)
+    ///     .build()?;
+    /// let call = client.call_raw("EndSession", serde_json::json!(["6b7c2c4e-0d7f-4a47-9a53-0c0f6a2f1a11"]));
+    /// assert!(call.preview()?.url.ends_with("/Service.ashx/EndSession"));
+    /// let err = call.await.unwrap_err(); // a write, refused: nothing was sent
+    /// assert!(matches!(err, Error::ReadOnly { .. }));
+    /// assert!(err.to_string().contains("EndSession"));
+    /// # Ok::<(), screenconnect_client::Error>(()) }).unwrap();
+    /// ```
     pub fn call_raw(&self, method: impl Into<String>, args: Value) -> Call<Value> {
-        Call::raw(self.clone(), method.into(), args)
+        let method = method.into();
+        let request = self.request(&method, &args);
+        Call::new(self.lifecycle(), request, true, decode_value)
     }
 
     /// An installer URL builder for this instance.
@@ -146,6 +162,16 @@ impl Client {
 
     /// A client sharing this one's connection pool and settings with another write mode
     /// (hand a read-only copy to code that must not change anything).
+    ///
+    /// ```
+    /// use screenconnect_client::{Client, WriteMode};
+    ///
+    /// let client = Client::builder().instance_url("https://acme.screenconnect.com").secret("s3cret").build()?;
+    /// let careful = client.with_write_mode(WriteMode::DryRun);
+    /// assert_eq!(careful.write_mode(), WriteMode::DryRun);
+    /// assert_eq!(client.write_mode(), WriteMode::ReadWrite);
+    /// # Ok::<(), screenconnect_client::Error>(())
+    /// ```
     pub fn with_write_mode(&self, mode: WriteMode) -> Client {
         let i = &self.inner;
         Client {
@@ -161,8 +187,14 @@ impl Client {
         }
     }
 
-    /// The request for `method` with `args`.
-    pub(crate) fn request(&self, method: &str, args: &Value, write: bool) -> Result<Request> {
+    /// The client as the request lifecycle sees it (named apart from [`Raw::service`],
+    /// which callers outside the crate reach).
+    pub(crate) fn lifecycle(&self) -> Arc<dyn Service> {
+        self.inner.clone()
+    }
+
+    /// The request for `method` with `args`, named after the method.
+    pub(crate) fn request(&self, method: &str, args: &Value) -> Result<Request> {
         if !is_method_name(method) {
             return Err(Error::config(format!(
                 "`{method}` is not a method name (letters, digits and `_` only)"
@@ -171,55 +203,73 @@ impl Client {
         Ok(Request::post("")
             .segments([method])
             .json(args)?
-            .idempotent(!write)
             .operation(method.to_owned()))
     }
+}
 
-    /// What a call would send.
-    pub(crate) fn preview(&self, request: &Request) -> Result<RequestPreview> {
-        self.inner.transport.preview(request)
+/// The escape hatch: `get/post/put/patch/delete/send` with paths relative to the
+/// extension's `Service.ashx/`, i.e. method names (`client.post::<Value, _>("GetSessionsByName",
+/// &json!(["x"]))`). Every ScreenConnect method is a `POST`; a `POST` is taken for a
+/// write, so mark a read with [`Call::write`]`(false)`. These calls are named by
+/// their verb (`"post"`), and so are their [`Fault`]s; name the method with
+/// [`Raw::send`] and [`Request::operation`], or use [`Client::call_raw`], to have faults
+/// name it.
+///
+/// ```
+/// use screenconnect_client::{Client, Raw};
+/// use serde_json::{Value, json};
+///
+/// let client = Client::builder().instance_url("https://acme.screenconnect.com").secret("s3cret").build()?;
+/// let call = client.post::<Value, _>("GetSessionsByName", &json!(["ACME-PC01"])).write(false);
+/// let preview = call.preview()?;
+/// assert_eq!(
+///     preview.url,
+///     "https://acme.screenconnect.com/App_Extensions/2d558935-686a-4bd0-9991-07539f5fe749/Service.ashx/GetSessionsByName"
+/// );
+/// assert_eq!(preview.body.as_deref(), Some(r#"["ACME-PC01"]"#));
+/// # Ok::<(), screenconnect_client::Error>(())
+/// ```
+impl Raw for Client {
+    fn service(&self) -> Arc<dyn Service> {
+        self.lifecycle()
+    }
+}
+
+/// The JSON body, `null` when empty.
+pub(crate) fn decode_value(response: Response) -> Result<Value> {
+    if response.is_empty() {
+        Ok(Value::Null)
+    } else {
+        response.json()
+    }
+}
+
+impl Service for Inner {
+    fn transport(&self) -> &Transport {
+        &self.transport
     }
 
-    /// Sends a call: applies the write mode, sends, and types the errors.
-    pub(crate) async fn execute(
-        &self,
-        method: &str,
-        args: &Value,
-        write: bool,
-        tune: impl FnOnce(Request) -> Request,
-    ) -> Result<Response> {
-        if write && self.inner.write_mode == WriteMode::ReadOnly {
-            return Err(Error::vendor(
-                VENDOR,
-                ClientError::ReadOnly {
-                    method: method.to_owned(),
-                },
-            ));
-        }
-        let request = tune(self.request(method, args, write)?);
-        if write && self.inner.write_mode == WriteMode::DryRun {
-            return Err(Error::vendor(
-                VENDOR,
-                ClientError::DryRun {
-                    method: method.to_owned(),
-                    request: Box::new(self.preview(&request)?),
-                },
-            ));
-        }
-        self.inner
-            .transport
-            .send(request)
-            .await
-            .map_err(|err| self.type_error(method, err))
+    fn write_mode(&self) -> WriteMode {
+        self.write_mode
     }
 
+    // The secret is a default header of the transport (marked sensitive), so previews
+    // already show it as `[REDACTED]`: no `preview_credentials` needed. There is no
+    // sign-in either: a 401 means the secret is wrong, and is typed below.
+
+    fn map_error(&self, operation: &str, err: Error) -> Error {
+        self.type_error(operation, err)
+    }
+}
+
+impl Inner {
     /// Attaches a [`Fault`] and a message naming the likely cause to error answers.
     fn type_error(&self, method: &str, err: Error) -> Error {
         let Error::Api(api) = err else { return err };
         let api = *api;
         let typed = match api.status().as_u16() {
             401 => {
-                let basic = self.inner.basic_prefix;
+                let basic = self.basic_prefix;
                 let message = if basic {
                     "the CTRLAuthHeader secret was refused: it starts with `Basic `, but the \
                      RESTful API Manager wants the raw secret with no prefix"
@@ -232,7 +282,7 @@ impl Client {
                 })
             }
             403 => {
-                let origin = self.inner.origin.clone();
+                let origin = self.origin.clone();
                 api.with_message(format!(
                     "the request was forbidden, most likely because the Origin `{origin}` is not \
                      allowed: use the instance's own origin or the RESTfulAllowedOrigin set in \
@@ -317,7 +367,7 @@ impl Default for ClientBuilder {
             origin: None,
             extension_guid: DEFAULT_EXTENSION_GUID.to_owned(),
             transport: TransportOptions::default(),
-            write_mode: WriteMode::Live,
+            write_mode: WriteMode::ReadWrite,
             property_names: PropertyNames::new(),
         }
     }
@@ -384,7 +434,8 @@ impl ClientBuilder {
         self
     }
 
-    /// The retry policy of reads (writes are never retried).
+    /// The retry policy of reads (writes are never replayed; a call may override it with
+    /// [`Call::retry`]).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.transport.retry_policy = Some(policy);
         self
@@ -423,30 +474,13 @@ impl ClientBuilder {
         self
     }
 
-    /// What to do with writes (default [`WriteMode::Live`]).
+    /// What to do with writes (default [`WriteMode::ReadWrite`]): in
+    /// [`WriteMode::ReadOnly`] writes fail with [`Error::ReadOnly`] and in
+    /// [`WriteMode::DryRun`] with [`Error::DryRun`] carrying their preview; nothing is
+    /// sent. Reads are sent in every mode.
     pub fn write_mode(mut self, mode: WriteMode) -> Self {
         self.write_mode = mode;
         self
-    }
-
-    /// Read-only mode: writes are refused locally. Shorthand for
-    /// `write_mode(WriteMode::ReadOnly)`.
-    pub fn read_only(self, read_only: bool) -> Self {
-        self.write_mode(if read_only {
-            WriteMode::ReadOnly
-        } else {
-            WriteMode::Live
-        })
-    }
-
-    /// Dry-run mode: writes return the request they would send. Shorthand for
-    /// `write_mode(WriteMode::DryRun)`.
-    pub fn dry_run(self, dry_run: bool) -> Self {
-        self.write_mode(if dry_run {
-            WriteMode::DryRun
-        } else {
-            WriteMode::Live
-        })
     }
 
     /// What this instance's custom property slots mean (e.g.

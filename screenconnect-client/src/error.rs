@@ -1,20 +1,21 @@
-//! What can go wrong, typed: ScreenConnect's faults and this client's local refusals.
+//! What can go wrong, typed: ScreenConnect's faults.
 //!
-//! Every call returns [`crate::Error`] (msp-common's error). This module adds two typed
-//! layers on it, read back through [`ErrorExt`] without any string matching:
+//! Every call returns [`crate::Error`] (msp-common's error). This module adds the
+//! typed **[`Fault`]** on it — what the server's answer means, attached to the
+//! [`ApiError`](msp_common::ApiError) (which keeps the status, body and request id): a
+//! method missing on this instance, an unknown parameter, a generic fault, a refused
+//! secret, a refused `Origin` — read back through [`ErrorExt`] without any string
+//! matching.
 //!
-//! - **[`Fault`]** — what the server's answer means, attached to the
-//!   [`ApiError`](msp_common::ApiError) (which keeps the status, body and request id):
-//!   a method missing on this instance, an unknown parameter, a generic fault, a
-//!   refused secret, a refused `Origin`.
-//! - **[`ClientError`]** — refusals made before anything is sent: read-only mode, dry-run
-//!   mode.
+//! Writes refused before anything is sent are msp-common's own errors, the same for
+//! every vendor: [`Error::ReadOnly`] (read-only mode) and [`Error::DryRun`] (dry-run
+//! mode, with the request that was not sent: [`Error::dry_run_preview`]).
 //!
 //! ```
 //! use screenconnect_client::{Client, ErrorExt};
 //!
 //! async fn inventory(client: &Client) -> screenconnect_client::Result<()> {
-//!     match client.call_raw("GetAllSessions", serde_json::json!([])).read(true).await {
+//!     match client.call_raw("GetAllSessions", serde_json::json!([])).write(false).await {
 //!         Ok(all) => println!("{all}"),
 //!         Err(err) if err.is_method_not_available() => {
 //!             println!("this instance lacks {}", err.missing_method().unwrap_or("?"));
@@ -26,7 +27,7 @@
 //! # let _ = inventory;
 //! ```
 
-use msp_common::{Error, RequestPreview};
+use msp_common::Error;
 
 /// What a ScreenConnect error answer means, attached to its
 /// [`ApiError`](msp_common::ApiError); read it with [`ErrorExt::fault`].
@@ -70,28 +71,6 @@ pub enum Fault {
     },
 }
 
-/// A refusal made by this client before sending anything.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum ClientError {
-    /// The client is in read-only mode and the method changes state.
-    #[error(
-        "ScreenConnect: `{method}` changes state and this client is read-only; nothing was sent"
-    )]
-    ReadOnly {
-        /// The refused method.
-        method: String,
-    },
-    /// The client is in dry-run mode: the write was not sent; here is what would have been.
-    #[error("ScreenConnect: dry run, `{method}` was not sent ({} {})", request.method, request.url)]
-    DryRun {
-        /// The method that was not called.
-        method: String,
-        /// The exact request the call would have sent (the secret redacted).
-        request: Box<RequestPreview>,
-    },
-}
-
 /// The vendor name used in errors and traces.
 pub(crate) const VENDOR: &str = "ScreenConnect";
 
@@ -99,25 +78,18 @@ pub(crate) const VENDOR: &str = "ScreenConnect";
 pub trait ErrorExt {
     /// What the server's error answer means, when it came from ScreenConnect.
     fn fault(&self) -> Option<&Fault>;
-    /// The local refusal, when the client refused to send.
-    fn client_error(&self) -> Option<&ClientError>;
     /// Whether the method does not exist on this instance.
     fn is_method_not_available(&self) -> bool;
     /// The method the instance lacks, when that is the error.
     fn missing_method(&self) -> Option<&str>;
-    /// Whether read-only mode refused a write (nothing was sent).
+    /// Whether read-only mode refused a write (nothing was sent): the error is
+    /// [`Error::ReadOnly`].
     fn is_read_only_refusal(&self) -> bool;
-    /// The request a dry run did not send.
-    fn dry_run_request(&self) -> Option<&RequestPreview>;
 }
 
 impl ErrorExt for Error {
     fn fault(&self) -> Option<&Fault> {
         self.api()?.detail::<Fault>()
-    }
-
-    fn client_error(&self) -> Option<&ClientError> {
-        self.vendor_error::<ClientError>()
     }
 
     fn is_method_not_available(&self) -> bool {
@@ -132,14 +104,7 @@ impl ErrorExt for Error {
     }
 
     fn is_read_only_refusal(&self) -> bool {
-        matches!(self.client_error(), Some(ClientError::ReadOnly { .. }))
-    }
-
-    fn dry_run_request(&self) -> Option<&RequestPreview> {
-        match self.client_error()? {
-            ClientError::DryRun { request, .. } => Some(request),
-            _ => None,
-        }
+        matches!(self, Error::ReadOnly { .. })
     }
 }
 

@@ -2,14 +2,15 @@
 //!
 //! - [`Client`] — one instance: the raw secret in `CTRLAuthHeader`, the `Origin`, the
 //!   extension GUID, retries for reads only, read-only and dry-run modes ([`WriteMode`]).
-//! - [`sessions`] — every method of the extension as a typed call, with the positional
-//!   JSON array bodies it expects, plus [`Client::call_raw`] for anything else.
+//! - [`sessions`] — every method of the extension as a typed [`Call`], with the
+//!   positional JSON array bodies it expects, plus [`Client::call_raw`] and the shared
+//!   escape hatch [`Raw`] for anything else.
 //! - [`models`] — sessions, details, guest info, connections, events, custom properties.
 //! - [`filter`] — session filter expressions for `GetSessionsByFilter`.
 //! - [`installer`] — access agent installer URLs for every platform, and the silent
 //!   install commands.
 //! - [`error`] — typed faults (a method missing on this instance, an unknown parameter,
-//!   a refused secret or origin) and local refusals, read through [`ErrorExt`].
+//!   a refused secret or origin), read through [`ErrorExt`].
 //! - `sim` (feature `sim`) — a fake instance for tests and examples.
 //!
 //! # Example
@@ -23,9 +24,10 @@
 //! # tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap().block_on(async {
 //! use screenconnect_client::filter::Field;
 //! use screenconnect_client::installer::Platform;
-//! use screenconnect_client::models::{EventType, PropertyNames};
+//! use screenconnect_client::models::{EventType, PropertyNames, SessionType};
+//! use screenconnect_client::sessions::NewSession;
 //! use screenconnect_client::sim::Simulator;
-//! use screenconnect_client::{Client, ErrorExt};
+//! use screenconnect_client::{Client, Error, ErrorExt, WriteMode};
 //!
 //! let sim = Simulator::start().await;
 //! let names = PropertyNames::company_site_tag();
@@ -59,20 +61,37 @@
 //! let details = client.sessions().details(&session.session_id).await?;
 //! assert!(details.all_events().any(|e| e.event_type == EventType::QueuedCommand));
 //!
+//! // Every call is a value: preview it, or await it.
+//! let create = client.sessions().create(NewSession::new(SessionType::Support, "Printer help").code("4711"));
+//! assert!(create.preview()?.url.ends_with("/Service.ashx/CreateSession"));
+//! let support = create.await?;
+//!
+//! // A dry-run copy of the client sends reads but returns writes' previews instead.
+//! let careful = client.with_write_mode(WriteMode::DryRun);
+//! let note = careful.sessions().add_note(&support.session_id, "called back");
+//! let preview = note.preview()?;
+//! let err = note.await.unwrap_err();
+//! assert!(matches!(err, Error::DryRun { .. }));
+//! assert_eq!(err.dry_run_preview(), Some(&preview));
+//!
 //! // Feature detection: this instance's extension has no GetAllSessions.
-//! let err = client.call_raw("GetAllSessions", serde_json::json!([])).read(true).await.unwrap_err();
+//! let err = client.call_raw("GetAllSessions", serde_json::json!([])).write(false).await.unwrap_err();
 //! assert_eq!(err.missing_method(), Some("GetAllSessions"));
 //! # Ok::<(), screenconnect_client::Error>(()) }).unwrap();
 //! ```
 //!
 //! # Write safety
 //!
-//! State-changing methods (create, rename, custom properties, command, message, note,
-//! toolbox item, and raw calls not marked [`Call::read`](sessions::Call::read)) are sent
-//! exactly once: a replayed `SendCommandToSession` would run the command twice. A client
-//! in [`WriteMode::ReadOnly`] refuses them before anything leaves the process; in
-//! [`WriteMode::DryRun`] it returns the exact request instead
-//! ([`ErrorExt::dry_run_request`]). Every call also has a `preview()`.
+//! Whether a call writes is decided by the call, not by its HTTP method: every method
+//! is a `POST`, and the four `Get…` methods are reads. State-changing methods (create,
+//! rename, custom properties, command, message, note, toolbox item, and raw calls not
+//! marked [`Call::write`]`(false)`) are sent once: a replayed `SendCommandToSession`
+//! would run the command twice, so a write is replayed only when the server refused it
+//! before acting (a `429`). A client in [`WriteMode::ReadOnly`] refuses them with
+//! [`Error::ReadOnly`] naming the method before anything leaves the process; in
+//! [`WriteMode::DryRun`] it returns [`Error::DryRun`] carrying the exact request instead
+//! ([`Error::dry_run_preview`], equal to the call's [`Call::preview`]). Reads are sent in
+//! every mode.
 //!
 //! # Secrets
 //!
@@ -88,6 +107,7 @@ pub mod sessions;
 #[cfg(feature = "sim")]
 pub mod sim;
 
-pub use client::{Client, ClientBuilder, WriteMode};
-pub use error::{ClientError, ErrorExt, Fault};
-pub use msp_common::{Error, RequestPreview, Result, RetryPolicy};
+pub use client::{Client, ClientBuilder};
+pub use error::{ErrorExt, Fault};
+pub use msp_common;
+pub use msp_common::{Call, Error, Listing, Raw, RequestPreview, Result, RetryPolicy, WriteMode};

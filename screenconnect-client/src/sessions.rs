@@ -1,9 +1,10 @@
 //! The session methods of the RESTful API Manager.
 //!
-//! Every method returns an owned, `#[must_use]` [`Call`] (or [`CreateSession`]) that
-//! is sent by awaiting it (or calling `.send()`), and can show the exact request it
-//! would send with `.preview()`. Bodies are the positional JSON arrays the extension
-//! expects:
+//! Every method returns an owned, `#[must_use]` [`Call`] (msp-common's shared call
+//! type) that is sent by awaiting it, and can show the exact request it would send with
+//! [`Call::preview`]; [`Call::retry`], [`Call::timeout`] and [`Call::idempotent`]
+//! override the client's settings for one call. Bodies are the positional JSON arrays
+//! the extension expects:
 //!
 //! | call | method | body |
 //! |---|---|---|
@@ -11,7 +12,7 @@
 //! | [`Sessions::by_filter`] | `GetSessionsByFilter` | `[filter]` |
 //! | [`Sessions::get`] | `GetSessionBySessionID` | `[id]` |
 //! | [`Sessions::details`] | `GetSessionDetailsBySessionID` | `[id]` |
-//! | [`Sessions::create`] | `CreateSession` | `[type, name, isPublic, code, [cp1..cp8]]` |
+//! | [`Sessions::create`] ([`NewSession`]) | `CreateSession` | `[type, name, isPublic, code, [cp1..cp8]]` |
 //! | [`Sessions::update_name`] | `UpdateSessionName` | `[id, name]` |
 //! | [`Sessions::update_custom_properties`] | `UpdateSessionCustomProperties` | `[id, [cp1..cp8]]` |
 //! | [`Sessions::send_command`] | `SendCommandToSession` | `[id, command]` |
@@ -19,9 +20,12 @@
 //! | [`Sessions::add_note`] | `AddNoteToSession` | `[id, note]` |
 //! | [`Sessions::send_toolbox_item`] | `SendToolboxItemToSession` | `[id, item]` (UNVERIFIED) |
 //!
-//! The first four are reads: retried on transient failures, allowed in read-only mode.
-//! The others change state: sent once, never retried, refused in read-only mode and
-//! not sent in dry-run mode.
+//! The first four are reads, though they are `POST`s: retried on transient failures,
+//! sent in every [`WriteMode`](crate::WriteMode). The others change state: sent once
+//! (replayed only when the server refused them before acting, a `429`), refused with
+//! [`Error::ReadOnly`] in read-only mode, and answered with
+//! [`Error::DryRun`] carrying their preview in dry-run mode.
+//! Each call's operation name (in traces and errors) is its method name.
 //!
 //! ```no_run
 //! # async fn run(client: screenconnect_client::Client) -> screenconnect_client::Result<()> {
@@ -36,21 +40,12 @@
 //! # Ok(()) }
 //! ```
 
-use std::fmt;
-use std::future::{Future, IntoFuture};
-use std::marker::PhantomData;
-use std::pin::Pin;
-use std::time::Duration;
-
-use msp_common::{Error, Request, RequestPreview, Response, Result, RetryPolicy};
+use msp_common::{Call, Error, Response, Result};
 use serde_json::{Value, json};
 
 use crate::client::Client;
 use crate::filter::FilterExpression;
 use crate::models::{CustomProperties, Session, SessionDetails, SessionId, SessionType};
-
-/// The future of an awaited call.
-pub type CallFuture<T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'static>>;
 
 /// The session methods. Obtained from [`Client::sessions`].
 #[derive(Debug, Clone)]
@@ -63,22 +58,35 @@ impl Sessions {
         Sessions { client }
     }
 
-    fn read<T: Decode>(&self, method: &'static str, args: Result<Value>) -> Call<T> {
-        Call::new(self.client.clone(), method, args, false)
+    /// A call of `method` with `args`, answering `decode(response)`.
+    fn call<T: Send + 'static>(
+        &self,
+        method: &'static str,
+        args: Result<Value>,
+        write: bool,
+        decode: fn(Response) -> Result<T>,
+    ) -> Call<T> {
+        let request = args.and_then(|args| self.client.request(method, &args));
+        Call::new(self.client.lifecycle(), request, write, decode)
     }
 
     fn write(&self, method: &'static str, args: Result<Value>) -> Call<()> {
-        Call::new(self.client.clone(), method, args, true)
+        self.call(method, args, true, decode_unit)
     }
 
     /// Sessions whose `Name` is `name` (`GetSessionsByName`). `""` finds the unattended
-    /// sessions with a blank name.
+    /// sessions with a blank name. A read.
     pub fn by_name(&self, name: impl Into<String>) -> Call<Vec<Session>> {
-        self.read("GetSessionsByName", Ok(json!([name.into()])))
+        self.call(
+            "GetSessionsByName",
+            Ok(json!([name.into()])),
+            false,
+            decode_sessions,
+        )
     }
 
     /// Sessions matching a filter expression (`GetSessionsByFilter`); see
-    /// [`crate::filter`]. An empty expression is refused before sending.
+    /// [`crate::filter`]. An empty expression is refused before sending. A read.
     pub fn by_filter(&self, filter: impl Into<FilterExpression>) -> Call<Vec<Session>> {
         let filter = filter.into();
         let args = if filter.as_str().trim().is_empty() {
@@ -88,34 +96,72 @@ impl Sessions {
         } else {
             Ok(json!([filter.as_str()]))
         };
-        self.read("GetSessionsByFilter", args)
+        self.call("GetSessionsByFilter", args, false, decode_sessions)
     }
 
     /// The session with this id, `None` when there is none (`GetSessionBySessionID`).
+    /// A read.
     pub fn get(&self, id: impl Into<SessionId>) -> Call<Option<Session>> {
-        self.read("GetSessionBySessionID", id_args(id.into(), []))
+        self.call(
+            "GetSessionBySessionID",
+            id_args(id.into(), []),
+            false,
+            decode_one_session,
+        )
     }
 
     /// The session with its connections and events (`GetSessionDetailsBySessionID`).
+    /// A read.
     pub fn details(&self, id: impl Into<SessionId>) -> Call<SessionDetails> {
-        self.read("GetSessionDetailsBySessionID", id_args(id.into(), []))
+        self.call(
+            "GetSessionDetailsBySessionID",
+            id_args(id.into(), []),
+            false,
+            |r: Response| r.json(),
+        )
     }
 
-    /// Creates a session (`CreateSession`). Access sessions are normally created by
-    /// installing an agent (see [`crate::installer`]); this creates support sessions
-    /// and meetings too.
-    pub fn create(&self, session_type: SessionType, name: impl Into<String>) -> CreateSession {
-        CreateSession {
-            client: self.client.clone(),
-            session_type,
-            name: name.into(),
-            is_public: false,
-            code: String::new(),
-            custom_properties: CustomProperties::new(),
-        }
+    /// Creates a session (`CreateSession`), answering it. Access sessions are normally
+    /// created by installing an agent (see [`crate::installer`]); this creates support
+    /// sessions and meetings too. A write. A session type without a number (an
+    /// [`SessionType::Unknown`]) fails with [`Error::Config`]; nothing is sent.
+    ///
+    /// ```
+    /// use screenconnect_client::Client;
+    /// use screenconnect_client::models::{CustomProperties, SessionType};
+    /// use screenconnect_client::sessions::NewSession;
+    ///
+    /// let client = Client::builder().instance_url("https://acme.screenconnect.com").secret("s3cret").build()?;
+    /// let create = client.sessions().create(
+    ///     NewSession::new(SessionType::Support, "Printer help")
+    ///         .public(true)
+    ///         .code("4711")
+    ///         .custom_properties(CustomProperties::new().with(1, "Acme")),
+    /// );
+    /// assert_eq!(
+    ///     create.preview()?.body.as_deref(),
+    ///     Some(r#"[0,"Printer help",true,"4711",["Acme","","","","","","",""]]"#)
+    /// );
+    /// # Ok::<(), screenconnect_client::Error>(())
+    /// ```
+    pub fn create(&self, session: NewSession) -> Call<Session> {
+        let args = match session.session_type.as_number() {
+            Some(n) => Ok(json!([
+                n,
+                session.name,
+                session.is_public,
+                session.code,
+                session.custom_properties.as_slice()
+            ])),
+            None => Err(Error::config(format!(
+                "ScreenConnect: cannot create a session of unknown type `{}`",
+                session.session_type
+            ))),
+        };
+        self.call("CreateSession", args, true, |r: Response| r.json())
     }
 
-    /// Renames a session (`UpdateSessionName`).
+    /// Renames a session (`UpdateSessionName`). A write.
     pub fn update_name(&self, id: impl Into<SessionId>, name: impl Into<String>) -> Call<()> {
         self.write(
             "UpdateSessionName",
@@ -124,7 +170,7 @@ impl Sessions {
     }
 
     /// Replaces the eight custom property values (`UpdateSessionCustomProperties`). To
-    /// change one value, read the session, change it, and send all eight back.
+    /// change one value, read the session, change it, and send all eight back. A write.
     pub fn update_custom_properties(
         &self,
         id: impl Into<SessionId>,
@@ -137,7 +183,8 @@ impl Sessions {
     }
 
     /// Queues a backstage command on the guest (`SendCommandToSession`), e.g.
-    /// `"#!ps\nGet-Process"` for PowerShell. Never retried: a replay would run it twice.
+    /// `"#!ps\nGet-Process"` for PowerShell. A write, never replayed after it may have
+    /// reached the server: a replay would run it twice.
     pub fn send_command(&self, id: impl Into<SessionId>, command: impl Into<String>) -> Call<()> {
         self.write(
             "SendCommandToSession",
@@ -145,7 +192,7 @@ impl Sessions {
         )
     }
 
-    /// Sends a chat message to the guest (`SendMessageToSession`).
+    /// Sends a chat message to the guest (`SendMessageToSession`). A write.
     pub fn send_message(&self, id: impl Into<SessionId>, message: impl Into<String>) -> Call<()> {
         self.write(
             "SendMessageToSession",
@@ -153,12 +200,12 @@ impl Sessions {
         )
     }
 
-    /// Adds a note to the session (`AddNoteToSession`).
+    /// Adds a note to the session (`AddNoteToSession`). A write.
     pub fn add_note(&self, id: impl Into<SessionId>, note: impl Into<String>) -> Call<()> {
         self.write("AddNoteToSession", id_args(id.into(), [json!(note.into())]))
     }
 
-    /// Sends a toolbox item to the guest (`SendToolboxItemToSession`).
+    /// Sends a toolbox item to the guest (`SendToolboxItemToSession`). A write.
     ///
     /// The argument shape of this method is UNVERIFIED: this sends `[sessionId, item]`,
     /// with `item` the toolbox item's name. If an instance expects another shape it
@@ -168,6 +215,84 @@ impl Sessions {
             "SendToolboxItemToSession",
             id_args(id.into(), [json!(item.into())]),
         )
+    }
+}
+
+/// The parameters of [`Sessions::create`]: a session type and a name, plus the optional
+/// public flag, join code and custom properties.
+///
+/// ```
+/// use screenconnect_client::models::SessionType;
+/// use screenconnect_client::sessions::NewSession;
+///
+/// let meeting = NewSession::new(SessionType::Meeting, "Standup").code("0815");
+/// assert_eq!(meeting.name(), "Standup");
+/// assert!(!meeting.is_public());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
+pub struct NewSession {
+    session_type: SessionType,
+    name: String,
+    is_public: bool,
+    code: String,
+    custom_properties: CustomProperties,
+}
+
+impl NewSession {
+    /// A session of `session_type` named `name`: not public, no join code, no custom
+    /// properties.
+    pub fn new(session_type: SessionType, name: impl Into<String>) -> Self {
+        NewSession {
+            session_type,
+            name: name.into(),
+            is_public: false,
+            code: String::new(),
+            custom_properties: CustomProperties::new(),
+        }
+    }
+
+    /// Whether the session is listed publicly for guests (default: no).
+    pub fn public(mut self, is_public: bool) -> Self {
+        self.is_public = is_public;
+        self
+    }
+
+    /// The join code guests enter (default: none).
+    pub fn code(mut self, code: impl Into<String>) -> Self {
+        self.code = code.into();
+        self
+    }
+
+    /// The eight custom property values (default: all empty).
+    pub fn custom_properties(mut self, properties: CustomProperties) -> Self {
+        self.custom_properties = properties;
+        self
+    }
+
+    /// The session type.
+    pub fn session_type(&self) -> &SessionType {
+        &self.session_type
+    }
+
+    /// The name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Whether the session will be public.
+    pub fn is_public(&self) -> bool {
+        self.is_public
+    }
+
+    /// The join code (empty: none).
+    pub fn join_code(&self) -> &str {
+        &self.code
+    }
+
+    /// The custom property values.
+    pub fn properties(&self) -> &CustomProperties {
+        &self.custom_properties
     }
 }
 
@@ -181,274 +306,32 @@ fn id_args<const N: usize>(id: SessionId, rest: [Value; N]) -> Result<Value> {
     Ok(Value::Array(args))
 }
 
-/// How a call's answer is decoded.
-pub trait Decode: Sized + Send + 'static {
-    /// Decodes a success response.
-    fn decode(response: &Response) -> Result<Self>;
-}
-
-impl Decode for () {
-    /// Write methods answer nothing; an empty body or any JSON document is accepted, a
-    /// non-JSON body (an HTML page) is a decode error.
-    fn decode(response: &Response) -> Result<Self> {
-        if response.is_empty() {
-            Ok(())
-        } else {
-            response.json::<Value>().map(drop)
-        }
+/// Write methods answer nothing; an empty body or any JSON document is accepted, a
+/// non-JSON body (an HTML page) is a decode error.
+fn decode_unit(response: Response) -> Result<()> {
+    if response.is_empty() {
+        Ok(())
+    } else {
+        response.json::<Value>().map(drop)
     }
 }
 
-impl Decode for Value {
-    /// The JSON body, `null` when empty.
-    fn decode(response: &Response) -> Result<Self> {
-        if response.is_empty() {
-            Ok(Value::Null)
-        } else {
-            response.json()
-        }
-    }
+/// A JSON array of sessions (`null` is an empty list).
+fn decode_sessions(response: Response) -> Result<Vec<Session>> {
+    Ok(response.json::<Option<Vec<Session>>>()?.unwrap_or_default())
 }
 
-impl Decode for Vec<Session> {
-    /// A JSON array of sessions (`null` is an empty list).
-    fn decode(response: &Response) -> Result<Self> {
-        Ok(response.json::<Option<Vec<Session>>>()?.unwrap_or_default())
+/// An array of at most one session, a bare session object, or `null`.
+fn decode_one_session(response: Response) -> Result<Option<Session>> {
+    let first = response
+        .bytes()
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .copied();
+    if first == Some(b'{') {
+        return response.json::<Session>().map(Some);
     }
-}
-
-impl Decode for Option<Session> {
-    /// An array of at most one session, a bare session object, or `null`.
-    fn decode(response: &Response) -> Result<Self> {
-        let first = response
-            .bytes()
-            .iter()
-            .find(|b| !b.is_ascii_whitespace())
-            .copied();
-        if first == Some(b'{') {
-            return response.json::<Session>().map(Some);
-        }
-        Ok(response
-            .json::<Option<Vec<Session>>>()?
-            .and_then(|v| v.into_iter().next()))
-    }
-}
-
-impl Decode for Session {
-    fn decode(response: &Response) -> Result<Self> {
-        response.json()
-    }
-}
-
-impl Decode for SessionDetails {
-    fn decode(response: &Response) -> Result<Self> {
-        response.json()
-    }
-}
-
-/// One call of a method: owned, cheap, sent by awaiting it. See the [module docs](self).
-#[must_use = "a call does nothing until it is awaited or sent"]
-pub struct Call<T> {
-    client: Client,
-    method: String,
-    args: Result<Value>,
-    write: bool,
-    timeout: Option<Duration>,
-    retry: Option<RetryPolicy>,
-    _decode: PhantomData<fn() -> T>,
-}
-
-impl<T> fmt::Debug for Call<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Call")
-            .field("method", &self.method)
-            .field("write", &self.write)
-            .field("args", &self.args.as_ref().ok())
-            .finish_non_exhaustive()
-    }
-}
-
-impl<T: Decode> Call<T> {
-    fn new(client: Client, method: &str, args: Result<Value>, write: bool) -> Self {
-        Call {
-            client,
-            method: method.to_owned(),
-            args,
-            write,
-            timeout: None,
-            retry: None,
-            _decode: PhantomData,
-        }
-    }
-
-    /// The method this call invokes.
-    pub fn method(&self) -> &str {
-        &self.method
-    }
-
-    /// Whether the call changes state (sent once; refused in read-only mode).
-    pub fn is_write(&self) -> bool {
-        self.write
-    }
-
-    /// The positional arguments, when they are valid.
-    pub fn args(&self) -> Option<&Value> {
-        self.args.as_ref().ok()
-    }
-
-    /// Overrides the per-attempt timeout.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the retry policy. It only matters for reads: writes are sent once.
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = Some(policy);
-        self
-    }
-
-    fn args_checked(&self) -> Result<&Value> {
-        self.args.as_ref().map_err(|e| match e {
-            Error::Config { message } => Error::config(message.clone()),
-            other => Error::config(other.to_string()),
-        })
-    }
-
-    fn tuned(&self, request: Request) -> Request {
-        let mut request = request;
-        if let Some(t) = self.timeout {
-            request = request.timeout(t);
-        }
-        if let Some(p) = &self.retry {
-            request = request.retry(p.clone());
-        }
-        request
-    }
-
-    /// The exact request this call would send, without sending it (the secret shown as
-    /// `[REDACTED]`). Works in every write mode.
-    pub fn preview(&self) -> Result<RequestPreview> {
-        let request = self
-            .client
-            .request(&self.method, self.args_checked()?, self.write)?;
-        self.client.preview(&self.tuned(request))
-    }
-
-    /// Sends the call and decodes the answer.
-    pub async fn send(self) -> Result<T> {
-        let args = self.args_checked()?.clone();
-        let response = self
-            .client
-            .execute(&self.method, &args, self.write, |r| self.tuned(r))
-            .await?;
-        T::decode(&response)
-    }
-}
-
-impl Call<Value> {
-    pub(crate) fn raw(client: Client, method: String, args: Value) -> Self {
-        Call {
-            client,
-            method,
-            args: Ok(args),
-            write: true,
-            timeout: None,
-            retry: None,
-            _decode: PhantomData,
-        }
-    }
-
-    /// Marks a raw call as a read: retried on transient failures and allowed in
-    /// read-only mode. Only do this for methods that change nothing.
-    pub fn read(mut self, read: bool) -> Self {
-        self.write = !read;
-        self
-    }
-
-    /// Sends the call and decodes the answer into `U`.
-    pub async fn send_as<U: serde::de::DeserializeOwned>(self) -> Result<U> {
-        let args = self.args_checked()?.clone();
-        self.client
-            .execute(&self.method, &args, self.write, |r| self.tuned(r))
-            .await?
-            .json()
-    }
-}
-
-impl<T: Decode> IntoFuture for Call<T> {
-    type Output = Result<T>;
-    type IntoFuture = CallFuture<T>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// A `CreateSession` call. Obtained from [`Sessions::create`].
-#[must_use = "a call does nothing until it is awaited or sent"]
-#[derive(Debug)]
-pub struct CreateSession {
-    client: Client,
-    session_type: SessionType,
-    name: String,
-    is_public: bool,
-    code: String,
-    custom_properties: CustomProperties,
-}
-
-impl CreateSession {
-    /// Whether the session is listed publicly for guests (default: no).
-    pub fn public(mut self, is_public: bool) -> Self {
-        self.is_public = is_public;
-        self
-    }
-
-    /// The join code guests enter (default: none).
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.code = code.into();
-        self
-    }
-
-    /// The eight custom property values.
-    pub fn custom_properties(mut self, properties: CustomProperties) -> Self {
-        self.custom_properties = properties;
-        self
-    }
-
-    fn call(&self) -> Call<Session> {
-        let args = match self.session_type.as_number() {
-            Some(n) => Ok(json!([
-                n,
-                self.name,
-                self.is_public,
-                self.code,
-                self.custom_properties.as_slice()
-            ])),
-            None => Err(Error::config(format!(
-                "ScreenConnect: cannot create a session of unknown type `{}`",
-                self.session_type
-            ))),
-        };
-        Call::new(self.client.clone(), "CreateSession", args, true)
-    }
-
-    /// The exact request this call would send, without sending it.
-    pub fn preview(&self) -> Result<RequestPreview> {
-        self.call().preview()
-    }
-
-    /// Creates the session.
-    pub async fn send(self) -> Result<Session> {
-        self.call().send().await
-    }
-}
-
-impl IntoFuture for CreateSession {
-    type Output = Result<Session>;
-    type IntoFuture = CallFuture<Session>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
+    Ok(response
+        .json::<Option<Vec<Session>>>()?
+        .and_then(|v| v.into_iter().next()))
 }

@@ -7,6 +7,7 @@ use msp_common::retry::{FixedJitter, ManualClock};
 use screenconnect_client::filter::Field;
 use screenconnect_client::installer::Platform;
 use screenconnect_client::models::{EventType, PropertyNames, SessionId, SessionType};
+use screenconnect_client::sessions::NewSession;
 use screenconnect_client::sim::{SECRET, SimFault, Simulator};
 use screenconnect_client::{Client, Error, ErrorExt, Fault, RetryPolicy, WriteMode};
 use serde_json::json;
@@ -127,7 +128,7 @@ async fn install_find_retag_command_and_see_the_event() {
     assert_eq!(err.missing_method(), Some("GetSessionsByFilter"));
     let err = client
         .call_raw("GetAllSessions", json!([]))
-        .read(true)
+        .write(false)
         .await
         .unwrap_err();
     assert_eq!(
@@ -167,9 +168,11 @@ async fn every_method_works_against_the_sim() {
     );
 
     let created = s
-        .create(SessionType::Support, "Printer help 2")
-        .public(true)
-        .code("4711")
+        .create(
+            NewSession::new(SessionType::Support, "Printer help 2")
+                .public(true)
+                .code("4711"),
+        )
         .await
         .unwrap();
     assert_eq!(created.session_type, SessionType::Support);
@@ -304,13 +307,13 @@ async fn the_sim_is_as_strict_as_the_vendor() {
     // Reads take a named object; an unknown name is typed.
     let named = client
         .call_raw("GetSessionsByName", json!({"sessionName": "ACME-DC01"}))
-        .read(true)
+        .write(false)
         .await
         .unwrap();
     assert_eq!(named.as_array().unwrap().len(), 1);
     let err = client
         .call_raw("GetSessionsByName", json!({"name": "ACME-DC01"}))
-        .read(true)
+        .write(false)
         .await
         .unwrap_err();
     assert_eq!(
@@ -364,11 +367,32 @@ async fn injected_faults() {
     );
     assert_eq!(clock.sleeps(), [std::time::Duration::from_secs(7)]);
 
-    // The same on a write: returned, not replayed, and not applied.
+    // The same on a write: a 429 means the server refused it before acting, so it is
+    // replayed once after the wait, and applied once.
     let events = sim.events(&id).len();
+    let before = sim.requests().await.len();
     sim.inject(
         SimFault::TooManyRequests {
             retry_after_secs: 7,
+        },
+        1,
+    )
+    .await;
+    client.sessions().send_command(&id, "dir").await.unwrap();
+    assert_eq!(sim.requests().await.len() - before, 2);
+    assert_eq!(clock.sleeps().len(), 2);
+    assert_eq!(
+        clock.sleeps().last(),
+        Some(&std::time::Duration::from_secs(7))
+    );
+    assert_eq!(sim.events(&id).len(), events + 1);
+
+    // A 503 on a write may have reached the server: returned, not replayed.
+    let events = sim.events(&id).len();
+    sim.inject(
+        SimFault::Status {
+            status: 503,
+            body: "Service Unavailable".into(),
         },
         1,
     )
@@ -378,7 +402,7 @@ async fn injected_faults() {
         .send_command(&id, "dir")
         .await
         .unwrap_err();
-    assert_eq!(err.retry_after(), Some(std::time::Duration::from_secs(7)));
+    assert!(err.is_retryable());
     assert_eq!(err.attempts(), 1);
     assert_eq!(sim.events(&id).len(), events);
 
@@ -429,7 +453,11 @@ async fn injected_faults() {
 #[tokio::test]
 async fn dry_run_against_the_sim_changes_nothing() {
     let sim = Simulator::start().await;
-    let client: Client = sim.client_builder().dry_run(true).build().unwrap();
+    let client: Client = sim
+        .client_builder()
+        .write_mode(WriteMode::DryRun)
+        .build()
+        .unwrap();
     let id = sim.sessions()[0].session_id.clone();
     let before = sim.events(&id).len();
     let err = client
@@ -437,7 +465,7 @@ async fn dry_run_against_the_sim_changes_nothing() {
         .add_note(&id, "would note")
         .await
         .unwrap_err();
-    let preview = err.dry_run_request().unwrap();
+    let preview = err.dry_run_preview().unwrap();
     assert!(preview.url.ends_with("/Service.ashx/AddNoteToSession"));
     assert_eq!(sim.events(&id).len(), before);
     assert!(sim.calls().is_empty());

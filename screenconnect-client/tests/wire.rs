@@ -8,7 +8,8 @@ use std::sync::Arc;
 use msp_common::retry::{FixedJitter, ManualClock};
 use screenconnect_client::filter::Field;
 use screenconnect_client::models::{CustomProperties, EventType, ProcessType, SessionType};
-use screenconnect_client::{Client, ClientBuilder, Error, ErrorExt, Fault, RetryPolicy};
+use screenconnect_client::sessions::NewSession;
+use screenconnect_client::{Client, ClientBuilder, Error, ErrorExt, Fault, RetryPolicy, WriteMode};
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -158,10 +159,12 @@ async fn every_method_sends_its_positional_body_and_decodes_the_answer() {
         ]
     );
     let created = s
-        .create(SessionType::Support, "Printer help")
-        .public(true)
-        .code("4711")
-        .custom_properties(CustomProperties::new().with(1, "Acme"))
+        .create(
+            NewSession::new(SessionType::Support, "Printer help")
+                .public(true)
+                .code("4711")
+                .custom_properties(CustomProperties::new().with(1, "Acme")),
+        )
         .await
         .unwrap();
     assert_eq!(created.session_type, SessionType::Support);
@@ -286,7 +289,7 @@ async fn error_for(status: u16, body: &str, content_type: &str, call: &str) -> (
             .unwrap_err(),
         raw => client
             .call_raw(raw, json!([]))
-            .read(true)
+            .write(false)
             .await
             .map(drop)
             .unwrap_err(),
@@ -502,7 +505,7 @@ async fn reads_are_retried_and_writes_are_sent_once() {
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
     client
         .call_raw("CustomMethod", json!([]))
-        .read(true)
+        .write(false)
         .await
         .unwrap_err();
     assert_eq!(server.received_requests().await.unwrap().len(), 4);
@@ -512,7 +515,10 @@ async fn reads_are_retried_and_writes_are_sent_once() {
 async fn read_only_mode_refuses_writes_before_sending() {
     let server = MockServer::start().await;
     answer(&server, "GetSessionsByName", json_body("[]")).await;
-    let client = builder(&server).read_only(true).build().unwrap();
+    let client = builder(&server)
+        .write_mode(WriteMode::ReadOnly)
+        .build()
+        .unwrap();
     let s = client.sessions();
     let refusals = [
         s.send_command(SID, "dir").await.unwrap_err(),
@@ -523,10 +529,13 @@ async fn read_only_mode_refuses_writes_before_sending() {
             .await
             .unwrap_err(),
         s.send_toolbox_item(SID, "t").await.unwrap_err(),
-        s.create(SessionType::Support, "x").await.unwrap_err(),
+        s.create(NewSession::new(SessionType::Support, "x"))
+            .await
+            .unwrap_err(),
         client.call_raw("Anything", json!([])).await.unwrap_err(),
     ];
     for err in &refusals {
+        assert!(matches!(err, Error::ReadOnly { .. }), "{err:?}");
         assert!(err.is_read_only_refusal(), "{err}");
         assert!(
             err.to_string().contains("read-only; nothing was sent"),
@@ -541,7 +550,7 @@ async fn read_only_mode_refuses_writes_before_sending() {
     // Reads still work, and a live copy can write.
     s.by_name("x").await.unwrap();
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
-    let live = client.with_write_mode(screenconnect_client::WriteMode::Live);
+    let live = client.with_write_mode(WriteMode::ReadWrite);
     assert!(
         live.sessions()
             .add_note(SID, "n")
@@ -555,13 +564,16 @@ async fn read_only_mode_refuses_writes_before_sending() {
 #[tokio::test]
 async fn dry_run_returns_the_exact_request_without_sending() {
     let server = MockServer::start().await;
-    let client = builder(&server).dry_run(true).build().unwrap();
+    let client = builder(&server)
+        .write_mode(WriteMode::DryRun)
+        .build()
+        .unwrap();
     let call = client
         .sessions()
         .send_command(SID, "#!ps\nRestart-Service Spooler");
     let preview = call.preview().unwrap();
     let err = call.await.unwrap_err();
-    let sent = err.dry_run_request().expect("dry run");
+    let sent = err.dry_run_preview().expect("dry run");
     assert_eq!(sent, &preview);
     assert_eq!(sent.method.as_str(), "POST");
     assert_eq!(
@@ -590,7 +602,7 @@ async fn dry_run_returns_the_exact_request_without_sending() {
     // Create previews too.
     let created = client
         .sessions()
-        .create(SessionType::Meeting, "Standup")
+        .create(NewSession::new(SessionType::Meeting, "Standup"))
         .preview()
         .unwrap();
     assert_eq!(
@@ -609,13 +621,13 @@ async fn bad_input_is_refused_locally() {
         client.sessions().details(" ").await.unwrap_err(),
         client
             .call_raw("Get/../Secrets", json!([]))
-            .read(true)
+            .write(false)
             .await
             .unwrap_err(),
         client.call_raw("", json!([])).await.unwrap_err(),
         client
             .sessions()
-            .create(SessionType::Unknown("Webinar".into()), "x")
+            .create(NewSession::new(SessionType::Unknown("Webinar".into()), "x"))
             .await
             .unwrap_err(),
     ] {
@@ -627,4 +639,75 @@ async fn bad_input_is_refused_locally() {
         );
     }
     assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn per_call_overrides_are_honoured() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(2)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    answer(&server, "GetSessionsByName", json_body("[]")).await;
+    answer(&server, "AddNoteToSession", ResponseTemplate::new(200)).await;
+    let client = builder(&server)
+        .retry_policy(RetryPolicy::default().with_max_attempts(3))
+        .build()
+        .unwrap();
+    // A read told not to retry: one request.
+    let err = client
+        .sessions()
+        .by_name("x")
+        .retry(RetryPolicy::none())
+        .await
+        .unwrap_err();
+    assert_eq!(err.attempts(), 1);
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    // A write marked idempotent is retried like a read: the second 503, then success.
+    client
+        .sessions()
+        .add_note(SID, "harmless twice")
+        .idempotent(true)
+        .await
+        .unwrap();
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn the_raw_trait_reaches_methods_by_name() {
+    use screenconnect_client::Raw;
+    use screenconnect_client::msp_common::Request;
+
+    let server = MockServer::start().await;
+    answer(&server, "GetSessionsByName", json_body("[]")).await;
+    answer(
+        &server,
+        "GetAllSessions",
+        ResponseTemplate::new(500).set_body_string("Web method does not exist"),
+    )
+    .await;
+    let client = builder(&server).build().unwrap();
+    let found: Vec<serde_json::Value> = client
+        .post("GetSessionsByName", &json!(["x"]))
+        .write(false)
+        .await
+        .unwrap();
+    assert!(found.is_empty());
+    // Named with the method, a raw request's fault names it too.
+    let err = client
+        .send(
+            Request::post("GetAllSessions")
+                .json(&json!([]))
+                .unwrap()
+                .operation("GetAllSessions"),
+        )
+        .write(false)
+        .await
+        .unwrap_err();
+    assert_eq!(err.missing_method(), Some("GetAllSessions"));
+    let reqs = server.received_requests().await.unwrap();
+    assert_wire(&reqs[0], &server.uri(), "GetSessionsByName", json!(["x"]));
+    assert_wire(&reqs[1], &server.uri(), "GetAllSessions", json!([]));
 }
