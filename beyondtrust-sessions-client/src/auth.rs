@@ -4,8 +4,12 @@
 //! [`Client`](crate::Client) signs in with its [`Credentials`] on first use (or when
 //! [`Client::sign_in`](crate::Client::sign_in) is called), keeps the cookie as a secret,
 //! and sends it with every call. When a call is refused with HTTP 401 because the session
-//! expired, the client signs in again **once** and repeats the call; concurrent calls
-//! that hit the same expiry share that one sign-in.
+//! expired, the client signs in again **once** and resends the call — even a write: a 401
+//! means the server refused it before acting. Concurrent calls that hit the same expiry
+//! share that one sign-in. This happens inside the one retry loop of
+//! [`msp_common::Transport::execute`], through the client's [`msp_common::Service`]
+//! hooks; the sign-in, token and sign-out requests carry their own credentials and are
+//! sent as [`anonymous`](msp_common::Request::anonymous) calls.
 //!
 //! ```
 //! use beyondtrust_sessions_client::auth::{OAuthClient, PsAuth};
@@ -24,18 +28,17 @@
 //! ```
 
 use std::fmt;
+use std::sync::Arc;
 
 use msp_common::header::{HeaderValue, SET_COOKIE};
 use msp_common::secret::{ExposeSecret, REDACTED, SecretString};
-use msp_common::{Error, Request, Response, Result, StatusCode, Transport};
+use msp_common::{Call, Error, Request, Response, Result, Service, StatusCode, Transport};
 use serde::Deserialize;
 use tokio::sync::Mutex;
 
+use crate::client::COOKIE;
 use crate::error::{AuthError, AuthFailure, ErrorBody};
 use crate::models::SignInUser;
-
-/// The name of the cookie header sent with every call.
-const COOKIE: &str = "Cookie";
 
 /// API-key sign-in: `Authorization: PS-Auth key={key}; runas={user}; pwd=[{password}];`.
 ///
@@ -287,10 +290,24 @@ struct TokenResponse {
 }
 
 /// The session state of a client, behind one async mutex: whoever holds it may sign in,
-/// so concurrent calls that find the session gone share a single sign-in.
+/// so concurrent calls that find the session gone share a single sign-in. Shared by
+/// every copy of a client ([`Client::with_write_mode`](crate::Client::with_write_mode)).
 pub(crate) struct Auth {
     credentials: Credentials,
+    /// The bare transport, for the calls that carry their own credentials (sign-in,
+    /// token, sign-out): they are anonymous to the session hooks.
+    plain: Arc<dyn Service>,
     state: Mutex<State>,
+}
+
+impl Drop for Auth {
+    fn drop(&mut self) {
+        if self.state.get_mut().cookie.is_some() {
+            tracing::debug!(
+                "Password Safe client dropped while signed in; the server session ends at its idle timeout (call sign_out to end it now)"
+            );
+        }
+    }
 }
 
 #[derive(Default)]
@@ -311,9 +328,10 @@ pub(crate) struct SessionCookie {
 }
 
 impl Auth {
-    pub(crate) fn new(credentials: Credentials) -> Self {
+    pub(crate) fn new(credentials: Credentials, transport: &Transport) -> Self {
         Auth {
             credentials,
+            plain: Arc::new(transport.clone()),
             state: Mutex::new(State::default()),
         }
     }
@@ -323,7 +341,7 @@ impl Auth {
     }
 
     /// The current session, signing in first when there is none.
-    pub(crate) async fn session(&self, transport: &Transport) -> Result<SessionCookie> {
+    pub(crate) async fn session(&self) -> Result<SessionCookie> {
         let mut state = self.state.lock().await;
         if let Some(cookie) = &state.cookie {
             return Ok(SessionCookie {
@@ -331,39 +349,39 @@ impl Auth {
                 generation: state.generation,
             });
         }
-        self.sign_in_locked(transport, &mut state, None).await?;
+        self.sign_in_locked(&mut state, None).await?;
         Ok(current(&state))
     }
 
     /// A new session after a call made with generation `seen` was refused; when another
-    /// call has signed in since, its session is used instead.
-    pub(crate) async fn renew(&self, transport: &Transport, seen: u64) -> Result<SessionCookie> {
+    /// call has signed in since, its session is used instead (single flight).
+    pub(crate) async fn renew(&self, seen: u64) -> Result<()> {
         let mut state = self.state.lock().await;
         if state.generation != seen && state.cookie.is_some() {
-            return Ok(current(&state));
+            return Ok(());
         }
         tracing::debug!("the Password Safe session was refused; signing in again");
         state.cookie = None;
-        self.sign_in_locked(transport, &mut state, None).await?;
-        Ok(current(&state))
+        self.sign_in_locked(&mut state, None).await?;
+        Ok(())
     }
 
     /// Signs in anew (explicit `sign_in`).
-    pub(crate) async fn sign_in(&self, transport: &Transport) -> Result<SignInUser> {
+    pub(crate) async fn sign_in(&self) -> Result<SignInUser> {
         let mut state = self.state.lock().await;
         state.pending = None;
-        self.sign_in_locked(transport, &mut state, None).await
+        self.sign_in_locked(&mut state, None).await
     }
 
     /// The second step of a two-factor sign-in.
-    pub(crate) async fn challenge(&self, transport: &Transport, code: &str) -> Result<SignInUser> {
+    pub(crate) async fn challenge(&self, code: &str) -> Result<SignInUser> {
         let mut state = self.state.lock().await;
         if state.pending.is_none() {
             return Err(Error::config(
                 "no two-factor sign-in is waiting for a code: call sign_in first",
             ));
         }
-        self.sign_in_locked(transport, &mut state, Some(code)).await
+        self.sign_in_locked(&mut state, Some(code)).await
     }
 
     /// The user of the current session.
@@ -371,13 +389,8 @@ impl Auth {
         self.state.lock().await.user.clone()
     }
 
-    /// Whether a session cookie is held (without waiting).
-    pub(crate) fn is_signed_in_now(&self) -> Option<bool> {
-        self.state.try_lock().ok().map(|s| s.cookie.is_some())
-    }
-
     /// Ends the session on the server (`POST Auth/Signout`) and forgets it.
-    pub(crate) async fn sign_out(&self, transport: &Transport) -> Result<()> {
+    pub(crate) async fn sign_out(&self) -> Result<()> {
         let mut state = self.state.lock().await;
         state.pending = None;
         let Some(cookie) = state.cookie.take() else {
@@ -387,8 +400,11 @@ impl Auth {
         state.user = None;
         let request = Request::post("Auth/Signout")
             .operation("sign_out")
-            .sensitive_header(COOKIE, &cookie)?;
-        match transport.send(request).await {
+            .anonymous()
+            .sensitive_header(COOKIE, &cookie);
+        // Ending a session twice is harmless: the call may be replayed.
+        let call = Call::raw(self.plain.clone(), request, false).idempotent(true);
+        match call.await {
             Ok(_) => Ok(()),
             // The session had already ended: signing out has nothing left to do.
             Err(err) if err.status() == Some(StatusCode::UNAUTHORIZED) => Ok(()),
@@ -398,26 +414,33 @@ impl Auth {
 
     async fn sign_in_locked(
         &self,
-        transport: &Transport,
         state: &mut State,
         challenge: Option<&str>,
     ) -> Result<SignInUser> {
         let authorization = match &self.credentials {
             Credentials::PsAuth(auth) => auth.header_value(challenge),
-            Credentials::OAuth(client) => oauth_token(transport, client).await?,
+            Credentials::OAuth(client) => oauth_token(&self.plain, client).await?,
         };
-        let mut request = Request::post("Auth/SignAppin")
-            .operation("sign_in")
-            .sensitive_header("Authorization", &authorization)?;
         let prior = if challenge.is_some() {
             state.pending.clone()
         } else {
             None
         };
-        if let Some(cookie) = &prior {
-            request = request.sensitive_header(COOKIE, cookie)?;
-        }
-        let response = match transport.send(request).await {
+        let request = Request::post("Auth/SignAppin")
+            .operation(if challenge.is_some() {
+                "sign_in_challenge"
+            } else {
+                "sign_in"
+            })
+            .anonymous()
+            .sensitive_header("Authorization", &authorization)
+            .and_then(|request| match &prior {
+                Some(cookie) => request.sensitive_header(COOKIE, cookie),
+                None => Ok(request),
+            });
+        // Sent once: a replayed sign-in could open a second session or spend a code.
+        let call = Call::raw(self.plain.clone(), request, false).idempotent(false);
+        let response = match call.await {
             Ok(response) => response,
             Err(err) => return Err(self.sign_in_error(err, state)),
         };
@@ -466,7 +489,9 @@ fn current(state: &State) -> SessionCookie {
     }
 }
 
-async fn oauth_token(transport: &Transport, client: &OAuthClient) -> Result<SecretString> {
+/// `POST Auth/connect/token` with the client credentials (a form body, so the secret is
+/// registered for redaction), answering the `Authorization` value of the sign-in.
+async fn oauth_token(plain: &Arc<dyn Service>, client: &OAuthClient) -> Result<SecretString> {
     let form = msp_common::http::encode_query([
         ("client_id", client.client_id.as_str()),
         ("client_secret", client.client_secret.expose_secret()),
@@ -474,8 +499,12 @@ async fn oauth_token(transport: &Transport, client: &OAuthClient) -> Result<Secr
     ]);
     let request = Request::post("Auth/connect/token")
         .operation("oauth_token")
+        .anonymous()
+        .redact(client.client_secret.clone())
         .body(form, "application/x-www-form-urlencoded");
-    let response: Response = match transport.send(request).await {
+    // Sent once, like the sign-in it is part of.
+    let call = Call::raw(plain.clone(), Ok(request), false).idempotent(false);
+    let response: Response = match call.await {
         Ok(response) => response,
         Err(Error::Api(api))
             if matches!(

@@ -1,16 +1,19 @@
-//! [`Client`] and its builder.
+//! [`Client`] and its builder, and the client as the request lifecycle sees it (the
+//! [`Service`] hooks: the cookie session, re-sign-in on 401, typed session errors).
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
+use msp_common::call::Authorized;
+use msp_common::paginate::{Fetched, ListOptions, Paginator};
 use msp_common::retry::{Clock, Jitter};
-use msp_common::secret::{Redactor, SecretString};
 use msp_common::{
-    ApiError, Error, Method, Request, Response, Result, RetryPolicy, StatusCode, Transport,
-    TransportOptions,
+    Call, Error, Raw, Request, Result, RetryPolicy, Service, StatusCode, Transport,
+    TransportOptions, WriteMode,
 };
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::auth::{Auth, Credentials};
@@ -25,18 +28,20 @@ pub const API_PATH: &str = "BeyondTrust/api/public/v3/";
 
 /// A Password Safe v3 client: one cookie session, shared by every clone.
 ///
-/// Cloning is cheap (an `Arc`). The client signs in on first use; call
-/// [`Client::sign_out`] when done. A client dropped while signed in does **not** sign
-/// out (dropping cannot wait for the network): the server ends the session when its
-/// idle timeout passes, and a `debug` event is logged.
+/// Cloning is cheap (an `Arc`). Every call is a [`Call`]: nothing is sent until it is
+/// awaited, and [`Call::preview`] shows what it would send. The client signs in on first
+/// use; call [`Client::sign_out`] when done. A client dropped while signed in does
+/// **not** sign out (dropping cannot wait for the network): the server ends the session
+/// when its idle timeout passes, and a `debug` event is logged.
 ///
 /// ```no_run
 /// # async fn run() -> beyondtrust_sessions_client::Result<()> {
-/// use beyondtrust_sessions_client::{Client, PsAuth};
+/// use beyondtrust_sessions_client::{Client, PsAuth, WriteMode};
 ///
 /// let client = Client::builder()
 ///     .host("https://pam.example.com")
 ///     .credentials(PsAuth::new("c479a66f…").runas(r"doe-main\johndoe"))
+///     .write_mode(WriteMode::ReadOnly) // writes are refused before anything is sent
 ///     .build()?;
 /// let me = client.sign_in().await?;
 /// println!("signed in as {:?}", me.user_name);
@@ -48,22 +53,66 @@ pub struct Client {
     inner: Arc<Inner>,
 }
 
+/// The client's state as the request lifecycle sees it: its transport, its write mode
+/// and the session it shares with every copy made by [`Client::with_write_mode`].
 pub(crate) struct Inner {
-    pub(crate) transport: Transport,
-    pub(crate) auth: Auth,
-    pub(crate) clock: Arc<dyn Clock>,
+    transport: Transport,
+    auth: Arc<Auth>,
     reauthenticate: bool,
+    write_mode: WriteMode,
 }
 
-impl Drop for Inner {
-    fn drop(&mut self) {
-        if self.auth.is_signed_in_now() == Some(true) {
-            tracing::debug!(
-                "Password Safe client dropped while signed in; the server session ends at its idle timeout (call sign_out to end it now)"
-            );
+type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+impl Service for Inner {
+    fn transport(&self) -> &Transport {
+        &self.transport
+    }
+
+    fn write_mode(&self) -> WriteMode {
+        self.write_mode
+    }
+
+    /// Sends the session cookie, signing in first when there is no session.
+    fn authorize(&self, request: Request) -> BoxFuture<'_, Result<Authorized>> {
+        Box::pin(async move {
+            let session = self.auth.session().await?;
+            let request = request.sensitive_header(COOKIE, &session.cookie)?;
+            Ok(Authorized::new(request, session.generation))
+        })
+    }
+
+    /// Signs in again after the session of `generation` was refused, unless another
+    /// call already did (then its session is used); nothing when re-authentication is
+    /// off.
+    fn renew(&self, generation: u64) -> BoxFuture<'_, Result<bool>> {
+        Box::pin(async move {
+            if !self.reauthenticate {
+                return Ok(false);
+            }
+            self.auth.renew(generation).await?;
+            Ok(true)
+        })
+    }
+
+    fn preview_credentials(&self, request: Request) -> Result<Request> {
+        request.redacted_header(COOKIE)
+    }
+
+    /// A 401 that survived the re-sign-in (or came with re-authentication off) is an
+    /// expired session.
+    fn map_error(&self, _operation: &str, err: Error) -> Error {
+        match err {
+            Error::Api(api) if api.status() == StatusCode::UNAUTHORIZED => {
+                AuthError::into_error(AuthFailure::SessionExpired, Some(*api))
+            }
+            other => other,
         }
     }
 }
+
+/// The header the session travels in.
+pub(crate) const COOKIE: &str = "Cookie";
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -71,6 +120,7 @@ impl fmt::Debug for Client {
             .field("base_url", &self.inner.transport.base_url().as_str())
             .field("credentials", self.inner.auth.credentials())
             .field("reauthenticate", &self.inner.reauthenticate)
+            .field("write_mode", &self.inner.write_mode)
             .finish_non_exhaustive()
     }
 }
@@ -83,6 +133,7 @@ pub struct ClientBuilder {
     credentials: Option<Credentials>,
     timeout: Option<Option<Duration>>,
     reauthenticate: bool,
+    write_mode: WriteMode,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -93,6 +144,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("transport", &self.transport)
             .field("reauthenticate", &self.reauthenticate)
+            .field("write_mode", &self.write_mode)
             .finish_non_exhaustive()
     }
 }
@@ -137,9 +189,19 @@ impl ClientBuilder {
     }
 
     /// The retry policy of reads. Writes (requests, check-ins, sessions, lock,
-    /// terminate, sign-in) are never retried.
+    /// terminate) and sign-ins are sent once, unless the server refused them before
+    /// acting (a 401 answered by a fresh sign-in, or a 429).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.transport.retry_policy = Some(policy);
+        self
+    }
+
+    /// What the client does with writes (default [`WriteMode::ReadWrite`]): in
+    /// [`WriteMode::ReadOnly`] every write fails with [`Error::ReadOnly`] naming the
+    /// call, in [`WriteMode::DryRun`] with [`Error::DryRun`] carrying the request it
+    /// would have sent; nothing is sent either way. Signing in and out is not a write.
+    pub fn write_mode(mut self, mode: WriteMode) -> Self {
+        self.write_mode = mode;
         self
     }
 
@@ -180,7 +242,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Whether a call refused with 401 signs in again once and is repeated (default: yes).
+    /// Whether a call refused with 401 signs in again once and is resent (default:
+    /// yes). Concurrent calls refused together share that one sign-in. Off, the 401 is
+    /// reported as [`AuthFailure::SessionExpired`].
     pub fn reauthenticate(mut self, on: bool) -> Self {
         self.reauthenticate = on;
         self
@@ -214,10 +278,10 @@ impl ClientBuilder {
         let transport = builder.build()?;
         Ok(Client {
             inner: Arc::new(Inner {
-                clock: transport.clock().clone(),
+                auth: Arc::new(Auth::new(credentials, &transport)),
                 transport,
-                auth: Auth::new(credentials),
                 reauthenticate: self.reauthenticate,
+                write_mode: self.write_mode,
             }),
         })
     }
@@ -232,6 +296,7 @@ impl Client {
             credentials: None,
             timeout: None,
             reauthenticate: true,
+            write_mode: WriteMode::ReadWrite,
         }
     }
 
@@ -240,16 +305,81 @@ impl Client {
         &self.inner.transport
     }
 
+    /// What the client does with writes (see [`ClientBuilder::write_mode`]).
+    pub fn write_mode(&self) -> WriteMode {
+        self.inner.write_mode
+    }
+
+    /// A copy of this client with another write mode, sharing its connection pool and
+    /// its session (signing in on one signs in the other).
+    ///
+    /// ```
+    /// # fn main() -> beyondtrust_sessions_client::Result<()> {
+    /// use beyondtrust_sessions_client::{Client, PsAuth, WriteMode};
+    ///
+    /// let client = Client::builder()
+    ///     .host("https://pam.example.com")
+    ///     .credentials(PsAuth::new("c479a66f"))
+    ///     .build()?;
+    /// let dry = client.with_write_mode(WriteMode::DryRun);
+    /// assert_eq!(dry.write_mode(), WriteMode::DryRun);
+    /// assert_eq!(client.write_mode(), WriteMode::ReadWrite);
+    /// # Ok(()) }
+    /// ```
+    pub fn with_write_mode(&self, mode: WriteMode) -> Client {
+        Client {
+            inner: Arc::new(Inner {
+                transport: self.inner.transport.clone(),
+                auth: self.inner.auth.clone(),
+                reauthenticate: self.inner.reauthenticate,
+                write_mode: mode,
+            }),
+        }
+    }
+
     pub(crate) fn clock(&self) -> &Arc<dyn Clock> {
-        &self.inner.clock
+        self.inner.transport.clock()
+    }
+
+    /// The client as the request lifecycle sees it, for building calls.
+    pub(crate) fn call_service(&self) -> Arc<dyn Service> {
+        self.inner.clone()
+    }
+
+    /// A call decoded by `decode`; `write` says whether it changes state.
+    pub(crate) fn call<T: Send + 'static>(
+        &self,
+        request: Result<Request>,
+        write: bool,
+        decode: impl FnOnce(msp_common::Response) -> Result<T> + Send + 'static,
+    ) -> Call<T> {
+        Call::new(self.call_service(), request, write, decode)
+    }
+
+    /// A listing answered in one page (Password Safe v3 does not page these lists): the
+    /// engine still applies the shared list settings (the limit cuts the answer).
+    pub(crate) fn single_page<T>(&self, request: Request, options: &ListOptions) -> Paginator<T, ()>
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        let service = self.call_service();
+        let paginator = Paginator::new((), move |()| {
+            let call: Call<Vec<T>> = Call::read_json(service.clone(), Ok(request.clone()));
+            async move { Ok(Fetched::new(call.await?)) }
+        });
+        options.apply(paginator, false)
     }
 
     /// Signs in (`POST Auth/SignAppin`), replacing any current session, and returns the
     /// signed-in user. Calls sign in by themselves when needed; this is for checking the
     /// credentials up front, or for starting a two-factor sign-in, which fails with
     /// [`AuthFailure::TwoFactorRequired`] until [`Client::sign_in_challenge`] is called.
+    ///
+    /// A composite: with OAuth credentials it first asks `Auth/connect/token` for a
+    /// bearer token. Signing in is not a write: it is sent in every
+    /// [`WriteMode`], once (never replayed).
     pub async fn sign_in(&self) -> Result<SignInUser> {
-        self.inner.auth.sign_in(&self.inner.transport).await
+        self.inner.auth.sign_in().await
     }
 
     /// Completes a two-factor sign-in with the code (`challenge={code};`), in the session
@@ -258,18 +388,21 @@ impl Client {
         if code.trim().is_empty() || code.contains(';') || code.chars().any(char::is_control) {
             return Err(Error::config("the two-factor code is empty or holds `;`"));
         }
-        self.inner.auth.challenge(&self.inner.transport, code).await
+        self.inner.auth.challenge(code).await
     }
 
-    /// The user of the current session, if signed in.
+    /// The user of the current session, if signed in. Sends nothing.
     pub async fn signed_in_user(&self) -> Option<SignInUser> {
         self.inner.auth.user().await
     }
 
     /// Ends the session (`POST Auth/Signout`); the server refuses its cookie from then on.
     /// A later call signs in again. Does nothing when not signed in.
+    ///
+    /// Like signing in, signing out is session management, not a write: it is sent in
+    /// every [`WriteMode`], so a read-only or dry-run client leaves no session open.
     pub async fn sign_out(&self) -> Result<()> {
-        self.inner.auth.sign_out(&self.inner.transport).await
+        self.inner.auth.sign_out().await
     }
 
     /// Access requests: create, list, check in, wait for approval.
@@ -291,158 +424,22 @@ impl Client {
     pub fn sessions(&self) -> SessionsHandler {
         SessionsHandler::new(self.clone())
     }
-
-    /// Sends a request built by `build` with the session cookie, signing in first when
-    /// needed, and — when the server answers 401 — signing in again once and sending a
-    /// fresh copy. A 401 means the server refused the call before acting on it, so the
-    /// repeat is safe even for writes.
-    pub(crate) async fn execute<F>(&self, build: F) -> Result<Response>
-    where
-        F: Fn() -> Result<Request>,
-    {
-        let inner = &self.inner;
-        let session = inner.auth.session(&inner.transport).await?;
-        let request = build()?.sensitive_header("Cookie", &session.cookie)?;
-        match inner.transport.send(request).await {
-            Err(err) if err.status() == Some(StatusCode::UNAUTHORIZED) => {
-                let Error::Api(api) = err else {
-                    return Err(err);
-                };
-                if !inner.reauthenticate {
-                    return Err(AuthError::into_error(
-                        AuthFailure::SessionExpired,
-                        Some(*api),
-                    ));
-                }
-                let session = inner
-                    .auth
-                    .renew(&inner.transport, session.generation)
-                    .await?;
-                let request = build()?.sensitive_header("Cookie", &session.cookie)?;
-                inner
-                    .transport
-                    .send(request)
-                    .await
-                    .map_err(|err| match err {
-                        Error::Api(api) if api.status() == StatusCode::UNAUTHORIZED => {
-                            AuthError::into_error(AuthFailure::SessionExpired, Some(*api))
-                        }
-                        other => other,
-                    })
-            }
-            other => other,
-        }
-    }
-
-    /// Like [`Client::execute`], and redacts `secrets` (values sent in the body) from an
-    /// error body that echoes them.
-    pub(crate) async fn execute_redacted<F>(
-        &self,
-        secrets: &[SecretString],
-        build: F,
-    ) -> Result<Response>
-    where
-        F: Fn() -> Result<Request>,
-    {
-        self.execute(build)
-            .await
-            .map_err(|err| redact_error(err, secrets))
-    }
-
-    /// Escape hatch: `GET path` (relative to the base URL) with query parameters, decoded
-    /// as JSON into `T`. Retried like every read.
-    pub async fn get<T: DeserializeOwned>(&self, path: &str, query: &[(&str, &str)]) -> Result<T> {
-        self.send_raw(Method::GET, path, query, None::<&()>)
-            .await?
-            .json()
-    }
-
-    /// Escape hatch: `POST path` with an optional JSON body, decoded as JSON into `T`.
-    /// Never retried.
-    pub async fn post<T: DeserializeOwned, B: Serialize + ?Sized>(
-        &self,
-        path: &str,
-        body: Option<&B>,
-    ) -> Result<T> {
-        self.send_raw(Method::POST, path, &[], body).await?.json()
-    }
-
-    /// Escape hatch: `PUT path` with an optional JSON body, decoded as JSON into `T`.
-    /// Never retried.
-    pub async fn put<T: DeserializeOwned, B: Serialize + ?Sized>(
-        &self,
-        path: &str,
-        body: Option<&B>,
-    ) -> Result<T> {
-        self.send_raw(Method::PUT, path, &[], body).await?.json()
-    }
-
-    /// Escape hatch: `DELETE path`. Never retried.
-    pub async fn delete(&self, path: &str) -> Result<Response> {
-        self.send_raw(Method::DELETE, path, &[], None::<&()>).await
-    }
-
-    /// Escape hatch: any method, path, query and optional JSON body, with the session
-    /// cookie; the raw success response (status, headers, bytes) is returned.
-    ///
-    /// ```no_run
-    /// # async fn run(client: beyondtrust_sessions_client::Client) -> beyondtrust_sessions_client::Result<()> {
-    /// use beyondtrust_sessions_client::Method;
-    ///
-    /// let response = client
-    ///     .send_raw(Method::GET, "ManagedSystems", &[("limit", "10")], None::<&()>)
-    ///     .await?;
-    /// println!("{}", response.text());
-    /// # Ok(()) }
-    /// ```
-    pub async fn send_raw<B: Serialize + ?Sized>(
-        &self,
-        method: Method,
-        path: &str,
-        query: &[(&str, &str)],
-        body: Option<&B>,
-    ) -> Result<Response> {
-        let body = body
-            .map(|b| {
-                serde_json::to_vec(b).map_err(|e| {
-                    Error::config(format!("the request body cannot be encoded as JSON: {e}"))
-                })
-            })
-            .transpose()?;
-        self.execute(|| {
-            let mut request = Request::new(method.clone(), path)
-                .operation("raw")
-                .query_pairs(query.iter().copied());
-            if let Some(body) = &body {
-                request = request.body(body.clone(), "application/json");
-            }
-            Ok(request)
-        })
-        .await
-    }
 }
 
-/// Rebuilds an API error whose body or message echoes one of `secrets`, without them.
-fn redact_error(err: Error, secrets: &[SecretString]) -> Error {
-    let Error::Api(api) = err else { return err };
-    let redactor = Redactor::new(secrets.iter().cloned());
-    let body = redactor.redact(api.body());
-    let message = api.message().map(|m| redactor.redact(m));
-    if body == api.body() && message.as_deref() == api.message() {
-        return Error::Api(api);
+/// The escape hatch, for endpoints this crate does not model: `get`, `post`, `put`,
+/// `patch`, `delete` and `send`, each a [`Call`] with the session cookie, the write mode
+/// (`POST`, `PUT`, `PATCH` and `DELETE` are writes) and the re-sign-in of every call.
+///
+/// ```no_run
+/// # async fn run(client: beyondtrust_sessions_client::Client) -> beyondtrust_sessions_client::Result<()> {
+/// use beyondtrust_sessions_client::Raw;
+///
+/// let systems: serde_json::Value = client.get("ManagedSystems", &[("limit", "10")]).await?;
+/// println!("{systems}");
+/// # Ok(()) }
+/// ```
+impl Raw for Client {
+    fn service(&self) -> Arc<dyn Service> {
+        self.call_service()
     }
-    let parsed = parse_error(api.status(), &Default::default(), body.as_bytes());
-    let mut rebuilt = ApiError::new(api.vendor(), api.status())
-        .with_body(body.as_bytes())
-        .with_parsed(parsed)
-        .with_retry_after(api.retry_after())
-        .with_headers(api.headers())
-        .with_attempts(api.attempts());
-    if let Some(message) = message {
-        rebuilt = rebuilt.with_message(message);
-    }
-    if let Some(id) = api.request_id() {
-        rebuilt = rebuilt.with_request_id(id);
-    }
-    Error::Api(Box::new(rebuilt))
 }

@@ -13,7 +13,9 @@
 //! # tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(async {
 //! use std::time::Duration;
 //! use beyondtrust_sessions_client::sim::Simulator;
-//! use beyondtrust_sessions_client::{AccessType, Client, PsAuth, SessionStatus, SessionType};
+//! use beyondtrust_sessions_client::{
+//!     AccessType, ApprovalWait, Client, Listing, NewRequest, PsAuth, SessionStatus, SessionType,
+//! };
 //!
 //! let sim = Simulator::start().await;
 //! let client = Client::builder()
@@ -25,25 +27,24 @@
 //! let me = client.sign_in().await?;
 //! let account = client.managed_accounts().find("web01.example.local", "Administrator").await?;
 //!
-//! let guard = client
-//!     .requests()
-//!     .create(AccessType::Rdp, account.system_id, account.account_id)
+//! let new = NewRequest::new(AccessType::Rdp, account.system_id, account.account_id)
 //!     .duration_minutes(60)
-//!     .reason("Patch Tuesday")
-//!     .send_guarded()
-//!     .await?;
+//!     .reason("Patch Tuesday");
+//! // Every call is a value: its preview is exactly what awaiting it sends.
+//! let preview = client.requests().create(new.clone()).preview()?;
+//! assert_eq!(preview.method, "POST");
+//! assert!(preview.url.ends_with("/BeyondTrust/api/public/v3/Requests"));
+//!
+//! let guard = client.requests().create_guarded(new).await?;
 //! sim.approve(guard.id().get()); // an approver says yes
 //! client
 //!     .requests()
-//!     .wait_for_approval(guard.id())
-//!     .initial_interval(Duration::from_millis(10))
-//!     .await_approval()
+//!     .wait_for_approval(guard.id(), ApprovalWait::new().initial_interval(Duration::from_millis(10)))
 //!     .await?;
 //!
 //! let rdp = client
 //!     .sessions()
 //!     .create(guard.id(), SessionType::RdpFile)
-//!     .send()
 //!     .await?
 //!     .into_file()?;
 //! assert!(rdp.file_name().unwrap().ends_with(".rdp"));
@@ -54,7 +55,7 @@
 //!     .list()
 //!     .status(SessionStatus::InProgress)
 //!     .user_id(me.user_id)
-//!     .send()
+//!     .collect()
 //!     .await?;
 //! assert!(!live.is_empty());
 //!
@@ -66,27 +67,58 @@
 //! # fn main() {}
 //! ```
 //!
+//! # One shape with the other vendor crates
+//!
+//! - **Every call is a [`Call`]** from a plain method: owned, `#[must_use]`, sent by
+//!   awaiting it; [`Call::preview`] shows the exact method, URL, headers (the session
+//!   cookie as `[REDACTED]`) and body; [`Call::retry`], [`Call::timeout`] and
+//!   [`Call::idempotent`] override the client's settings for that call. Optional
+//!   parameters travel in a params value: [`NewRequest`], [`NewSession`],
+//!   [`AdminSession`], [`ApprovalWait`].
+//! - **Lists** ([`requests::ListRequests`], [`sessions::ListSessions`],
+//!   [`credentials::ListManagedAccounts`]) implement [`Listing`]: `limit`, `stream()`,
+//!   `pages()`, `collect()`. Password Safe answers each of them in one response, so the
+//!   paging settings (`page_size`, `look_ahead`, `pages_in_flight`) change nothing here.
+//! - **Write modes**: [`ClientBuilder::write_mode`] — in [`WriteMode::ReadOnly`] every
+//!   write (creating a request, a check-in, creating a session or an admin session,
+//!   lock, terminate, and raw `POST`/`PUT`/`PATCH`/`DELETE`) fails with
+//!   [`Error::ReadOnly`] naming the call; in [`WriteMode::DryRun`] with [`Error::DryRun`]
+//!   carrying its preview; nothing is sent. Signing in and out is session management,
+//!   not a write, and works in every mode. [`Client::with_write_mode`] gives a copy
+//!   sharing the session.
+//! - **Raw access** for what the crate does not model: [`Raw`]'s `get`, `post`, `put`,
+//!   `patch`, `delete` and `send`, with the session and the write mode.
+//! - **Composites** — helpers that make several calls — are `async`:
+//!   [`Client::sign_in`] (OAuth: token, then sign-in), [`Client::sign_in_challenge`],
+//!   [`Client::sign_out`], [`RequestsHandler::create_guarded`](requests::RequestsHandler::create_guarded)
+//!   and [`RequestsHandler::wait_for_approval`](requests::RequestsHandler::wait_for_approval).
+//!   Each of their HTTP requests is a [`Call`] too.
+//!
 //! # What the crate does for you
 //!
 //! - **Sign-in** with `Authorization: PS-Auth key={key}; runas={user}; pwd=[{password}];`
 //!   (runas and password optional), the two-factor `challenge=` step
 //!   ([`Client::sign_in_challenge`]), or OAuth client credentials ([`OAuthClient`]).
 //! - **One cookie session per client**, kept as a secret. A call refused with 401 signs in
-//!   again once and is repeated; concurrent calls share that one sign-in.
+//!   again once and is resent — even a write, since the server refused it before acting;
+//!   concurrent calls share that one sign-in. This runs inside the one retry loop of
+//!   `msp-common` (the client implements [`msp_common::Service`]).
 //!   [`Client::sign_out`] ends the session; a client dropped without it leaves the
 //!   session to the server's idle timeout.
-//! - **Writes are never retried**: creating requests and sessions, check-ins, lock,
-//!   terminate and sign-in are sent once. Reads are retried on 408/429/502/503/504 and
-//!   transport errors, honouring `Retry-After`.
+//! - **Writes are never replayed** after a failure that may have reached the server:
+//!   creating requests and sessions, check-ins, lock, terminate and sign-in are sent
+//!   once (a 401 answered by a fresh sign-in, or a 429, is the exception: the server did
+//!   not act). Reads are retried on 408/429/502/503/504 and transport errors, honouring
+//!   `Retry-After`.
 //! - **Typed errors** for 4031 / 4034 / 4091 and sign-in failures through [`ErrorExt`];
 //!   input such as a duration outside 1–525600 minutes or an over-long admin-session
 //!   field is refused before anything is sent ([`ValidationError`]).
 //! - **Secrets** — the API key, password, OAuth client secret, session cookie, retrieved
-//!   credentials and session tickets — are never shown by `Debug`, `Display`, errors or
-//!   logs.
-//! - **[`requests::WaitForApproval`]** polls with backoff until a request is approved, and
-//!   **[`CheckinGuard`]** warns (through `tracing`) when a request is dropped without a
-//!   check-in.
+//!   credentials and session tickets — are never shown by `Debug`, `Display`, errors,
+//!   previews or logs.
+//! - **[`RequestsHandler::wait_for_approval`](requests::RequestsHandler::wait_for_approval)**
+//!   polls with backoff until a request is approved, and **[`CheckinGuard`]** warns
+//!   (through `tracing`) when a request is dropped without a check-in.
 
 pub mod auth;
 pub mod client;
@@ -100,14 +132,17 @@ pub mod sim;
 
 pub use auth::{Credentials, OAuthClient, PsAuth};
 pub use client::{Client, ClientBuilder};
+pub use credentials::ListManagedAccounts;
 pub use error::{ApprovalError, AuthFailure, ErrorCode, ErrorExt, ValidationError};
 pub use models::{
     AccessRequest, AccessType, AccountId, ConflictOption, CredentialType, ManagedAccount,
     RequestId, RequestStatus, Session, SessionCreated, SessionFile, SessionId, SessionProtocol,
     SessionStatus, SessionTicket, SessionType, SignInUser, SystemId, UserId,
 };
-pub use msp_common::{Error, Method, Result, RetryPolicy};
-pub use requests::CheckinGuard;
+pub use msp_common;
+pub use msp_common::{Call, Error, Listing, Method, Page, Raw, Result, RetryPolicy, WriteMode};
+pub use requests::{ApprovalWait, CheckinGuard, ListRequests, NewRequest};
+pub use sessions::{AdminSession, ListSessions, NewSession};
 
 /// The secret type credentials are returned in, and [`ExposeSecret`](secret::ExposeSecret)
 /// to read one.

@@ -1,36 +1,41 @@
 //! Access requests: `POST Requests`, `GET Requests`, `PUT Requests/{id}/Checkin`, the
 //! approval wait, and the check-in guard.
 //!
+//! Single requests are [`Call`]s; two helpers are **composites** of several calls:
+//! [`RequestsHandler::create_guarded`] (create, then hold the id in a [`CheckinGuard`])
+//! and [`RequestsHandler::wait_for_approval`] (poll `GET Requests` with backoff).
+//!
 //! ```no_run
 //! # async fn run(client: beyondtrust_sessions_client::Client) -> beyondtrust_sessions_client::Result<()> {
 //! use std::time::Duration;
+//! use beyondtrust_sessions_client::requests::{ApprovalWait, NewRequest};
 //! use beyondtrust_sessions_client::{AccessType, ConflictOption};
 //!
 //! let account = client.managed_accounts().find("web01.example.local", "svc-web").await?;
-//! let guard = client
-//!     .requests()
-//!     .create(AccessType::View, account.system_id, account.account_id)
+//! let new = NewRequest::new(AccessType::View, account.system_id, account.account_id)
 //!     .duration_minutes(30)
 //!     .reason("Deploy hotfix")
-//!     .conflict_option(ConflictOption::Reuse)
-//!     .send_guarded()
-//!     .await?;
+//!     .conflict_option(ConflictOption::Reuse);
+//! // What would be sent, without sending it:
+//! println!("{:?}", client.requests().create(new.clone()).preview()?);
+//!
+//! let guard = client.requests().create_guarded(new).await?;
 //! client
 //!     .requests()
-//!     .wait_for_approval(guard.id())
-//!     .timeout(Duration::from_secs(600))
-//!     .await_approval()
+//!     .wait_for_approval(guard.id(), ApprovalWait::new().timeout(Duration::from_secs(600)))
 //!     .await?;
-//! let password = client.credentials().get(guard.id()).send().await?;
+//! let password = client.credentials().get(guard.id(), None).await?;
 //! # let _ = password;
 //! guard.checkin("done").await?;
 //! # Ok(()) }
 //! ```
 
 use std::fmt;
+use std::future::Future;
 use std::time::Duration;
 
-use msp_common::{Error, Request, Result};
+use msp_common::paginate::{ListOptions, Paginator};
+use msp_common::{Call, Error, Listing, Request, Result};
 use serde::Serialize;
 
 use crate::client::Client;
@@ -53,58 +58,110 @@ impl RequestsHandler {
         RequestsHandler { client }
     }
 
-    /// Starts a new request for an account (`POST Requests`). Set at least
-    /// [`CreateRequest::duration_minutes`].
-    pub fn create(
+    /// Starts a new request for an account (`POST Requests`), answering its id. A write,
+    /// sent once. The request is checked first (a duration in 1–525600 minutes, an
+    /// application id for [`AccessType::App`]): when it fails, awaiting the call gives
+    /// the [`ValidationError`] and nothing is sent.
+    pub fn create(&self, request: NewRequest) -> Call<RequestId> {
+        let built = request.validate().and_then(|()| {
+            Request::post("Requests")
+                .operation("create_request")
+                .json(&request)
+        });
+        self.client.call(built, true, |response| response.json())
+    }
+
+    /// A composite: creates the request ([`RequestsHandler::create`]) and wraps its id
+    /// in a [`CheckinGuard`].
+    pub fn create_guarded(
         &self,
-        access_type: AccessType,
-        system_id: impl Into<SystemId>,
-        account_id: impl Into<AccountId>,
-    ) -> CreateRequest {
-        CreateRequest {
-            client: self.client.clone(),
-            body: NewRequest {
-                access_type,
-                system_id: system_id.into(),
-                account_id: account_id.into(),
-                application_id: None,
-                duration_minutes: None,
-                reason: None,
-                access_policy_schedule_id: None,
-                conflict_option: None,
-                ticket_system_id: None,
-                ticket_number: None,
-                rotate_on_checkin: None,
-            },
+        request: NewRequest,
+    ) -> impl Future<Output = Result<CheckinGuard>> + Send + 'static {
+        let client = self.client.clone();
+        let create = self.create(request);
+        async move {
+            let id = create.await?;
+            Ok(client.requests().guard(id))
         }
     }
 
-    /// Lists the caller's requests (`GET Requests`).
+    /// Lists the caller's requests (`GET Requests`), through the shared [`Listing`]
+    /// surface. The server answers them all at once.
     pub fn list(&self) -> ListRequests {
         ListRequests {
             client: self.client.clone(),
             status: None,
+            options: ListOptions::default(),
         }
     }
 
-    /// Checks a request in (`PUT Requests/{id}/Checkin`), releasing the account. Never
-    /// retried.
-    pub fn checkin(&self, id: RequestId) -> Checkin {
-        Checkin {
-            client: self.client.clone(),
-            id,
-            reason: None,
+    /// Checks a request in (`PUT Requests/{id}/Checkin` with `{"Reason": …}`), releasing
+    /// the account. A write, sent once. An empty `reason` is left out (the body is `{}`).
+    pub fn checkin(&self, id: RequestId, reason: impl Into<String>) -> Call<()> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "PascalCase")]
+        struct Body {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            reason: Option<String>,
         }
+        let reason = reason.into();
+        let body = Body {
+            reason: (!reason.trim().is_empty()).then_some(reason),
+        };
+        let request = Request::put("Requests")
+            .segments([id.to_string().as_str(), "Checkin"])
+            .operation("checkin_request")
+            .json(&body);
+        self.client.call(request, true, |_| Ok(()))
     }
 
-    /// Waits until a request is approved, denied, or a time limit passes.
-    pub fn wait_for_approval(&self, id: RequestId) -> WaitForApproval {
-        WaitForApproval {
-            client: self.client.clone(),
-            id,
-            initial_interval: Duration::from_secs(2),
-            max_interval: Duration::from_secs(30),
-            timeout: Duration::from_secs(15 * 60),
+    /// A composite: polls `GET Requests` until request `id` is approved (answering it),
+    /// or fails with an [`ApprovalError`] — denied, ended, not found, timed out — read
+    /// through [`ErrorExt::approval_error`](crate::ErrorExt::approval_error). The
+    /// intervals and the time limit come from `wait`; waits run on the client's clock,
+    /// so tests can inject a manual one.
+    pub fn wait_for_approval(
+        &self,
+        id: RequestId,
+        wait: ApprovalWait,
+    ) -> impl Future<Output = Result<AccessRequest>> + Send + 'static {
+        let client = self.client.clone();
+        async move {
+            let clock = client.clock().clone();
+            let started = clock.now();
+            let mut interval = wait.initial_interval.max(Duration::from_millis(1));
+            let fail = |e: ApprovalError| Err(Error::vendor(crate::error::VENDOR, e));
+            loop {
+                let requests = client.requests().list().collect().await?;
+                let Some(request) = requests.into_iter().find(|r| r.request_id == id) else {
+                    return fail(ApprovalError::NotFound { request_id: id });
+                };
+                if request.status.is_approved() {
+                    return Ok(request);
+                }
+                if request.status == crate::models::RequestStatus::Denied {
+                    return fail(ApprovalError::Denied { request_id: id });
+                }
+                if request.status.is_final() {
+                    return fail(ApprovalError::Ended {
+                        request_id: id,
+                        status: request.status,
+                    });
+                }
+                let waited = clock.now().duration_since(started).unwrap_or_default();
+                if waited >= wait.timeout {
+                    return fail(ApprovalError::TimedOut {
+                        request_id: id,
+                        waited,
+                    });
+                }
+                let sleep = interval.min(wait.timeout - waited);
+                tracing::debug!(request_id = %id, status = %request.status, wait_ms = sleep.as_millis() as u64, "waiting for approval");
+                clock.sleep(sleep).await;
+                interval = interval
+                    .saturating_mul(2)
+                    .min(wait.max_interval.max(Duration::from_millis(1)));
+            }
         }
     }
 
@@ -118,10 +175,23 @@ impl RequestsHandler {
     }
 }
 
-/// The body of `POST Requests`.
-#[derive(Debug, Clone, Serialize)]
+/// A new access request, the body of `POST Requests`; pass it to
+/// [`RequestsHandler::create`].
+///
+/// ```
+/// use beyondtrust_sessions_client::AccessType;
+/// use beyondtrust_sessions_client::requests::NewRequest;
+///
+/// let new = NewRequest::new(AccessType::Rdp, 1, 11).duration_minutes(60).reason("Patch Tuesday");
+/// assert_eq!(
+///     serde_json::to_string(&new).unwrap(),
+///     r#"{"AccessType":"RDP","SystemID":1,"AccountID":11,"DurationMinutes":60,"Reason":"Patch Tuesday"}"#
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
-struct NewRequest {
+#[must_use]
+pub struct NewRequest {
     access_type: AccessType,
     #[serde(rename = "SystemID")]
     system_id: SystemId,
@@ -148,36 +218,50 @@ struct NewRequest {
     rotate_on_checkin: Option<bool>,
 }
 
-/// A new access request; from [`RequestsHandler::create`].
-#[derive(Debug)]
-#[must_use = "a request is sent only by `send` or `send_guarded`"]
-pub struct CreateRequest {
-    client: Client,
-    body: NewRequest,
-}
+impl NewRequest {
+    /// A request for `access_type` to an account. Set at least
+    /// [`NewRequest::duration_minutes`].
+    pub fn new(
+        access_type: AccessType,
+        system_id: impl Into<SystemId>,
+        account_id: impl Into<AccountId>,
+    ) -> Self {
+        NewRequest {
+            access_type,
+            system_id: system_id.into(),
+            account_id: account_id.into(),
+            application_id: None,
+            duration_minutes: None,
+            reason: None,
+            access_policy_schedule_id: None,
+            conflict_option: None,
+            ticket_system_id: None,
+            ticket_number: None,
+            rotate_on_checkin: None,
+        }
+    }
 
-impl CreateRequest {
     /// How long the access lasts, in minutes (1–525600). Required.
     pub fn duration_minutes(mut self, minutes: u32) -> Self {
-        self.body.duration_minutes = Some(minutes);
+        self.duration_minutes = Some(minutes);
         self
     }
 
     /// Why access is needed.
     pub fn reason(mut self, reason: impl Into<String>) -> Self {
-        self.body.reason = Some(reason.into());
+        self.reason = Some(reason.into());
         self
     }
 
     /// The application, for [`AccessType::App`] (required there).
     pub fn application_id(mut self, id: u64) -> Self {
-        self.body.application_id = Some(id);
+        self.application_id = Some(id);
         self
     }
 
     /// The access policy schedule to request under.
     pub fn access_policy_schedule_id(mut self, id: u64) -> Self {
-        self.body.access_policy_schedule_id = Some(id);
+        self.access_policy_schedule_id = Some(id);
         self
     }
 
@@ -185,26 +269,25 @@ impl CreateRequest {
     /// such a request fails with 4091 (see
     /// [`ErrorExt::is_conflicting_request`](crate::ErrorExt::is_conflicting_request)).
     pub fn conflict_option(mut self, option: ConflictOption) -> Self {
-        self.body.conflict_option = Some(option);
+        self.conflict_option = Some(option);
         self
     }
 
     /// The ticket system and ticket number justifying the request.
     pub fn ticket(mut self, ticket_system_id: u64, ticket_number: impl Into<String>) -> Self {
-        self.body.ticket_system_id = Some(ticket_system_id);
-        self.body.ticket_number = Some(ticket_number.into());
+        self.ticket_system_id = Some(ticket_system_id);
+        self.ticket_number = Some(ticket_number.into());
         self
     }
 
     /// Whether the password is rotated when the request is checked in.
     pub fn rotate_on_checkin(mut self, rotate: bool) -> Self {
-        self.body.rotate_on_checkin = Some(rotate);
+        self.rotate_on_checkin = Some(rotate);
         self
     }
 
     fn validate(&self) -> Result<()> {
-        let body = &self.body;
-        match body.duration_minutes {
+        match self.duration_minutes {
             None => {
                 return Err(
                     ValidationError::new("DurationMinutes", "a duration is required").into_error(),
@@ -221,14 +304,14 @@ impl CreateRequest {
             }
             Some(_) => {}
         }
-        if body.access_type == AccessType::App && body.application_id.is_none() {
+        if self.access_type == AccessType::App && self.application_id.is_none() {
             return Err(ValidationError::new(
                 "ApplicationID",
                 "App access needs an application id",
             )
             .into_error());
         }
-        if let AccessType::Unknown(other) = &body.access_type {
+        if let AccessType::Unknown(other) = &self.access_type {
             return Err(ValidationError::new(
                 "AccessType",
                 format!("`{other}` is not one of View, RDP, SSH, App"),
@@ -236,28 +319,6 @@ impl CreateRequest {
             .into_error());
         }
         Ok(())
-    }
-
-    /// Sends the request (once: it is never retried) and returns its id.
-    pub async fn send(self) -> Result<RequestId> {
-        self.validate()?;
-        let body = self.body;
-        let response = self
-            .client
-            .execute(|| {
-                Request::post("Requests")
-                    .operation("create_request")
-                    .json(&body)
-            })
-            .await?;
-        response.json::<RequestId>()
-    }
-
-    /// Sends the request and wraps its id in a [`CheckinGuard`].
-    pub async fn send_guarded(self) -> Result<CheckinGuard> {
-        let client = self.client.clone();
-        let id = self.send().await?;
-        Ok(client.requests().guard(id))
     }
 }
 
@@ -283,91 +344,77 @@ impl RequestListStatus {
     }
 }
 
-/// Lists requests; from [`RequestsHandler::list`].
+/// Lists requests (`GET Requests`); from [`RequestsHandler::list`]. Consumed through
+/// [`Listing`]: `stream()`, `pages()`, `collect()`, with `limit(n)` applied to the one
+/// answer (the server does not page this list, so `page_size`, `look_ahead` and
+/// `pages_in_flight` change nothing).
 #[derive(Debug)]
-#[must_use = "nothing is sent until `send` is awaited"]
+#[must_use = "nothing is sent until the listing is streamed or collected"]
 pub struct ListRequests {
     client: Client,
     status: Option<RequestListStatus>,
+    options: ListOptions,
 }
 
 impl ListRequests {
-    /// Only requests in this state.
+    /// Only requests in this state (`?status=`).
     pub fn status(mut self, status: RequestListStatus) -> Self {
         self.status = Some(status);
         self
     }
+}
 
-    /// Sends the listing.
-    pub async fn send(self) -> Result<Vec<AccessRequest>> {
-        let status = self.status;
-        self.client
-            .execute(|| {
-                Ok(Request::get("Requests")
-                    .operation("list_requests")
-                    .query_opt("status", status.map(RequestListStatus::as_str)))
-            })
-            .await?
-            .json()
+impl Listing for ListRequests {
+    type Item = AccessRequest;
+    type Token = ();
+
+    fn options_mut(&mut self) -> &mut ListOptions {
+        &mut self.options
+    }
+
+    fn paginator(self) -> Result<Paginator<AccessRequest, ()>> {
+        let request = Request::get("Requests")
+            .operation("list_requests")
+            .query_opt("status", self.status.map(RequestListStatus::as_str));
+        Ok(self.client.single_page(request, &self.options))
     }
 }
 
-/// Checks a request in; from [`RequestsHandler::checkin`].
-#[derive(Debug)]
-#[must_use = "nothing is sent until `send` is awaited"]
-pub struct Checkin {
-    client: Client,
-    id: RequestId,
-    reason: Option<String>,
-}
-
-impl Checkin {
-    /// Why (or that) the work is done.
-    pub fn reason(mut self, reason: impl Into<String>) -> Self {
-        self.reason = Some(reason.into());
-        self
-    }
-
-    /// Sends the check-in (once: never retried).
-    pub async fn send(self) -> Result<()> {
-        #[derive(Serialize)]
-        #[serde(rename_all = "PascalCase")]
-        struct Body<'a> {
-            #[serde(skip_serializing_if = "Option::is_none")]
-            reason: Option<&'a str>,
-        }
-        let id = self.id.to_string();
-        let body = Body {
-            reason: self.reason.as_deref(),
-        };
-        self.client
-            .execute(|| {
-                Request::put("Requests")
-                    .segments([id.as_str(), "Checkin"])
-                    .operation("checkin_request")
-                    .json(&body)
-            })
-            .await?;
-        Ok(())
-    }
-}
-
-/// Polls `GET Requests` until a request is approved; from
-/// [`RequestsHandler::wait_for_approval`].
+/// How [`RequestsHandler::wait_for_approval`] polls: the interval starts at
+/// `initial_interval` (default 2 s) and doubles up to `max_interval` (default 30 s); the
+/// wait gives up after `timeout` (default 15 minutes).
 ///
-/// The interval starts at 2 s and doubles up to 30 s; the wait gives up after 15
-/// minutes. Waits run on the client's clock, so tests can inject a manual one.
-#[derive(Debug)]
-#[must_use = "nothing happens until `await_approval` is awaited"]
-pub struct WaitForApproval {
-    client: Client,
-    id: RequestId,
+/// ```
+/// use std::time::Duration;
+/// use beyondtrust_sessions_client::requests::ApprovalWait;
+///
+/// let wait = ApprovalWait::new().initial_interval(Duration::from_secs(5)).timeout(Duration::from_secs(3600));
+/// # let _ = wait;
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
+pub struct ApprovalWait {
     initial_interval: Duration,
     max_interval: Duration,
     timeout: Duration,
 }
 
-impl WaitForApproval {
+impl Default for ApprovalWait {
+    fn default() -> Self {
+        ApprovalWait {
+            initial_interval: Duration::from_secs(2),
+            max_interval: Duration::from_secs(30),
+            timeout: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+impl ApprovalWait {
+    /// The defaults: 2 s doubling up to 30 s, for at most 15 minutes.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// The first wait between polls (default 2 s).
     pub fn initial_interval(mut self, interval: Duration) -> Self {
         self.initial_interval = interval;
@@ -385,58 +432,13 @@ impl WaitForApproval {
         self.timeout = timeout;
         self
     }
-
-    /// Polls until the request is approved (returning it), or fails with an
-    /// [`ApprovalError`] (denied, ended, not found, timed out) read through
-    /// [`ErrorExt::approval_error`](crate::ErrorExt::approval_error).
-    pub async fn await_approval(self) -> Result<AccessRequest> {
-        let clock = self.client.clock().clone();
-        let started = clock.now();
-        let mut interval = self.initial_interval.max(Duration::from_millis(1));
-        let fail = |e: ApprovalError| Err(Error::vendor(crate::error::VENDOR, e));
-        loop {
-            let requests = self.client.requests().list().send().await?;
-            let Some(request) = requests.into_iter().find(|r| r.request_id == self.id) else {
-                return fail(ApprovalError::NotFound {
-                    request_id: self.id,
-                });
-            };
-            if request.status.is_approved() {
-                return Ok(request);
-            }
-            if request.status == crate::models::RequestStatus::Denied {
-                return fail(ApprovalError::Denied {
-                    request_id: self.id,
-                });
-            }
-            if request.status.is_final() {
-                return fail(ApprovalError::Ended {
-                    request_id: self.id,
-                    status: request.status,
-                });
-            }
-            let waited = clock.now().duration_since(started).unwrap_or_default();
-            if waited >= self.timeout {
-                return fail(ApprovalError::TimedOut {
-                    request_id: self.id,
-                    waited,
-                });
-            }
-            let sleep = interval.min(self.timeout - waited);
-            tracing::debug!(request_id = %self.id, status = %request.status, wait_ms = sleep.as_millis() as u64, "waiting for approval");
-            clock.sleep(sleep).await;
-            interval = interval
-                .saturating_mul(2)
-                .min(self.max_interval.max(Duration::from_millis(1)));
-        }
-    }
 }
 
 /// Makes sure a request is checked in when the work is done.
 ///
-/// Call [`CheckinGuard::checkin`] (async) when done. A guard dropped without it cannot
-/// check in (dropping cannot wait for the network): it logs a `tracing` **warning** naming
-/// the request, which then stays checked out until its duration ends. Use
+/// Await [`CheckinGuard::checkin`] when done. A guard dropped without it cannot check in
+/// (dropping cannot wait for the network): it logs a `tracing` **warning** naming the
+/// request, which then stays checked out until its duration ends. Use
 /// [`CheckinGuard::into_id`] to keep a request checked out on purpose.
 #[must_use = "a request left checked out keeps the account released; call `checkin`"]
 pub struct CheckinGuard {
@@ -460,17 +462,12 @@ impl CheckinGuard {
         self.id
     }
 
-    /// Checks the request in with a reason (`PUT Requests/{id}/Checkin`). The guard is
-    /// spent even when the call fails (the error says why; retry with
-    /// [`RequestsHandler::checkin`]).
-    pub async fn checkin(mut self, reason: impl Into<String>) -> Result<()> {
+    /// The check-in of the request with a reason ([`RequestsHandler::checkin`]). The
+    /// guard is spent by building the call, whether or not the call succeeds (the error
+    /// says why; retry with [`RequestsHandler::checkin`]).
+    pub fn checkin(mut self, reason: impl Into<String>) -> Call<()> {
         self.armed = false;
-        self.client
-            .requests()
-            .checkin(self.id)
-            .reason(reason)
-            .send()
-            .await
+        self.client.requests().checkin(self.id, reason)
     }
 
     /// Gives up the guard without checking in, keeping the request checked out.

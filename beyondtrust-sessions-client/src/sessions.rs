@@ -3,12 +3,11 @@
 //!
 //! ```no_run
 //! # async fn run(client: beyondtrust_sessions_client::Client, request_id: beyondtrust_sessions_client::RequestId) -> beyondtrust_sessions_client::Result<()> {
-//! use beyondtrust_sessions_client::{SessionStatus, SessionType};
+//! use beyondtrust_sessions_client::{Listing, SessionStatus, SessionType};
 //!
 //! let file = client
 //!     .sessions()
 //!     .create(request_id, SessionType::RdpFile)
-//!     .send()
 //!     .await?
 //!     .into_file()?;
 //! std::fs::write(file.file_name().unwrap_or("session.rdp"), file.bytes()).ok();
@@ -17,7 +16,7 @@
 //!     .sessions()
 //!     .list()
 //!     .status(SessionStatus::InProgress)
-//!     .send()
+//!     .collect()
 //!     .await?;
 //! for session in live {
 //!     client.sessions().lock(session.session_id).await?;
@@ -28,8 +27,9 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
+use msp_common::paginate::{ListOptions, Paginator};
 use msp_common::secret::{ExposeSecret, SecretString};
-use msp_common::{Error, Request, Response, Result};
+use msp_common::{Call, Error, Listing, Request, Response, Result};
 use serde::Serialize;
 
 use crate::client::Client;
@@ -59,97 +59,91 @@ impl SessionsHandler {
         SessionsHandler { client }
     }
 
-    /// Lists sessions (`GET Sessions`; the server returns at most 100,000).
+    /// Lists sessions (`GET Sessions`; the server answers at most 100,000 at once),
+    /// through the shared [`Listing`] surface.
     pub fn list(&self) -> ListSessions {
         ListSessions {
             client: self.client.clone(),
             statuses: BTreeSet::new(),
             user_id: None,
+            options: ListOptions::default(),
         }
     }
 
     /// Gets one session (`GET Sessions/{id}`).
-    pub async fn get(&self, id: SessionId) -> Result<Session> {
-        let id = id.to_string();
+    pub fn get(&self, id: SessionId) -> Call<Session> {
+        let request = Request::get("Sessions")
+            .segments([id.to_string()])
+            .operation("get_session");
         self.client
-            .execute(|| {
-                Ok(Request::get("Sessions")
-                    .segments([id.as_str()])
-                    .operation("get_session"))
-            })
-            .await?
-            .json()
+            .call(Ok(request), false, |response| response.json())
     }
 
-    /// Creates a session for an approved request (`POST Requests/{id}/Sessions`).
-    pub fn create(&self, request_id: RequestId, session_type: SessionType) -> CreateSession {
-        CreateSession {
-            client: self.client.clone(),
-            request_id,
-            session_type,
-            node_id: None,
-        }
+    /// Creates a session for an approved request (`POST Requests/{id}/Sessions`). A
+    /// write, sent once. `session` is a [`SessionType`], or a [`NewSession`] with
+    /// options. `rdpfile` and `appfile` answer with [`SessionCreated::File`], the others
+    /// with [`SessionCreated::Ticket`]. Fails with 4034 while the request waits for
+    /// approval.
+    pub fn create(
+        &self,
+        request_id: RequestId,
+        session: impl Into<NewSession>,
+    ) -> Call<SessionCreated> {
+        let session = session.into();
+        let request = session.validate().and_then(|()| {
+            Request::post("Requests")
+                .segments([request_id.to_string().as_str(), "Sessions"])
+                .operation("create_session")
+                .json(&session)
+        });
+        self.client
+            .call(request, true, |response| session_created(&response))
     }
 
     /// Creates an admin session (`POST Sessions/Admin`), for a host that is not a managed
-    /// system, with credentials the caller provides.
-    pub fn admin(
-        &self,
-        session_type: SessionType,
-        host_name: impl Into<String>,
-        user_name: impl Into<String>,
-        password: impl Into<SecretString>,
-    ) -> CreateAdminSession {
-        CreateAdminSession {
-            client: self.client.clone(),
-            session_type,
-            host_name: host_name.into(),
-            port: None,
-            domain_name: None,
-            user_name: user_name.into(),
-            password: password.into(),
-            reason: None,
-            resolution: None,
-            rdp_admin_switch: None,
-            smart_sizing: None,
-            node_id: None,
-        }
-    }
-
-    /// Locks a session (`POST Sessions/{id}/lock`). Never retried.
-    pub async fn lock(&self, id: SessionId) -> Result<()> {
-        self.post_action(id, "lock").await
-    }
-
-    /// Terminates a session (`POST Sessions/{id}/terminate`). Never retried.
-    pub async fn terminate(&self, id: SessionId) -> Result<()> {
-        self.post_action(id, "terminate").await
-    }
-
-    async fn post_action(&self, id: SessionId, action: &'static str) -> Result<()> {
-        let id = id.to_string();
+    /// system, with credentials the caller provides. A write, sent once. The fields are
+    /// checked first: when they fail, awaiting the call gives the [`ValidationError`]
+    /// and nothing is sent. The password is redacted from previews and error bodies.
+    pub fn admin(&self, session: AdminSession) -> Call<SessionCreated> {
+        let request = session.validate().and_then(|()| {
+            Request::post("Sessions/Admin")
+                .operation("create_admin_session")
+                .redact(session.password.clone())
+                .json(&session.body())
+        });
         self.client
-            .execute(|| {
-                Ok(Request::post("Sessions")
-                    .segments([id.as_str(), action])
-                    .operation(if action == "lock" {
-                        "lock_session"
-                    } else {
-                        "terminate_session"
-                    }))
-            })
-            .await?;
-        Ok(())
+            .call(request, true, |response| session_created(&response))
+    }
+
+    /// Locks a session (`POST Sessions/{id}/lock`). A write, sent once.
+    pub fn lock(&self, id: SessionId) -> Call<()> {
+        self.post_action(id, "lock", "lock_session")
+    }
+
+    /// Terminates a session (`POST Sessions/{id}/terminate`). A write, sent once.
+    pub fn terminate(&self, id: SessionId) -> Call<()> {
+        self.post_action(id, "terminate", "terminate_session")
+    }
+
+    fn post_action(&self, id: SessionId, action: &str, operation: &'static str) -> Call<()> {
+        let request = Request::post("Sessions")
+            .segments([id.to_string().as_str(), action])
+            .operation(operation);
+        self.client.call(Ok(request), true, |_| Ok(()))
     }
 }
 
-/// Lists sessions; from [`SessionsHandler::list`].
+/// Lists sessions (`GET Sessions`); from [`SessionsHandler::list`]. Consumed through
+/// [`Listing`]: `stream()`, `pages()`, `collect()`, with `limit(n)` applied to the one
+/// answer (the server does not page this list, so `page_size`, `look_ahead` and
+/// `pages_in_flight` change nothing).
 #[derive(Debug)]
-#[must_use = "nothing is sent until `send` is awaited"]
+#[must_use = "nothing is sent until the listing is streamed or collected"]
 pub struct ListSessions {
     client: Client,
     statuses: BTreeSet<SessionStatus>,
     user_id: Option<UserId>,
+    options: ListOptions,
 }
 
 impl ListSessions {
@@ -171,9 +165,17 @@ impl ListSessions {
         self.user_id = Some(user_id.into());
         self
     }
+}
 
-    /// Sends the listing.
-    pub async fn send(self) -> Result<Vec<Session>> {
+impl Listing for ListSessions {
+    type Item = Session;
+    type Token = ();
+
+    fn options_mut(&mut self) -> &mut ListOptions {
+        &mut self.options
+    }
+
+    fn paginator(self) -> Result<Paginator<Session, ()>> {
         let status = (!self.statuses.is_empty()).then(|| {
             self.statuses
                 .iter()
@@ -181,48 +183,49 @@ impl ListSessions {
                 .collect::<Vec<_>>()
                 .join(",")
         });
-        let user_id = self.user_id.map(|u| u.to_string());
-        self.client
-            .execute(|| {
-                Ok(Request::get("Sessions")
-                    .operation("list_sessions")
-                    .query_opt("status", status.clone())
-                    .query_opt("userID", user_id.clone()))
-            })
-            .await?
-            .json()
+        let request = Request::get("Sessions")
+            .operation("list_sessions")
+            .query_opt("status", status)
+            .query_opt("userID", self.user_id.map(|u| u.to_string()));
+        Ok(self.client.single_page(request, &self.options))
     }
 }
 
-#[derive(Serialize)]
+/// A session to create for a request, the body of `POST Requests/{id}/Sessions`; pass it
+/// (or just a [`SessionType`]) to [`SessionsHandler::create`].
+///
+/// ```
+/// use beyondtrust_sessions_client::SessionType;
+/// use beyondtrust_sessions_client::sessions::NewSession;
+///
+/// let new = NewSession::new(SessionType::RdpFile).node_id("node-2");
+/// assert_eq!(serde_json::to_string(&new).unwrap(), r#"{"SessionType":"rdpfile","NodeID":"node-2"}"#);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "PascalCase")]
-struct NewSession<'a> {
-    session_type: &'a SessionType,
-    #[serde(rename = "NodeID", skip_serializing_if = "Option::is_none")]
-    node_id: Option<&'a str>,
-}
-
-/// Creates a session for a request; from [`SessionsHandler::create`].
-#[derive(Debug)]
-#[must_use = "nothing is sent until `send` is awaited"]
-pub struct CreateSession {
-    client: Client,
-    request_id: RequestId,
+#[must_use]
+pub struct NewSession {
     session_type: SessionType,
+    #[serde(rename = "NodeID", skip_serializing_if = "Option::is_none")]
     node_id: Option<String>,
 }
 
-impl CreateSession {
+impl NewSession {
+    /// A session of this type, through the local node.
+    pub fn new(session_type: SessionType) -> Self {
+        NewSession {
+            session_type,
+            node_id: None,
+        }
+    }
+
     /// The node to establish the session through (default: the local node).
     pub fn node_id(mut self, node_id: impl Into<String>) -> Self {
         self.node_id = Some(node_id.into());
         self
     }
 
-    /// Creates the session (once: never retried). `rdpfile` and `appfile` answer with
-    /// [`SessionCreated::File`], the others with [`SessionCreated::Ticket`]. Fails with
-    /// 4034 while the request waits for approval.
-    pub async fn send(self) -> Result<SessionCreated> {
+    fn validate(&self) -> Result<()> {
         if let SessionType::Unknown(other) = &self.session_type {
             return Err(ValidationError::new(
                 "SessionType",
@@ -230,21 +233,13 @@ impl CreateSession {
             )
             .into_error());
         }
-        let id = self.request_id.to_string();
-        let body = NewSession {
-            session_type: &self.session_type,
-            node_id: self.node_id.as_deref(),
-        };
-        let response = self
-            .client
-            .execute(|| {
-                Request::post("Requests")
-                    .segments([id.as_str(), "Sessions"])
-                    .operation("create_session")
-                    .json(&body)
-            })
-            .await?;
-        session_created(&response)
+        Ok(())
+    }
+}
+
+impl From<SessionType> for NewSession {
+    fn from(session_type: SessionType) -> Self {
+        NewSession::new(session_type)
     }
 }
 
@@ -309,13 +304,25 @@ struct AdminBody<'a> {
     node_id: Option<&'a str>,
 }
 
-/// Creates an admin session; from [`SessionsHandler::admin`].
+/// An admin session, the body of `POST Sessions/Admin`; pass it to
+/// [`SessionsHandler::admin`].
 ///
 /// Field lengths are checked before anything is sent: `HostName` ≤ 128, `DomainName`
-/// ≤ 50, `UserName` ≤ 200, `Resolution` ≤ 50 characters.
-#[must_use = "nothing is sent until `send` is awaited"]
-pub struct CreateAdminSession {
-    client: Client,
+/// ≤ 50, `UserName` ≤ 200, `Resolution` ≤ 50 characters. `Debug` never shows the
+/// password.
+///
+/// ```
+/// use beyondtrust_sessions_client::SessionType;
+/// use beyondtrust_sessions_client::sessions::AdminSession;
+///
+/// let admin = AdminSession::new(SessionType::Rdp, "jump01.example.local", "helpdesk", "pw-1234")
+///     .domain_name("EXAMPLE")
+///     .port(3389);
+/// assert!(!format!("{admin:?}").contains("pw-1234"));
+/// ```
+#[derive(Clone)]
+#[must_use]
+pub struct AdminSession {
     session_type: SessionType,
     host_name: String,
     port: Option<u16>,
@@ -329,9 +336,9 @@ pub struct CreateAdminSession {
     node_id: Option<String>,
 }
 
-impl fmt::Debug for CreateAdminSession {
+impl fmt::Debug for AdminSession {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CreateAdminSession")
+        f.debug_struct("AdminSession")
             .field("session_type", &self.session_type)
             .field("host_name", &self.host_name)
             .field("port", &self.port)
@@ -342,7 +349,30 @@ impl fmt::Debug for CreateAdminSession {
     }
 }
 
-impl CreateAdminSession {
+impl AdminSession {
+    /// An admin session of `session_type` (SSH, sshticket, RDP, rdpticket or rdpfile) to
+    /// `host_name` as `user_name` with `password`.
+    pub fn new(
+        session_type: SessionType,
+        host_name: impl Into<String>,
+        user_name: impl Into<String>,
+        password: impl Into<SecretString>,
+    ) -> Self {
+        AdminSession {
+            session_type,
+            host_name: host_name.into(),
+            port: None,
+            domain_name: None,
+            user_name: user_name.into(),
+            password: password.into(),
+            reason: None,
+            resolution: None,
+            rdp_admin_switch: None,
+            smart_sizing: None,
+            node_id: None,
+        }
+    }
+
     /// The port (default: the configured port of the protocol).
     pub fn port(mut self, port: u16) -> Self {
         self.port = Some(port);
@@ -412,10 +442,8 @@ impl CreateAdminSession {
         Ok(())
     }
 
-    /// Creates the session (once: never retried).
-    pub async fn send(self) -> Result<SessionCreated> {
-        self.validate()?;
-        let body = AdminBody {
+    fn body(&self) -> AdminBody<'_> {
+        AdminBody {
             session_type: &self.session_type,
             host_name: &self.host_name,
             port: self.port,
@@ -427,15 +455,6 @@ impl CreateAdminSession {
             rdp_admin_switch: self.rdp_admin_switch,
             smart_sizing: self.smart_sizing,
             node_id: self.node_id.as_deref(),
-        };
-        let response = self
-            .client
-            .execute_redacted(std::slice::from_ref(&self.password), || {
-                Request::post("Sessions/Admin")
-                    .operation("create_admin_session")
-                    .json(&body)
-            })
-            .await?;
-        session_created(&response)
+        }
     }
 }

@@ -6,8 +6,8 @@ use std::time::Duration;
 use beyondtrust_sessions_client::secret::ExposeSecret;
 use beyondtrust_sessions_client::sim::{Fault, Simulator};
 use beyondtrust_sessions_client::{
-    AccessType, AuthFailure, ConflictOption, CredentialType, ErrorExt, OAuthClient, PsAuth,
-    RequestStatus, SessionStatus, SessionType,
+    AccessType, AdminSession, ApprovalWait, AuthFailure, ConflictOption, CredentialType, ErrorExt,
+    Listing, NewRequest, OAuthClient, PsAuth, Raw, RequestStatus, SessionStatus, SessionType,
 };
 
 fn header(request: &wiremock::Request, name: &str) -> Option<String> {
@@ -38,17 +38,17 @@ async fn the_whole_flow_and_the_old_cookie_is_refused_after_sign_out() {
     // Request access: it waits for an approver.
     let guard = client
         .requests()
-        .create(AccessType::Rdp, account.system_id, account.account_id)
-        .duration_minutes(120)
-        .reason("Patch Tuesday")
-        .send_guarded()
+        .create_guarded(
+            NewRequest::new(AccessType::Rdp, account.system_id, account.account_id)
+                .duration_minutes(120)
+                .reason("Patch Tuesday"),
+        )
         .await
         .unwrap();
     let id = guard.id();
     let err = client
         .sessions()
         .create(id, SessionType::RdpFile)
-        .send()
         .await
         .unwrap_err();
     assert!(err.is_not_yet_approved(), "{err}");
@@ -63,13 +63,13 @@ async fn the_whole_flow_and_the_old_cookie_is_refused_after_sign_out() {
         }
     };
     let (approved, ()) = tokio::join!(
-        client
-            .requests()
-            .wait_for_approval(id)
-            .initial_interval(Duration::from_millis(5))
-            .max_interval(Duration::from_millis(20))
-            .timeout(Duration::from_secs(30))
-            .await_approval(),
+        client.requests().wait_for_approval(
+            id,
+            ApprovalWait::new()
+                .initial_interval(Duration::from_millis(5))
+                .max_interval(Duration::from_millis(20))
+                .timeout(Duration::from_secs(30)),
+        ),
         approver
     );
     assert_eq!(approved.unwrap().status, RequestStatus::Active);
@@ -78,7 +78,6 @@ async fn the_whole_flow_and_the_old_cookie_is_refused_after_sign_out() {
     let file = client
         .sessions()
         .create(id, SessionType::RdpFile)
-        .send()
         .await
         .unwrap()
         .into_file()
@@ -115,7 +114,7 @@ async fn the_whole_flow_and_the_old_cookie_is_refused_after_sign_out() {
         .list()
         .status(SessionStatus::InProgress)
         .user_id(me.user_id)
-        .send()
+        .collect()
         .await
         .unwrap();
     assert!(live.iter().all(|s| s.status == SessionStatus::InProgress));
@@ -159,16 +158,15 @@ async fn view_access_retrieves_the_password_as_a_secret() {
         .unwrap();
     let guard = client
         .requests()
-        .create(AccessType::View, account.system_id, account.account_id)
-        .duration_minutes(30)
-        .send_guarded()
+        .create_guarded(
+            NewRequest::new(AccessType::View, account.system_id, account.account_id)
+                .duration_minutes(30),
+        )
         .await
         .unwrap();
     let password = client
         .credentials()
-        .get(guard.id())
-        .kind(CredentialType::Password)
-        .send()
+        .get(guard.id(), CredentialType::Password)
         .await
         .unwrap();
     let expected = sim.account_password(10).unwrap();
@@ -176,52 +174,42 @@ async fn view_access_retrieves_the_password_as_a_secret() {
     assert!(!format!("{password:?} {client:?} {guard:?}").contains(&expected));
 
     // A second request for the same account conflicts, unless reused or renewed.
-    let create = || {
-        client
-            .requests()
-            .create(AccessType::View, account.system_id, account.account_id)
-            .duration_minutes(30)
-    };
-    let err = create().send().await.unwrap_err();
+    let new = NewRequest::new(AccessType::View, account.system_id, account.account_id)
+        .duration_minutes(30);
+    let err = client.requests().create(new.clone()).await.unwrap_err();
     assert!(err.is_conflicting_request());
     assert_eq!(
-        create()
-            .conflict_option(ConflictOption::Reuse)
-            .send()
+        client
+            .requests()
+            .create(new.clone().conflict_option(ConflictOption::Reuse))
             .await
             .unwrap(),
         guard.id()
     );
-    let renewed = create()
-        .conflict_option(ConflictOption::Renew)
-        .send()
+    let renewed = client
+        .requests()
+        .create(new.conflict_option(ConflictOption::Renew))
         .await
         .unwrap();
     assert_ne!(renewed, guard.id());
     guard.into_id();
-    client.requests().checkin(renewed).send().await.unwrap();
+    client.requests().checkin(renewed, "").await.unwrap();
 
     // Not permitted: 4031; SSH keys for the Linux account.
     let err = client
         .requests()
-        .create(AccessType::View, 2, 21)
-        .duration_minutes(5)
-        .send()
+        .create(NewRequest::new(AccessType::View, 2, 21).duration_minutes(5))
         .await
         .unwrap_err();
     assert!(err.is_not_permitted());
     let ssh = client
         .requests()
-        .create(AccessType::View, 3, 30)
-        .duration_minutes(5)
-        .send()
+        .create(NewRequest::new(AccessType::View, 3, 30).duration_minutes(5))
         .await
         .unwrap();
     let key = client
         .credentials()
-        .get(ssh)
-        .kind(CredentialType::DssKey)
-        .send()
+        .get(ssh, CredentialType::DssKey)
         .await
         .unwrap();
     assert!(
@@ -269,11 +257,9 @@ async fn the_simulator_enforces_what_the_client_must_get_right() {
     assert_eq!(key_only.sign_in().await.unwrap().user_id.get(), 3);
     // The sim refuses a wrongly typed request body, as the server does.
     let response = client
-        .send_raw(
-            beyondtrust_sessions_client::Method::POST,
+        .post::<serde_json::Value, _>(
             "Requests",
-            &[],
-            Some(&serde_json::json!({"AccessType": "View", "SystemID": 1, "AccountID": 10, "DurationMinutes": 0})),
+            &serde_json::json!({"AccessType": "View", "SystemID": 1, "AccountID": 10, "DurationMinutes": 0}),
         )
         .await
         .unwrap_err();
@@ -288,7 +274,7 @@ async fn expired_sessions_are_renewed_transparently() {
     sim.expire_sessions();
     let calls = (0..5).map(|_| {
         let client = client.clone();
-        async move { client.sessions().list().send().await }
+        async move { client.sessions().list().collect().await }
     });
     for result in futures_util::future::join_all(calls).await {
         assert_eq!(result.unwrap().len(), 5);
@@ -320,7 +306,7 @@ async fn oauth_and_two_factor_against_the_simulator() {
     );
 
     let client = sim.client().unwrap();
-    let err = client.sessions().list().send().await.unwrap_err();
+    let err = client.sessions().list().collect().await.unwrap_err();
     assert!(matches!(
         err.auth_failure(),
         Some(AuthFailure::TwoFactorRequired { .. })
@@ -330,7 +316,7 @@ async fn oauth_and_two_factor_against_the_simulator() {
     let _ = client.sign_in().await.unwrap_err();
     let me = client.sign_in_challenge("314159").await.unwrap();
     assert_eq!(me.user_id.get(), 7);
-    assert_eq!(client.sessions().list().send().await.unwrap().len(), 5);
+    assert_eq!(client.sessions().list().collect().await.unwrap().len(), 5);
 }
 
 #[tokio::test]
@@ -339,13 +325,12 @@ async fn sessions_admin_lock_terminate_and_faults() {
     let client = sim.client().unwrap();
     let admin = client
         .sessions()
-        .admin(
+        .admin(AdminSession::new(
             SessionType::SshTicket,
             "jump01.example.local",
             "helpdesk",
             "pw-1234",
-        )
-        .send()
+        ))
         .await
         .unwrap()
         .into_ticket()
@@ -379,7 +364,7 @@ async fn sessions_admin_lock_terminate_and_faults() {
         },
         1,
     );
-    assert_eq!(client.sessions().list().send().await.unwrap().len(), 6);
+    assert_eq!(client.sessions().list().collect().await.unwrap().len(), 6);
     sim.inject_fault(Fault::HtmlPage { status: 502 }, 1);
     let err = client.sessions().lock(id).await.unwrap_err();
     assert_eq!(err.status().unwrap().as_u16(), 502);
@@ -408,11 +393,11 @@ async fn chaos_failures_are_retried_on_reads_and_reported_when_they_persist() {
     client.sign_in().await.unwrap();
     sim.set_chaos(Chaos::new(Duration::ZERO, 0.3).seed(5));
     for _ in 0..20 {
-        client.sessions().list().send().await.unwrap();
+        client.sessions().list().collect().await.unwrap();
     }
     assert!(clock.sleeps().contains(&Duration::from_secs(1)));
     sim.set_chaos(Chaos::new(Duration::ZERO, 1.0));
-    let err = client.sessions().list().send().await.unwrap_err();
+    let err = client.sessions().list().collect().await.unwrap_err();
     assert_eq!(
         err.status(),
         Some(msp_common::StatusCode::SERVICE_UNAVAILABLE)

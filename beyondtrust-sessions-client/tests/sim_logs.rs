@@ -4,10 +4,10 @@
 //! subscriber is only reliable when no other test runs at the same time.
 #![cfg(feature = "sim")]
 
-use beyondtrust_sessions_client::AccessType;
 use beyondtrust_sessions_client::ErrorExt;
 use beyondtrust_sessions_client::secret::ExposeSecret;
 use beyondtrust_sessions_client::sim::Simulator;
+use beyondtrust_sessions_client::{AccessType, NewRequest};
 
 fn header(request: &wiremock::Request, name: &str) -> Option<String> {
     request
@@ -51,16 +51,14 @@ async fn secrets_stay_out_of_trace_logs() {
     let client = sim.client().unwrap();
     let id = client
         .requests()
-        .create(AccessType::View, 1, 10)
-        .duration_minutes(10)
-        .send()
+        .create(NewRequest::new(AccessType::View, 1, 10).duration_minutes(10))
         .await
         .unwrap();
-    let password = client.credentials().get(id).send().await.unwrap();
-    client.requests().checkin(id).send().await.unwrap();
+    let password = client.credentials().get(id, None).await.unwrap();
+    client.requests().checkin(id, "").await.unwrap();
     let guard = client.requests().guard(id);
     drop(guard);
-    let err = client.credentials().get(id).send().await.unwrap_err();
+    let err = client.credentials().get(id, None).await.unwrap_err();
     assert!(err.is_not_permitted());
     client.sign_out().await.unwrap();
 

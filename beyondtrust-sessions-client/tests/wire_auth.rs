@@ -7,7 +7,7 @@ mod common;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use beyondtrust_sessions_client::{AuthFailure, ErrorExt, OAuthClient, PsAuth};
+use beyondtrust_sessions_client::{AuthFailure, ErrorExt, Listing, OAuthClient, PsAuth};
 use common::*;
 use wiremock::matchers::{header as header_is, method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -30,7 +30,7 @@ async fn ps_auth_header_is_exact_and_the_cookie_carries_the_session() {
     let user = client.sign_in().await.unwrap();
     assert_eq!(user.user_id.get(), 7);
     assert_eq!(user.user_name.as_deref(), Some(RUNAS));
-    assert!(client.sessions().list().send().await.unwrap().is_empty());
+    assert!(client.sessions().list().collect().await.unwrap().is_empty());
 
     let sign_ins = requests_to(&server, "Auth/SignAppin").await;
     assert_eq!(sign_ins.len(), 1);
@@ -240,7 +240,7 @@ async fn an_expired_session_signs_in_again_once_for_concurrent_calls() {
 
     let results = futures_util::future::join_all((0..8).map(|_| {
         let client = client.clone();
-        async move { client.sessions().list().send().await }
+        async move { client.sessions().list().collect().await }
     }))
     .await;
     for result in results {
@@ -281,6 +281,63 @@ async fn a_write_refused_with_401_is_resent_once_after_sign_in() {
 }
 
 #[tokio::test]
+async fn a_write_refused_with_401_twice_is_resent_once_and_never_twice() {
+    let server = MockServer::start().await;
+    let sign_ins = Arc::new(AtomicUsize::new(0));
+    Mock::given(method("POST"))
+        .and(path(p("Auth/SignAppin")))
+        .respond_with(CountingSignIn {
+            count: sign_ins.clone(),
+        })
+        .mount(&server)
+        .await;
+    // A server that refuses every session: it never acts on the write.
+    Mock::given(method("PUT"))
+        .and(path(p("Requests/41/Checkin")))
+        .respond_with(ResponseTemplate::new(401).set_body_string("\"User not authenticated\""))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let err = client
+        .requests()
+        .checkin(41.into(), "done")
+        .await
+        .unwrap_err();
+    assert_eq!(err.auth_failure(), Some(&AuthFailure::SessionExpired));
+    let sent = requests_to(&server, "Requests/41/Checkin").await;
+    assert_eq!(sent.len(), 2, "sent once, resent once after the re-sign-in");
+    assert_eq!(
+        header(&sent[0], "cookie").unwrap(),
+        "ASP.NET_SessionId=first"
+    );
+    assert_eq!(
+        header(&sent[1], "cookie").unwrap(),
+        "ASP.NET_SessionId=second"
+    );
+    assert_eq!(sent[0].body, sent[1].body);
+    // The lazy sign-in and exactly one renewal.
+    assert_eq!(sign_ins.load(Ordering::SeqCst), 2);
+
+    // Without re-authentication the write is sent once.
+    let server = MockServer::start().await;
+    mount_sign_in(&server, "c").await;
+    Mock::given(method("POST"))
+        .and(path(p("Sessions/9/terminate")))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&server)
+        .await;
+    let client = builder(&server)
+        .credentials(PsAuth::new(KEY).runas(RUNAS))
+        .reauthenticate(false)
+        .build()
+        .unwrap();
+    let err = client.sessions().terminate(9.into()).await.unwrap_err();
+    assert_eq!(err.auth_failure(), Some(&AuthFailure::SessionExpired));
+    assert_eq!(requests_to(&server, "Sessions/9/terminate").await.len(), 1);
+    assert_eq!(requests_to(&server, "Auth/SignAppin").await.len(), 1);
+}
+
+#[tokio::test]
 async fn without_reauthentication_a_401_is_a_session_expiry() {
     let server = MockServer::start().await;
     mount_sign_in(&server, COOKIE_VALUE).await;
@@ -294,7 +351,7 @@ async fn without_reauthentication_a_401_is_a_session_expiry() {
         .reauthenticate(false)
         .build()
         .unwrap();
-    let err = client.sessions().list().send().await.unwrap_err();
+    let err = client.sessions().list().collect().await.unwrap_err();
     assert_eq!(err.auth_failure(), Some(&AuthFailure::SessionExpired));
     assert_eq!(requests_to(&server, "Auth/SignAppin").await.len(), 1);
     assert_no_secrets(&format!("{err} {err:?}"));
@@ -309,7 +366,12 @@ async fn a_session_still_refused_after_renewal_is_reported_as_expired() {
         .respond_with(ResponseTemplate::new(401))
         .mount(&server)
         .await;
-    let err = client(&server).sessions().list().send().await.unwrap_err();
+    let err = client(&server)
+        .sessions()
+        .list()
+        .collect()
+        .await
+        .unwrap_err();
     assert_eq!(err.auth_failure(), Some(&AuthFailure::SessionExpired));
     assert_eq!(requests_to(&server, "Sessions").await.len(), 2);
     assert_eq!(requests_to(&server, "Auth/SignAppin").await.len(), 2);
@@ -360,7 +422,7 @@ async fn two_factor_sign_in_sends_the_challenge_in_the_same_session() {
     assert!(!format!("{err:?}").contains("pending-2fa"));
     let user = client.sign_in_challenge("424242").await.unwrap();
     assert_eq!(user.user_id.get(), 7);
-    client.sessions().list().send().await.unwrap();
+    client.sessions().list().collect().await.unwrap();
 
     // A code without a pending first step is refused locally.
     let fresh = common::client(&server);

@@ -10,8 +10,8 @@ use std::time::Duration;
 use beyondtrust_sessions_client::requests::RequestListStatus;
 use beyondtrust_sessions_client::secret::ExposeSecret;
 use beyondtrust_sessions_client::{
-    AccessType, ApprovalError, ConflictOption, CredentialType, ErrorCode, ErrorExt, RequestId,
-    RequestStatus, RetryPolicy,
+    AccessType, ApprovalError, ApprovalWait, ConflictOption, CredentialType, ErrorCode, ErrorExt,
+    Listing, NewRequest, RequestId, RequestStatus, RetryPolicy,
 };
 use common::*;
 use msp_common::retry::{FixedJitter, ManualClock};
@@ -35,13 +35,14 @@ async fn create_request_sends_the_typed_body_and_reads_a_bare_id() {
     let client = client(&server);
     let id = client
         .requests()
-        .create(AccessType::View, 1, 10)
-        .duration_minutes(525_600)
-        .reason("Quarterly audit")
-        .conflict_option(ConflictOption::Renew)
-        .ticket(3, "INC-0042")
-        .rotate_on_checkin(true)
-        .send()
+        .create(
+            NewRequest::new(AccessType::View, 1, 10)
+                .duration_minutes(525_600)
+                .reason("Quarterly audit")
+                .conflict_option(ConflictOption::Renew)
+                .ticket(3, "INC-0042")
+                .rotate_on_checkin(true),
+        )
         .await
         .unwrap();
     assert_eq!(id, RequestId(4242));
@@ -60,20 +61,27 @@ async fn durations_outside_the_range_are_refused_without_a_request() {
     let server = signed_in_server().await;
     let client = client(&server);
     for minutes in [Some(0), Some(525_601), Some(u32::MAX), None] {
-        let mut create = client.requests().create(AccessType::Rdp, 1, 11);
+        let mut new = NewRequest::new(AccessType::Rdp, 1, 11);
         if let Some(minutes) = minutes {
-            create = create.duration_minutes(minutes);
+            new = new.duration_minutes(minutes);
         }
-        let err = create.send().await.unwrap_err();
+        let create = client.requests().create(new);
+        // The preview reports the same refusal; nothing is sent either way.
+        assert!(
+            create
+                .preview()
+                .unwrap_err()
+                .to_string()
+                .contains("DurationMinutes")
+        );
+        let err = create.await.unwrap_err();
         let validation = err.validation_error().expect("a validation error");
         assert_eq!(validation.field(), "DurationMinutes");
         assert!(err.to_string().contains("nothing was sent"), "{err}");
     }
     let err = client
         .requests()
-        .create(AccessType::App, 1, 11)
-        .duration_minutes(5)
-        .send()
+        .create(NewRequest::new(AccessType::App, 1, 11).duration_minutes(5))
         .await
         .unwrap_err();
     assert_eq!(err.validation_error().unwrap().field(), "ApplicationID");
@@ -105,9 +113,7 @@ async fn vendor_codes_become_typed_errors() {
 
     let err = client
         .requests()
-        .create(AccessType::View, 1, 10)
-        .duration_minutes(60)
-        .send()
+        .create(NewRequest::new(AccessType::View, 1, 10).duration_minutes(60))
         .await
         .unwrap_err();
     assert!(err.is_conflicting_request() && err.is_conflict());
@@ -123,16 +129,14 @@ async fn vendor_codes_become_typed_errors() {
 
     let err = client
         .credentials()
-        .get(RequestId(5))
-        .send()
+        .get(RequestId(5), None)
         .await
         .unwrap_err();
     assert!(err.is_not_yet_approved());
     assert_eq!(err.status().unwrap().as_u16(), 403);
     let err = client
         .credentials()
-        .get(RequestId(6))
-        .send()
+        .get(RequestId(6), None)
         .await
         .unwrap_err();
     assert!(err.is_not_permitted());
@@ -176,9 +180,7 @@ async fn writes_are_never_retried_but_reads_are() {
 
     let err = client
         .requests()
-        .create(AccessType::View, 1, 10)
-        .duration_minutes(60)
-        .send()
+        .create(NewRequest::new(AccessType::View, 1, 10).duration_minutes(60))
         .await
         .unwrap_err();
     assert_eq!(err.status().unwrap().as_u16(), 503);
@@ -194,9 +196,7 @@ async fn writes_are_never_retried_but_reads_are() {
 
     let err = client
         .requests()
-        .checkin(RequestId(77))
-        .reason("done")
-        .send()
+        .checkin(RequestId(77), "done")
         .await
         .unwrap_err();
     assert_eq!(err.attempts(), 1);
@@ -211,7 +211,7 @@ async fn writes_are_never_retried_but_reads_are() {
         .requests()
         .list()
         .status(RequestListStatus::All)
-        .send()
+        .collect()
         .await
         .unwrap();
     assert_eq!(list.len(), 3);
@@ -245,8 +245,7 @@ async fn checkin_without_reason_sends_an_empty_object() {
         .await;
     client(&server)
         .requests()
-        .checkin(RequestId(12))
-        .send()
+        .checkin(RequestId(12), "")
         .await
         .unwrap();
     let sent = &requests_to(&server, "Requests/12/Checkin").await[0];
@@ -272,9 +271,7 @@ async fn credentials_are_a_secret_and_never_quoted_in_errors() {
     let client = client(&server);
     let secret = client
         .credentials()
-        .get(RequestId(31))
-        .kind(CredentialType::Password)
-        .send()
+        .get(RequestId(31), CredentialType::Password)
         .await
         .unwrap();
     assert_eq!(secret.expose_secret(), "marker-credential-Pa$$w0rd");
@@ -284,8 +281,7 @@ async fn credentials_are_a_secret_and_never_quoted_in_errors() {
 
     let err = client
         .credentials()
-        .get(RequestId(32))
-        .send()
+        .get(RequestId(32), None)
         .await
         .unwrap_err();
     assert!(matches!(
@@ -351,16 +347,19 @@ async fn html_and_garbage_answers_are_typed_errors() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let err = client.managed_accounts().list().await.unwrap_err();
+    let err = client
+        .managed_accounts()
+        .list()
+        .collect()
+        .await
+        .unwrap_err();
     assert_eq!(err.api().unwrap().message(), Some("Runtime Error"));
     assert_eq!(err.error_code(), None);
-    let err = client.requests().list().send().await.unwrap_err();
+    let err = client.requests().list().collect().await.unwrap_err();
     assert!(err.decode_error().is_some());
     let err = client
         .requests()
-        .create(AccessType::View, 1, 10)
-        .duration_minutes(1)
-        .send()
+        .create(NewRequest::new(AccessType::View, 1, 10).duration_minutes(1))
         .await
         .unwrap_err();
     assert!(err.decode_error().is_some(), "{err}");
@@ -392,10 +391,12 @@ async fn the_approval_wait_backs_off_on_the_clock_until_approved() {
         .unwrap();
     let request = client
         .requests()
-        .wait_for_approval(RequestId(100))
-        .initial_interval(Duration::from_secs(1))
-        .max_interval(Duration::from_secs(5))
-        .await_approval()
+        .wait_for_approval(
+            RequestId(100),
+            ApprovalWait::new()
+                .initial_interval(Duration::from_secs(1))
+                .max_interval(Duration::from_secs(5)),
+        )
         .await
         .unwrap();
     assert_eq!(request.status, RequestStatus::Active);
@@ -422,11 +423,13 @@ async fn a_huge_poll_interval_waits_out_the_timeout_instead_of_panicking() {
     // "Poll once, then wait until the time limit": the interval never has to double.
     let err = client
         .requests()
-        .wait_for_approval(RequestId(100))
-        .initial_interval(Duration::MAX)
-        .max_interval(Duration::MAX)
-        .timeout(Duration::from_secs(60))
-        .await_approval()
+        .wait_for_approval(
+            RequestId(100),
+            ApprovalWait::new()
+                .initial_interval(Duration::MAX)
+                .max_interval(Duration::MAX)
+                .timeout(Duration::from_secs(60)),
+        )
         .await
         .unwrap_err();
     assert!(
@@ -452,11 +455,13 @@ async fn the_approval_wait_ends_on_denial_timeout_or_absence() {
         .unwrap();
     let err = client
         .requests()
-        .wait_for_approval(RequestId(100))
-        .initial_interval(Duration::from_secs(10))
-        .max_interval(Duration::from_secs(40))
-        .timeout(Duration::from_secs(60))
-        .await_approval()
+        .wait_for_approval(
+            RequestId(100),
+            ApprovalWait::new()
+                .initial_interval(Duration::from_secs(10))
+                .max_interval(Duration::from_secs(40))
+                .timeout(Duration::from_secs(60)),
+        )
         .await
         .unwrap_err();
     assert_eq!(
@@ -474,8 +479,7 @@ async fn the_approval_wait_ends_on_denial_timeout_or_absence() {
 
     let err = client
         .requests()
-        .wait_for_approval(RequestId(999))
-        .await_approval()
+        .wait_for_approval(RequestId(999), ApprovalWait::new())
         .await
         .unwrap_err();
     assert!(matches!(
@@ -496,8 +500,7 @@ async fn the_approval_wait_ends_on_denial_timeout_or_absence() {
         .unwrap();
     let err = client
         .requests()
-        .wait_for_approval(RequestId(100))
-        .await_approval()
+        .wait_for_approval(RequestId(100), ApprovalWait::new())
         .await
         .unwrap_err();
     assert_eq!(
@@ -525,9 +528,7 @@ async fn the_guard_checks_in_or_warns_when_dropped() {
     let client = client(&server);
     let guard = client
         .requests()
-        .create(AccessType::Ssh, 3, 30)
-        .duration_minutes(15)
-        .send_guarded()
+        .create_guarded(NewRequest::new(AccessType::Ssh, 3, 30).duration_minutes(15))
         .await
         .unwrap();
     assert_eq!(guard.id(), RequestId(555));

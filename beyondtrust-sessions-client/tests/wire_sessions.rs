@@ -6,7 +6,8 @@ mod common;
 
 use beyondtrust_sessions_client::secret::ExposeSecret;
 use beyondtrust_sessions_client::{
-    ErrorExt, RequestId, SessionCreated, SessionId, SessionProtocol, SessionStatus, SessionType,
+    AdminSession, ErrorExt, Listing, NewSession, Raw, RequestId, SessionCreated, SessionId,
+    SessionProtocol, SessionStatus, SessionType,
 };
 use common::*;
 use wiremock::matchers::{method, path};
@@ -33,7 +34,7 @@ async fn list_sends_the_status_set_and_user_and_reads_tolerantly() {
         .status(SessionStatus::Completed)
         .statuses([SessionStatus::InProgress, SessionStatus::Completed])
         .user_id(7)
-        .send()
+        .collect()
         .await
         .unwrap();
     let sent = &requests_to(&server, "Sessions").await[0];
@@ -71,7 +72,7 @@ async fn list_sends_the_status_set_and_user_and_reads_tolerantly() {
     assert_eq!(third.protocol, Some(SessionProtocol::Unknown(7)));
 
     // No filter: no query at all.
-    client.sessions().list().send().await.unwrap();
+    client.sessions().list().collect().await.unwrap();
     assert_eq!(requests_to(&server, "Sessions").await[1].url.query(), None);
 }
 
@@ -117,9 +118,10 @@ async fn rdpfile_answers_a_file_with_its_name() {
         .await;
     let created = client(&server)
         .sessions()
-        .create(RequestId(100), SessionType::RdpFile)
-        .node_id("node-2")
-        .send()
+        .create(
+            RequestId(100),
+            NewSession::new(SessionType::RdpFile).node_id("node-2"),
+        )
         .await
         .unwrap();
     assert_no_secrets(&format!("{created:?}"));
@@ -168,7 +170,6 @@ async fn attachment_names_never_carry_a_drive_or_a_stream() {
         let file = client(&server)
             .sessions()
             .create(RequestId(100), SessionType::RdpFile)
-            .send()
             .await
             .unwrap()
             .into_file()
@@ -193,7 +194,6 @@ async fn ticket_types_answer_json_whose_secrets_stay_hidden() {
     let created = client(&server)
         .sessions()
         .create(RequestId(100), SessionType::SshTicket)
-        .send()
         .await
         .unwrap();
     assert_no_secrets(&format!("{created:?}"));
@@ -227,14 +227,12 @@ async fn session_creation_is_sent_once_and_4034_is_typed() {
     let err = client
         .sessions()
         .create(RequestId(100), SessionType::Rdp)
-        .send()
         .await
         .unwrap_err();
     assert!(err.is_not_yet_approved());
     let err = client
         .sessions()
         .create(RequestId(101), SessionType::Rdp)
-        .send()
         .await
         .unwrap_err();
     assert!(err.is_retryable());
@@ -242,7 +240,6 @@ async fn session_creation_is_sent_once_and_4034_is_typed() {
     let err = client
         .sessions()
         .create(RequestId(101), SessionType::Unknown("vnc".into()))
-        .send()
         .await
         .unwrap_err();
     assert_eq!(err.validation_error().unwrap().field(), "SessionType");
@@ -263,23 +260,32 @@ async fn admin_session_body_is_exact_and_its_password_never_echoed() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let builder = client
-        .sessions()
-        .admin(
-            SessionType::RdpFile,
-            "jump01.example.local",
-            "helpdesk",
-            "marker-admin-pw-5150",
-        )
-        .port(3389)
-        .domain_name("EXAMPLE")
-        .reason("Break-glass")
-        .resolution("1920x1080")
-        .rdp_admin_switch(true)
-        .smart_sizing(true)
-        .node_id("node-2");
-    assert_no_secrets(&format!("{builder:?}"));
-    let err = builder.send().await.unwrap_err();
+    let admin = AdminSession::new(
+        SessionType::RdpFile,
+        "jump01.example.local",
+        "helpdesk",
+        "marker-admin-pw-5150",
+    )
+    .port(3389)
+    .domain_name("EXAMPLE")
+    .reason("Break-glass")
+    .resolution("1920x1080")
+    .rdp_admin_switch(true)
+    .smart_sizing(true)
+    .node_id("node-2");
+    assert_no_secrets(&format!("{admin:?}"));
+    let call = client.sessions().admin(admin);
+    // The preview shows the body with the password redacted, and so does Debug.
+    let preview = call.preview().unwrap();
+    assert_no_secrets(&format!("{preview:?} {call:?}"));
+    assert!(
+        preview
+            .body
+            .as_deref()
+            .unwrap()
+            .contains(r#""Password":"[REDACTED]""#)
+    );
+    let err = call.await.unwrap_err();
     assert_eq!(err.status().unwrap().as_u16(), 400);
     assert_no_secrets(&format!("{err} | {err:?}"));
     assert!(err.api().unwrap().body().contains("[REDACTED]"));
@@ -294,11 +300,7 @@ async fn admin_session_body_is_exact_and_its_password_never_echoed() {
 async fn admin_session_fields_are_validated_before_sending() {
     let server = signed_in_server().await;
     let client = client(&server);
-    let admin = |host: &str, user: &str| {
-        client
-            .sessions()
-            .admin(SessionType::Rdp, host, user, "pw-1234")
-    };
+    let admin = |host: &str, user: &str| AdminSession::new(SessionType::Rdp, host, user, "pw-1234");
     let cases = [
         (admin(&"h".repeat(129), "u"), "HostName"),
         (admin("", "u"), "HostName"),
@@ -307,18 +309,16 @@ async fn admin_session_fields_are_validated_before_sending() {
         (admin("h", "u").domain_name("d".repeat(51)), "DomainName"),
         (admin("h", "u").resolution("r".repeat(51)), "Resolution"),
         (
-            client
-                .sessions()
-                .admin(SessionType::AppFile, "h", "u", "pw-1234"),
+            AdminSession::new(SessionType::AppFile, "h", "u", "pw-1234"),
             "SessionType",
         ),
         (
-            client.sessions().admin(SessionType::Ssh, "h", "u", ""),
+            AdminSession::new(SessionType::Ssh, "h", "u", ""),
             "Password",
         ),
     ];
-    for (builder, field) in cases {
-        let err = builder.send().await.unwrap_err();
+    for (admin, field) in cases {
+        let err = client.sessions().admin(admin).await.unwrap_err();
         assert_eq!(err.validation_error().unwrap().field(), field, "{err}");
     }
     // The limits themselves are allowed (characters, not bytes).
@@ -330,10 +330,13 @@ async fn admin_session_fields_are_validated_before_sending() {
         ))
         .mount(&server)
         .await;
-    let ok = admin(&"é".repeat(128), &"u".repeat(200))
-        .domain_name("d".repeat(50))
-        .resolution("r".repeat(50))
-        .send()
+    let ok = client
+        .sessions()
+        .admin(
+            admin(&"é".repeat(128), &"u".repeat(200))
+                .domain_name("d".repeat(50))
+                .resolution("r".repeat(50)),
+        )
         .await
         .unwrap();
     assert_eq!(ok.ticket().unwrap().port.as_deref(), Some("3389"));

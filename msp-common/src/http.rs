@@ -1517,6 +1517,26 @@ mod tests {
     }
 
     #[test]
+    fn previews_redact_the_secrets_a_request_registered() {
+        let t = Transport::builder("V", "x/1")
+            .base_url("https://h.example/api/")
+            .build()
+            .unwrap();
+        let request = Request::post("sessions")
+            .redact(SecretString::from("pw-in-the-body"))
+            .json(&serde_json::json!({"User": "u", "Password": "pw-in-the-body"}))
+            .unwrap();
+        let body = t.preview(&request).unwrap().body.unwrap();
+        assert!(body.contains(r#""Password":"[REDACTED]""#), "{body}");
+        assert!(!body.contains("pw-in-the-body"));
+        let plain = Request::post("x")
+            .json(&serde_json::json!({"a": 1}))
+            .unwrap();
+        let plain = t.preview(&plain).unwrap();
+        assert_eq!(plain.body.as_deref(), Some(r#"{"a":1}"#));
+    }
+
+    #[test]
     fn paths_are_joined_segment_by_segment() {
         let t = Transport::builder("V", "x/1")
             .base_url("https://h.example/v4_6_release/apis/3.0/")
