@@ -216,6 +216,9 @@ impl CallbackVerifier {
 
     /// Parses `body`, fetches its signing key from an allowed host, and checks
     /// `signature` (the `x-content-signature` header). Returns the payload when valid.
+    ///
+    /// A composite: the key is fetched by one read [`Call`](msp_common::Call)
+    /// (`fetch_callback_signing_key`, sent in every write mode), then checked here.
     pub async fn verify(&self, body: &[u8], signature: &str) -> Result<CallbackPayload> {
         let payload = CallbackPayload::parse(body)?;
         let key_url = payload
@@ -233,12 +236,16 @@ impl CallbackVerifier {
         if url.scheme() != "https" && !loopback {
             return Err(Error::vendor(VENDOR, CallbackError::BadKeyUrl));
         }
-        // The Manage credentials are not sent to the key URL; the transport's size cap,
-        // timeouts and error handling still apply.
+        // The Manage credentials are not sent to the key URL (no default headers, no
+        // session hooks); the transport's size cap, timeouts, retries and error handling
+        // still apply. Not a Manage document: no envelope check either.
         let request = msp_common::Request::absolute(msp_common::Method::GET, url)
             .without_default_headers()
+            .anonymous()
+            .unchecked()
             .operation("fetch_callback_signing_key");
-        let doc: serde_json::Value = self.client.transport().send(request).await?.json()?;
+        let doc: serde_json::Value =
+            msp_common::Call::read_json(self.client.service(), Ok(request)).await?;
         let key = match &doc {
             serde_json::Value::String(s) => Some(s.as_str()),
             serde_json::Value::Object(m) => ["signing_key", "signingKey", "SigningKey", "key"]

@@ -1,15 +1,17 @@
 //! The [`Client`] and its builder.
 
 use std::fmt;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, RwLock};
-use std::time::Duration;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, SystemTime};
 
+use futures_util::future::BoxFuture;
+use msp_common::call::Authorized;
 use msp_common::http::{DefaultErrorParser, ErrorParser};
 use msp_common::retry::{Clock, Jitter};
 use msp_common::secret::{ExposeSecret, Redactor, SecretString};
 use msp_common::{
-    Error, Method, ParsedError, Request, Response, Result, RetryPolicy, Transport, TransportOptions,
+    Call, Error, Method, ParsedError, Raw, Request, Response, Result, RetryPolicy, Service,
+    Transport, TransportOptions, WriteMode,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -173,6 +175,7 @@ pub struct ClientBuilder {
     credentials: Option<Credentials>,
     client_id: Option<String>,
     api_version: Option<String>,
+    write_mode: WriteMode,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -184,6 +187,7 @@ impl fmt::Debug for ClientBuilder {
             .field("credentials", &self.credentials)
             .field("client_id", &self.client_id)
             .field("api_version", &self.api_version)
+            .field("write_mode", &self.write_mode)
             .finish_non_exhaustive()
     }
 }
@@ -209,8 +213,11 @@ impl ClientBuilder {
     }
 
     /// Discovers the codebase from `/login/companyinfo/{company}` before the first call,
-    /// and discovers it again (once) when a base that worked starts answering 404 — hosted
-    /// instances move between codebases. Ignored when [`codebase`](Self::codebase) is set.
+    /// and again (at most once a minute) when a base that worked starts answering 404 —
+    /// hosted instances move between codebases. The call that met the 404 is then sent
+    /// once more, to the new base, by the transport's one request loop (the way a call
+    /// refused for an expired session is resent after a new sign-in). Ignored when
+    /// [`codebase`](Self::codebase) is set.
     pub fn discover_codebase(mut self) -> Self {
         self.discover = true;
         self
@@ -234,6 +241,14 @@ impl ClientBuilder {
         self
     }
 
+    /// What the client does with writes (default [`WriteMode::ReadWrite`]): refuse them
+    /// ([`WriteMode::ReadOnly`]) or answer their preview instead of sending them
+    /// ([`WriteMode::DryRun`]). Reads are sent in every mode.
+    pub fn write_mode(mut self, mode: WriteMode) -> Self {
+        self.write_mode = mode;
+        self
+    }
+
     /// Timeout of one attempt (default 60 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.transport.timeout = Some(timeout);
@@ -246,7 +261,14 @@ impl ClientBuilder {
         self
     }
 
-    /// Retry policy for reads (writes are never retried).
+    /// The largest response body accepted (default 16 MiB).
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.transport.max_response_bytes = Some(bytes);
+        self
+    }
+
+    /// Retry policy for reads (writes are replayed only when the server refused them
+    /// before acting, or when marked [`Call::idempotent`]).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.transport.retry_policy = Some(policy);
         self
@@ -267,6 +289,13 @@ impl ClientBuilder {
     /// Allows a plain-http site (a loopback simulator). Never use it with a real server.
     pub fn allow_http(mut self, allow: bool) -> Self {
         self.transport.allow_http = allow;
+        self
+    }
+
+    /// Turns TLS certificate verification **off** (a lab server with a self-signed
+    /// certificate). Anyone on the network path can then read the credentials.
+    pub fn danger_accept_invalid_certs(mut self, accept: bool) -> Self {
+        self.transport.danger_accept_invalid_certs = accept;
         self
     }
 
@@ -341,15 +370,24 @@ impl ClientBuilder {
                 }
             });
         let transport = builder.build()?;
+        let base = transport.base_url().to_string();
         Ok(Client {
             inner: Arc::new(Inner {
-                transport: RwLock::new(transport),
-                site_root,
-                company_id: credentials.company_id().to_owned(),
-                discover,
-                discovered: AtomicBool::new(false),
-                worked: AtomicBool::new(false),
-                last_recheck: std::sync::Mutex::new(None),
+                transport,
+                write_mode: self.write_mode,
+                site: Arc::new(Site {
+                    root: site_root,
+                    company_id: credentials.company_id().to_owned(),
+                    discover,
+                    base: RwLock::new(Base {
+                        url: base,
+                        generation: 0,
+                        discovered: false,
+                        worked: false,
+                    }),
+                    discovering: futures_util::lock::Mutex::new(()),
+                    last_recheck: Mutex::new(None),
+                }),
             }),
         })
     }
@@ -361,9 +399,12 @@ fn base_url(site_root: &str, codebase: &str) -> String {
 
 /// A ConnectWise Manage client: a cheap handle (an `Arc`) to clone into tasks.
 ///
+/// Every call is a [`Call`]: nothing is sent until it is awaited, and
+/// [`Call::preview`] shows the exact request first.
+///
 /// ```no_run
 /// # async fn run() -> cwmanage_client::Result<()> {
-/// use cwmanage_client::{Client, Credentials, Region};
+/// use cwmanage_client::{Client, Credentials, Region, WriteMode};
 ///
 /// let client = Client::builder()
 ///     .region(Region::NorthAmerica)
@@ -371,25 +412,56 @@ fn base_url(site_root: &str, codebase: &str) -> String {
 ///     .credentials(Credentials::new("myco", "public-key", "private-key"))
 ///     .client_id("3f6bd3ac-0000-0000-0000-000000000000")
 ///     .api_version("2025.1")
+///     .write_mode(WriteMode::ReadOnly)
 ///     .build()?;
 /// let ticket = client.tickets().get(42).await?;
 /// # Ok(()) }
 /// ```
+///
+/// The escape hatch for endpoints this crate does not model is [`Raw`]
+/// (`client.get(..)`, `client.post(..)`, …, `client.send(request)`), and
+/// [`Client::list`] for listings.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
 }
 
-struct Inner {
-    transport: RwLock<Transport>,
-    site_root: String,
+/// The client as the request lifecycle sees it: its transport, write mode and the codebase
+/// it talks to (see [`Service`]).
+pub(crate) struct Inner {
+    /// Its base URL is the configured (or default) codebase; calls are re-targeted to a
+    /// discovered one in [`Service::authorize`].
+    transport: Transport,
+    write_mode: WriteMode,
+    /// Shared by every copy made with [`Client::with_write_mode`].
+    site: Arc<Site>,
+}
+
+/// Where the API is, and what is known about its codebase.
+struct Site {
+    root: String,
     company_id: String,
     discover: bool,
-    discovered: AtomicBool,
-    worked: AtomicBool,
+    base: RwLock<Base>,
+    /// Single flight for discovery: one company-info request however many calls need it.
+    discovering: futures_util::lock::Mutex<()>,
     /// When the codebase was last re-checked after a 404 (at most once a minute, so
     /// genuine "not found" answers cost little and a later move is still noticed).
-    last_recheck: std::sync::Mutex<Option<std::time::SystemTime>>,
+    last_recheck: Mutex<Option<SystemTime>>,
+}
+
+/// The API base in use.
+struct Base {
+    /// `https://{host}/{codebase}/apis/3.0/`.
+    url: String,
+    /// Bumped whenever the base moves; handed to [`Service::renew`] so that one wave of
+    /// 404s from the old base costs one re-discovery.
+    generation: u64,
+    /// Whether discovery has run.
+    discovered: bool,
+    /// Whether this base answered a call successfully (a 404 from a base that never
+    /// worked is not a move).
+    worked: bool,
 }
 
 /// How long after a re-check another 404 may trigger the next one.
@@ -398,8 +470,10 @@ const RECHECK_INTERVAL: Duration = Duration::from_secs(60);
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("transport", &self.transport())
-            .field("company_id", &self.inner.company_id)
+            .field("base_url", &self.base_url())
+            .field("company_id", &self.inner.site.company_id)
+            .field("write_mode", &self.inner.write_mode)
+            .field("transport", &self.inner.transport)
             .finish_non_exhaustive()
     }
 }
@@ -415,61 +489,183 @@ impl Client {
             credentials: None,
             client_id: None,
             api_version: None,
+            write_mode: WriteMode::ReadWrite,
         }
     }
 
-    /// The transport in use (its base URL changes when the codebase is re-discovered).
-    pub fn transport(&self) -> Transport {
-        self.inner
-            .transport
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+    /// What the client does with writes.
+    pub fn write_mode(&self) -> WriteMode {
+        self.inner.write_mode
     }
 
-    /// The base URL in use: `https://{host}/{codebase}/apis/3.0/`.
+    /// A copy of this client with another write mode, sharing its connection pool and
+    /// what it knows of the codebase.
+    ///
+    /// ```
+    /// # fn run(client: cwmanage_client::Client) {
+    /// use cwmanage_client::WriteMode;
+    /// let careful = client.with_write_mode(WriteMode::DryRun);
+    /// assert_eq!(careful.write_mode(), WriteMode::DryRun);
+    /// # }
+    /// ```
+    pub fn with_write_mode(&self, mode: WriteMode) -> Client {
+        Client {
+            inner: Arc::new(Inner {
+                transport: self.inner.transport.clone(),
+                write_mode: mode,
+                site: self.inner.site.clone(),
+            }),
+        }
+    }
+
+    /// The base URL in use: `https://{host}/{codebase}/apis/3.0/` (it changes when the
+    /// codebase is discovered).
     pub fn base_url(&self) -> String {
-        self.transport().base_url().to_string()
+        self.inner.site.base().url.clone()
     }
 
-    /// Asks the site which codebase the company is on (`/login/companyinfo/{company}`).
-    pub async fn company_info(&self) -> Result<CompanyInfo> {
-        let url = url::Url::parse(&format!("{}/login/companyinfo/", self.inner.site_root))
-            .and_then(|u| u.join(&percent_segment(&self.inner.company_id)))
+    /// Asks the site which codebase the company is on (`GET /login/companyinfo/{company}`,
+    /// outside the API base). A read.
+    pub fn company_info(&self) -> Call<CompanyInfo> {
+        Call::read_json(self.service(), self.inner.company_info_request())
+    }
+
+    /// A streaming list query on any collection path (the connector's *Query*), typed by
+    /// the caller (`serde_json::Value` for untyped records). It pages and filters like
+    /// every typed listing (see [`ListRequest`]).
+    ///
+    /// ```no_run
+    /// # async fn run(client: cwmanage_client::Client) -> cwmanage_client::Result<()> {
+    /// use cwmanage_client::Listing;
+    /// let sites: Vec<serde_json::Value> = client
+    ///     .list("company/companies/19/sites")
+    ///     .fields(["id", "name"])
+    ///     .collect()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list<T: DeserializeOwned + Send + 'static>(
+        &self,
+        path: impl Into<String>,
+    ) -> ListRequest<T> {
+        let path = path.into();
+        let noun = path
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        ListRequest::new(self.clone(), path, noun)
+    }
+
+    /// The client as the request lifecycle sees it.
+    pub(crate) fn service(&self) -> Arc<dyn Service> {
+        self.inner.clone()
+    }
+
+    /// The full URL `request` would be sent to now (on the discovered codebase, if any).
+    pub(crate) fn url_for(&self, request: &Request) -> Result<url::Url> {
+        let (request, _) = self.inner.retarget(request.clone())?;
+        self.inner.transport.url_for(&request)
+    }
+}
+
+/// The escape hatch: `get`, `post`, `put`, `patch`, `delete` (paths relative to the API
+/// base, `service/tickets`) and `send` (any [`Request`]), each a [`Call`] with previews,
+/// write modes and per-call overrides.
+///
+/// ```no_run
+/// # async fn run(client: cwmanage_client::Client) -> cwmanage_client::Result<()> {
+/// use cwmanage_client::Raw;
+/// let sites: Vec<serde_json::Value> =
+///     client.get("company/companies/19/sites", &[("fields", "id,name")]).await?;
+/// let preview = client
+///     .post::<serde_json::Value, _>("procurement/products", &serde_json::json!({"catalogItem": {"id": 1}}))
+///     .preview()?;
+/// # Ok(()) }
+/// ```
+impl Raw for Client {
+    fn service(&self) -> Arc<dyn Service> {
+        self.inner.clone()
+    }
+}
+
+impl Site {
+    fn base(&self) -> std::sync::RwLockReadGuard<'_, Base> {
+        self.base.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn base_mut(&self) -> std::sync::RwLockWriteGuard<'_, Base> {
+        self.base.write().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Inner {
+    fn company_info_request(&self) -> Result<Request> {
+        let url = url::Url::parse(&format!("{}/login/companyinfo/", self.site.root))
+            .and_then(|u| u.join(&percent_segment(&self.site.company_id)))
             .map_err(|e| Error::config(format!("the company-info URL is invalid: {e}")))?;
-        self.transport()
-            .send(Request::absolute(Method::GET, url).operation("company_info"))
-            .await?
-            .json()
+        // Outside the API base and before any codebase is known: no session hooks.
+        Ok(Request::absolute(Method::GET, url)
+            .operation("company_info")
+            .anonymous())
     }
 
-    async fn rediscover(&self) -> Result<bool> {
-        let info = self.company_info().await?;
+    /// Sends `request` to the base in use: a request for a path under the configured
+    /// base is moved to the discovered one (its query kept); absolute URLs elsewhere are
+    /// left alone. Answers the base's generation.
+    fn retarget(&self, request: Request) -> Result<(Request, u64)> {
+        let (base, generation) = {
+            let base = self.site.base();
+            (base.url.clone(), base.generation)
+        };
+        let configured = self.transport.base_url().as_str();
+        if base == configured {
+            return Ok((request, generation));
+        }
+        let url = self.transport.url_for(&request)?;
+        match url.as_str().strip_prefix(configured) {
+            Some(rest) => {
+                let moved = url::Url::parse(&format!("{base}{rest}")).map_err(|e| {
+                    Error::config(format!("the discovered API base is not a valid URL: {e}"))
+                })?;
+                Ok((request.redirect_to(moved), generation))
+            }
+            None => Ok((request, generation)),
+        }
+    }
+
+    /// Asks the site for the codebase and moves the base there. Answers whether it
+    /// moved. Callers hold `discovering`.
+    async fn discover(&self) -> Result<bool> {
+        let info: CompanyInfo = self
+            .transport
+            .execute(self.company_info_request()?, self)
+            .await?
+            .json()?;
         let codebase = info.codebase.ok_or_else(|| {
             Error::protocol("the company-info answer has no Codebase; cannot discover the API base")
         })?;
-        let new_base = base_url(&self.inner.site_root, &codebase);
-        let current = self.transport();
-        self.inner.discovered.store(true, Ordering::SeqCst);
-        if current.base_url().as_str() == new_base {
+        let new_base = base_url(&self.site.root, &codebase);
+        // Checked like a configured base, before anything is sent there.
+        self.transport.with_base_url(&new_base)?;
+        let mut base = self.site.base_mut();
+        base.discovered = true;
+        if base.url == new_base {
             return Ok(false);
         }
-        let transport = current.with_base_url(&new_base)?;
         tracing::info!(base = %new_base, "ConnectWise Manage codebase discovered");
-        *self
-            .inner
-            .transport
-            .write()
-            .unwrap_or_else(|e| e.into_inner()) = transport;
-        self.inner.worked.store(false, Ordering::SeqCst);
+        base.url = new_base;
+        base.generation += 1;
+        base.worked = false;
         Ok(true)
     }
 
     /// Whether a 404 may trigger a codebase re-check now (and records that it does).
     fn may_recheck(&self) -> bool {
-        let now = self.transport().clock().now();
+        let now = self.transport.clock().now();
         let mut last = self
-            .inner
+            .site
             .last_recheck
             .lock()
             .unwrap_or_else(|e| e.into_inner());
@@ -480,115 +676,94 @@ impl Client {
         }
         due
     }
+}
 
-    /// Sends a request built by `build` (called again if the codebase moved and the call
-    /// is replayed on the new base), returning the raw response.
-    pub(crate) async fn execute(&self, build: impl Fn() -> Result<Request>) -> Result<Response> {
-        if self.inner.discover && !self.inner.discovered.load(Ordering::SeqCst) {
-            self.rediscover().await?;
-        }
-        match self.transport().send(build()?).await {
-            Ok(response) => {
-                self.inner.worked.store(true, Ordering::SeqCst);
-                Ok(response)
-            }
-            Err(err)
-                if err.is_not_found()
-                    && self.inner.discover
-                    && self.inner.worked.load(Ordering::SeqCst)
-                    && self.may_recheck() =>
-            {
-                match self.rediscover().await {
-                    Ok(true) => self.transport().send(build()?).await,
-                    _ => Err(err),
+/// ConnectWise Manage in the one request loop:
+/// - credentials are static: `Authorization: Basic …` and `clientId` are transport
+///   default headers (the first marked sensitive, so previews show it `[REDACTED]`);
+/// - with [`ClientBuilder::discover_codebase`], [`Service::authorize`] discovers the
+///   codebase before the first call and re-targets every call to it, and a 404 from a
+///   base that worked is treated like a refused session: [`Service::renew`] asks the
+///   site again (single flight, at most once a minute) and, when the base moved, the loop
+///   resends the call once to the new base;
+/// - error bodies are read into [`ManageError`] by the transport's error parser;
+///   [`Service::map_error`] adds a hint to a 404 that is not a Manage answer (a path or
+///   codebase the server does not have).
+impl Service for Inner {
+    fn transport(&self) -> &Transport {
+        &self.transport
+    }
+
+    fn write_mode(&self) -> WriteMode {
+        self.write_mode
+    }
+
+    fn authorize(&self, request: Request) -> BoxFuture<'_, Result<Authorized>> {
+        Box::pin(async move {
+            if self.site.discover && !self.site.base().discovered {
+                let _flight = self.site.discovering.lock().await;
+                if !self.site.base().discovered {
+                    self.discover().await?;
                 }
             }
-            Err(err) => Err(err),
-        }
-    }
-
-    /// Sends any request (the escape hatch) and returns the raw response.
-    ///
-    /// `path` is relative to the API base (`service/tickets`). Writes are sent once.
-    pub async fn send(
-        &self,
-        method: Method,
-        path: &str,
-        query: &[(&str, &str)],
-        body: Option<&serde_json::Value>,
-    ) -> Result<Response> {
-        self.execute(|| {
-            let mut req = Request::new(method.clone(), path).query_pairs(query.iter().copied());
-            if let Some(body) = body {
-                req = req.json(body)?;
-            }
-            Ok(req)
+            let (request, generation) = self.retarget(request)?;
+            Ok(Authorized::new(request, generation))
         })
-        .await
     }
 
-    /// `GET path` decoded as `T` (use `serde_json::Value` for untyped access).
-    pub async fn get<T: DeserializeOwned>(&self, path: &str, query: &[(&str, &str)]) -> Result<T> {
-        self.execute(|| Ok(Request::get(path).query_pairs(query.iter().copied())))
-            .await?
-            .json()
+    fn is_session_rejected(&self, err: &Error) -> bool {
+        self.site.discover
+            && err.is_not_found()
+            && self.site.base().worked
+            && self.may_recheck()
     }
 
-    /// `POST path` with a JSON body, decoded as `T`. Sent once, never retried.
-    pub async fn post<T: DeserializeOwned, B: Serialize + ?Sized>(
-        &self,
-        path: &str,
-        body: &B,
-    ) -> Result<T> {
-        self.execute(|| Request::post(path).json(body))
-            .await?
-            .json()
+    fn renew(&self, generation: u64) -> BoxFuture<'_, Result<bool>> {
+        Box::pin(async move {
+            let _flight = self.site.discovering.lock().await;
+            if self.site.base().generation != generation {
+                // Another call already moved the base.
+                return Ok(true);
+            }
+            match self.discover().await {
+                Ok(moved) => Ok(moved),
+                Err(err) => {
+                    // The 404 stands; the company-info failure is only logged.
+                    tracing::debug!(error = %err, "re-checking the codebase failed");
+                    Ok(false)
+                }
+            }
+        })
     }
 
-    /// `PUT path` with a JSON body (a whole-record replace), decoded as `T`. Sent once.
-    pub async fn put<T: DeserializeOwned, B: Serialize + ?Sized>(
-        &self,
-        path: &str,
-        body: &B,
-    ) -> Result<T> {
-        self.execute(|| Request::put(path).json(body)).await?.json()
+    fn preview_credentials(&self, request: Request) -> Result<Request> {
+        // The credentials are default headers (shown redacted); only the base may move.
+        Ok(self.retarget(request)?.0)
     }
 
-    /// `PATCH path` with a JSON body (usually [`PatchOp`](crate::patch::PatchOp)s), decoded
-    /// as `T`. Sent once.
-    pub async fn patch<T: DeserializeOwned, B: Serialize + ?Sized>(
-        &self,
-        path: &str,
-        body: &B,
-    ) -> Result<T> {
-        self.execute(|| Request::patch(path).json(body))
-            .await?
-            .json()
+    fn check(&self, response: &Response) -> Result<()> {
+        let worked = {
+            let base = self.site.base();
+            !base.worked && response.url().as_str().starts_with(&base.url)
+        };
+        if worked {
+            self.site.base_mut().worked = true;
+        }
+        Ok(())
     }
 
-    /// `DELETE path`. Sent once.
-    pub async fn delete(&self, path: &str) -> Result<()> {
-        self.execute(|| Ok(Request::delete(path))).await.map(|_| ())
-    }
-
-    /// A streaming list query on any collection path (the connector's *Query*), typed by
-    /// the caller (`serde_json::Value` for untyped records).
-    ///
-    /// ```no_run
-    /// # async fn run(client: cwmanage_client::Client) -> cwmanage_client::Result<()> {
-    /// use futures_util::TryStreamExt;
-    /// let sites: Vec<serde_json::Value> = client
-    ///     .query("company/companies/19/sites")
-    ///     .stream()
-    ///     .try_collect()
-    ///     .await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn query<T: DeserializeOwned + Send + 'static>(
-        &self,
-        path: impl Into<String>,
-    ) -> ListRequest<T> {
-        ListRequest::new(self.clone(), path.into())
+    fn map_error(&self, _operation: &str, err: Error) -> Error {
+        let foreign_404 = err.is_not_found() && ManageError::of(&err).is_none();
+        if !foreign_404 {
+            return err;
+        }
+        let base = self.site.base().url.clone();
+        err.map_api(|api| {
+            let said = api.message().unwrap_or("not found").to_owned();
+            api.with_message(format!(
+                "{said} (not a ConnectWise Manage answer: the path, or the codebase of {base}, may be wrong; see ClientBuilder::codebase and discover_codebase)"
+            ))
+        })
     }
 }
 

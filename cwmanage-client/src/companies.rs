@@ -20,29 +20,31 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn run(client: cwmanage_client::Client) -> cwmanage_client::Result<()> {
+    /// use cwmanage_client::Listing;
     /// use cwmanage_client::conditions::Condition;
     /// let acme = client.companies().list()
     ///     .conditions(Condition::field("identifier").eq("Acme"))
-    ///     .all()
+    ///     .collect()
     ///     .await?;
     /// # Ok(()) }
     /// ```
     pub fn companies(&self) -> Companies {
-        Resource::new(self.clone(), "company/companies")
+        Resource::new(self.clone(), "company/companies").named("company", "companies")
     }
 
     /// Contacts (`/company/contacts`).
     pub fn contacts(&self) -> Contacts {
-        Resource::new(self.clone(), "company/contacts")
+        Resource::new(self.clone(), "company/contacts").named("contact", "contacts")
     }
 
     /// Configurations (`/company/configurations`).
     pub fn configurations(&self) -> Configurations {
         Resource::new(self.clone(), "company/configurations")
+            .named("configuration", "configurations")
     }
 
     /// Agreements (`/finance/agreements`).
     pub fn agreements(&self) -> Agreements {
-        Resource::new(self.clone(), "finance/agreements")
+        Resource::new(self.clone(), "finance/agreements").named("agreement", "agreements")
     }
 }

@@ -1,7 +1,9 @@
 //! Typed, async client for the ConnectWise Manage (PSA) REST API 3.0.
 //!
-//! Built on [`msp_common`]: one transport (retries for reads only, sensitive auth
-//! headers, errors that keep the vendor's body), one pagination engine.
+//! Built on [`msp_common`]: every call is a [`Call`] — an owned value that is sent when
+//! awaited, can show the exact request it would send ([`Call::preview`]) and takes
+//! per-call overrides ([`Call::retry`], [`Call::timeout`], [`Call::idempotent`]); every
+//! listing is a [`Listing`]; one transport runs the one retry loop.
 //!
 //! # Example
 //!
@@ -14,7 +16,7 @@
 //! use cwmanage_client::models::Ticket;
 //! use cwmanage_client::patch::PatchOp;
 //! use cwmanage_client::sim::{SimConfig, SimServer};
-//! use cwmanage_client::{Client, Credentials};
+//! use cwmanage_client::{Client, Credentials, Error, Listing, WriteMode};
 //! use futures_util::TryStreamExt;
 //!
 //! let sim = SimServer::start(SimConfig::default().tickets(300)).await;
@@ -42,19 +44,34 @@
 //! client.tickets().notes(id).add_internal("Toner replaced").await?;
 //! let patched = client.tickets().patch(id, &[PatchOp::replace("status/id", 2)]).await?;
 //! assert_eq!(patched.status.unwrap().id, Some(2));
-//! # Ok::<(), cwmanage_client::Error>(()) }).unwrap();
+//!
+//! // A call is a value: its preview is exactly what it sends (credentials redacted)…
+//! let close = client.tickets().patch(id, &[PatchOp::replace("closedFlag", true)]);
+//! let preview = close.preview()?;
+//! assert_eq!(preview.method, "PATCH");
+//! assert!(preview.url.ends_with(&format!("/v4_6_release/apis/3.0/service/tickets/{id}")));
+//! assert!(preview.headers.contains(&("authorization".into(), "[REDACTED]".into())));
+//!
+//! // …and a dry-run client answers that preview instead of sending the write.
+//! let dry = client.with_write_mode(WriteMode::DryRun);
+//! let err = dry.tickets().patch(id, &[PatchOp::replace("closedFlag", true)]).await.unwrap_err();
+//! assert_eq!(err.dry_run_preview(), Some(&preview));
+//! // Reads still go through.
+//! assert_eq!(dry.tickets().get(id).await?.closed_flag, Some(false));
+//! # Ok::<(), Error>(()) }).unwrap();
 //! ```
 //!
 //! # What is where
 //!
 //! | module | |
 //! |---|---|
-//! | [`client`] | [`Client`], its builder, regions, codebase discovery, the escape hatch (`get/post/put/patch/delete`, [`Client::query`]) |
+//! | [`client`] | [`Client`], its builder, regions, codebase discovery, the escape hatch ([`Raw`]: `get/post/put/patch/delete/send`; [`Client::list`]) |
 //! | [`auth`] | [`Credentials`] and the `Authorization` header |
 //! | [`conditions`] | the typed conditions builder and its quoting rule |
-//! | [`query`] | list parameters, paging modes, the streaming [`ListRequest`](query::ListRequest) |
+//! | [`query`] | list parameters, paging modes, page tokens, the [`ListRequest`](query::ListRequest) listing |
 //! | [`patch`] | [`PatchOp`](patch::PatchOp) |
-//! | [`tickets`], [`companies`], [`service`], [`system`] | typed calls per resource family |
+//! | [`resource`] | [`Resource`](resource::Resource): list, get, create, update, patch, delete, count on one collection |
+//! | [`tickets`], [`companies`], [`service`], [`system`] | the resource families |
 //! | [`callbacks`] | callback payloads and signature verification |
 //! | [`models`] | the records |
 //! | `sim` | the fake Manage server (feature `sim`) |
@@ -63,11 +80,23 @@
 //!
 //! - Every request carries `Authorization: Basic base64("{company}+{public}:{private}")`,
 //!   `clientId`, and `Accept` (the versioned media type when a version is pinned). The
-//!   private key is never printed (`Debug`, errors, traces).
+//!   private key is never printed (`Debug`, errors, traces, previews).
+//! - Writes (create, update, patch, delete, notes, callbacks, raw `POST/PUT/PATCH/DELETE`)
+//!   obey the client's [`WriteMode`]: read-only refuses them naming the call
+//!   (`create_ticket`, `add_internal_note`, …), dry-run answers their preview; both send
+//!   nothing. Searches (`POST …/search`) are reads.
 //! - Reads are retried on 429/502/503/504 and transport failures, honouring
-//!   `Retry-After`; writes (POST, PUT, PATCH, DELETE) are sent once.
-//! - Streams keep every query parameter on every page. [`Paging::Auto`](query::Paging::Auto)
-//!   uses forward-only paging when the order allows it and falls back to page numbers.
+//!   `Retry-After`; a write is sent once, replayed only on a 429 (the server did not act)
+//!   or when marked [`Call::idempotent`].
+//! - Listings keep every query parameter on every page, page by a typed
+//!   [`PageToken`](query::PageToken) read from the `Link` header, and stop with
+//!   [`Error::Protocol`] when the server points back to a page already fetched.
+//!   [`Paging::Auto`](query::Paging::Auto) uses forward-only paging when the order allows
+//!   it and falls back to page numbers; `pages_in_flight(n)` reads the total from `/count`
+//!   and fetches up to `n` numbered pages at once.
+//! - With [`ClientBuilder::discover_codebase`], the codebase is discovered before the
+//!   first call and re-discovered when a working base starts answering 404; the call is
+//!   then resent once by the transport's own loop.
 //! - Escaping a quote inside a condition string is UNVERIFIED against a real server, so the
 //!   builder never escapes: see [`conditions`].
 
@@ -88,4 +117,6 @@ pub mod tickets;
 
 pub use auth::Credentials;
 pub use client::{Client, ClientBuilder, ManageError, ManageFieldError, Region};
-pub use msp_common::{Error, Result};
+pub use msp_common;
+pub use msp_common::{Call, Error, Listing, Raw, Result, RetryPolicy, WriteMode};
+pub use reqwest;

@@ -18,7 +18,7 @@ pub type TimeEntries = Resource<TimeEntry, TimeEntryId>;
 impl Client {
     /// Service boards (`/service/boards`).
     pub fn boards(&self) -> Boards {
-        Resource::new(self.clone(), "service/boards")
+        Resource::new(self.clone(), "service/boards").named("board", "boards")
     }
 
     /// The statuses of a board (`/service/boards/{id}/statuses`).
@@ -27,15 +27,16 @@ impl Client {
             self.clone(),
             format!("service/boards/{}/statuses", board.into()),
         )
+        .named("board_status", "board_statuses")
     }
 
     /// Ticket priorities (`/service/priorities`).
     pub fn priorities(&self) -> Priorities {
-        Resource::new(self.clone(), "service/priorities")
+        Resource::new(self.clone(), "service/priorities").named("priority", "priorities")
     }
 
     /// Time entries (`/time/entries`).
     pub fn time_entries(&self) -> TimeEntries {
-        Resource::new(self.clone(), "time/entries")
+        Resource::new(self.clone(), "time/entries").named("time_entry", "time_entries")
     }
 }

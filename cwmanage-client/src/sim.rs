@@ -902,7 +902,8 @@ impl State {
             }
             records
                 .into_iter()
-                .skip(((page - 1) * page_size) as usize)
+                // A page far past the end (even `u64::MAX`) is empty, never an overflow.
+                .skip(usize::try_from((page - 1).saturating_mul(page_size)).unwrap_or(usize::MAX))
                 .take(page_size as usize)
                 .collect()
         };

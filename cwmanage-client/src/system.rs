@@ -1,6 +1,6 @@
 //! Members, callback registrations and system information.
 
-use msp_common::{Request, Result};
+use msp_common::{Call, Request};
 
 use crate::client::Client;
 use crate::models::{CallbackEntry, CallbackId, Member, MemberId, SystemInfo};
@@ -8,24 +8,26 @@ use crate::resource::Resource;
 
 /// `/system/members`.
 pub type Members = Resource<Member, MemberId>;
-/// `/system/callbacks`.
+/// `/system/callbacks`: register (`create`), change (`update`, `patch`) and remove
+/// (`delete`) callback subscriptions; each a write named `create_callback`, ….
 pub type Callbacks = Resource<CallbackEntry, CallbackId>;
 
 impl Client {
     /// Members (`/system/members`).
     pub fn members(&self) -> Members {
-        Resource::new(self.clone(), "system/members")
+        Resource::new(self.clone(), "system/members").named("member", "members")
     }
 
     /// Callback registrations (`/system/callbacks`).
     pub fn callbacks(&self) -> Callbacks {
-        Resource::new(self.clone(), "system/callbacks")
+        Resource::new(self.clone(), "system/callbacks").named("callback", "callbacks")
     }
 
-    /// `/system/info`: version, cloud or not, time zone.
-    pub async fn system_info(&self) -> Result<SystemInfo> {
-        self.execute(|| Ok(Request::get("system/info").operation("system_info")))
-            .await?
-            .json()
+    /// `GET /system/info`: version, cloud or not, time zone. A read named `system_info`.
+    pub fn system_info(&self) -> Call<SystemInfo> {
+        Call::read_json(
+            self.service(),
+            Ok(Request::get("system/info").operation("system_info")),
+        )
     }
 }

@@ -2,6 +2,7 @@
 //!
 //! ```no_run
 //! # async fn run(client: cwmanage_client::Client) -> cwmanage_client::Result<()> {
+//! use cwmanage_client::Listing;
 //! use cwmanage_client::conditions::Condition;
 //! use cwmanage_client::models::Ticket;
 //! use cwmanage_client::patch::PatchOp;
@@ -14,14 +15,17 @@
 //!     .await?;
 //! let created = client.tickets().create(&Ticket::new("Printer on fire", 19)).await?;
 //! let id = created.id.unwrap();
-//! client.tickets().notes(id).add_internal("Toner replaced").await?;
+//! // A call is a value: look at what it would send, then send it.
+//! let note = client.tickets().notes(id).add_internal("Toner replaced");
+//! assert_eq!(note.operation(), "add_internal_note");
+//! note.await?;
 //! client.tickets().patch(id, &[PatchOp::replace("status/id", 3)]).await?;
 //! # Ok(()) }
 //! ```
 
 use std::ops::Deref;
 
-use msp_common::Result;
+use msp_common::Call;
 
 use crate::client::Client;
 use crate::conditions::IntoConditions;
@@ -51,15 +55,16 @@ impl Deref for Tickets {
 impl Tickets {
     pub(crate) fn new(client: Client) -> Self {
         Tickets {
-            resource: Resource::new(client.clone(), TICKETS),
+            resource: Resource::new(client.clone(), TICKETS).named("ticket", "tickets"),
             client,
         }
     }
 
     /// `POST /service/tickets/search` with `{"conditions": …}` in the body, paged by
-    /// page numbers. A read: retried like a GET.
+    /// page numbers. A read (named `search_tickets`): sent in every write mode and
+    /// retried like a GET.
     pub fn search(&self, conditions: impl IntoConditions) -> ListRequest<Ticket> {
-        ListRequest::new(self.client.clone(), format!("{TICKETS}/search"))
+        ListRequest::new(self.client.clone(), format!("{TICKETS}/search"), "tickets")
             .search()
             .conditions(conditions)
     }
@@ -69,7 +74,8 @@ impl Tickets {
         let ticket = ticket.into();
         TicketNotes {
             ticket,
-            resource: Resource::new(self.client.clone(), format!("{TICKETS}/{ticket}/notes")),
+            resource: Resource::new(self.client.clone(), format!("{TICKETS}/{ticket}/notes"))
+                .named("ticket_note", "ticket_notes"),
         }
     }
 
@@ -77,9 +83,12 @@ impl Tickets {
     /// (`/service/tickets/{id}/allNotes`), as JSON records (their shape varies by kind).
     pub fn all_notes(&self, ticket: impl Into<TicketId>) -> ListRequest<serde_json::Value> {
         let ticket = ticket.into();
-        ListRequest::new(self.client.clone(), format!("{TICKETS}/{ticket}/allNotes"))
-            .paging(crate::query::Paging::PageNumbers)
-            .operation("list_all_notes")
+        ListRequest::new(
+            self.client.clone(),
+            format!("{TICKETS}/{ticket}/allNotes"),
+            "all_notes",
+        )
+        .paging(crate::query::Paging::PageNumbers)
     }
 
     /// The time entries of a ticket (`/service/tickets/{id}/timeentries`).
@@ -88,9 +97,9 @@ impl Tickets {
         ListRequest::new(
             self.client.clone(),
             format!("{TICKETS}/{ticket}/timeentries"),
+            "ticket_time_entries",
         )
         .paging(crate::query::Paging::PageNumbers)
-        .operation("list_ticket_time_entries")
     }
 }
 
@@ -118,25 +127,32 @@ impl TicketNotes {
         }
     }
 
-    /// Adds a detail (discussion) note, visible to the customer.
-    pub async fn add_detail(&self, text: impl Into<String>) -> Result<TicketNote> {
+    /// Adds a detail (discussion) note, visible to the customer: `POST` of a note with
+    /// `detailDescriptionFlag` (a write named `add_detail_note`).
+    pub fn add_detail(&self, text: impl Into<String>) -> Call<TicketNote> {
         let mut note = self.note(text);
         note.detail_description_flag = Some(true);
-        self.create(&note).await
+        self.add(&note, "add_detail_note")
     }
 
-    /// Adds an internal note.
-    pub async fn add_internal(&self, text: impl Into<String>) -> Result<TicketNote> {
+    /// Adds an internal note: `POST` of a note with `internalAnalysisFlag` (a write
+    /// named `add_internal_note`).
+    pub fn add_internal(&self, text: impl Into<String>) -> Call<TicketNote> {
         let mut note = self.note(text);
         note.internal_analysis_flag = Some(true);
-        self.create(&note).await
+        self.add(&note, "add_internal_note")
     }
 
-    /// Adds a resolution note.
-    pub async fn add_resolution(&self, text: impl Into<String>) -> Result<TicketNote> {
+    /// Adds a resolution note: `POST` of a note with `resolutionFlag` (a write named
+    /// `add_resolution_note`).
+    pub fn add_resolution(&self, text: impl Into<String>) -> Call<TicketNote> {
         let mut note = self.note(text);
         note.resolution_flag = Some(true);
-        self.create(&note).await
+        self.add(&note, "add_resolution_note")
+    }
+
+    fn add(&self, note: &TicketNote, operation: &'static str) -> Call<TicketNote> {
+        self.resource.create_as(note, operation)
     }
 }
 

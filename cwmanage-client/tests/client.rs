@@ -4,7 +4,8 @@ mod support;
 
 use cwmanage_client::models::{Company, SystemInfo, Ticket, TicketId};
 use cwmanage_client::{Client, Credentials, ManageError, Region};
-use msp_common::{Error, Method};
+use cwmanage_client::Raw;
+use msp_common::{Error, Request};
 use support::{AUTH, BASE, CLIENT_ID, client, fixture, json};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -366,7 +367,7 @@ async fn escape_hatch_sends_any_call() {
         .unwrap();
     assert_eq!(created["id"], 9);
     let raw = client
-        .send(Method::GET, "company/companies/19/sites", &[], None)
+        .send(Request::get("company/companies/19/sites"))
         .await
         .unwrap();
     assert_eq!(raw.status(), 200);
@@ -437,4 +438,75 @@ async fn codebase_is_discovered_and_rediscovered_once_after_a_move() {
             "/v2025_1/apis/3.0/system/info"
         ]
     );
+}
+
+#[tokio::test]
+async fn a_404_that_is_not_a_manage_answer_says_what_may_be_wrong() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("{BASE}/service/tickets/9")))
+        .respond_with(ResponseTemplate::new(404).set_body_raw(
+            r#"{"code":"NotFound","message":"Ticket recId: 9 not found"}"#,
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(404).set_body_raw(
+            "<html><head><title>404 - File or directory not found.</title></head></html>",
+            "text/html",
+        ))
+        .mount(&server)
+        .await;
+    let (client, _) = client(&server.uri());
+    // Manage's own "not found" is left as it is.
+    let err = client.tickets().get(9).await.unwrap_err();
+    assert_eq!(err.api().unwrap().message(), Some("Ticket recId: 9 not found"));
+    assert_eq!(ManageError::of(&err).unwrap().code.as_deref(), Some("NotFound"));
+    // A page from the web server in front of it names the likely cause.
+    let err = client
+        .get::<serde_json::Value>("no/such/thing", &[])
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found());
+    let text = err.to_string();
+    assert!(text.contains("File or directory not found"), "{text}");
+    assert!(text.contains("codebase"), "{text}");
+    assert!(text.contains("v4_6_release"), "{text}");
+}
+
+#[tokio::test]
+async fn calls_are_values_with_previews_and_overrides() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("{BASE}/service/tickets/5")))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let (client, clock) = client(&server.uri());
+    let get = client.tickets().get(5);
+    assert_eq!(get.operation(), "get_ticket");
+    assert!(!get.is_write());
+    let preview = get.preview().unwrap();
+    assert_eq!(preview.method, "GET");
+    assert_eq!(
+        preview.url,
+        format!("{}{BASE}/service/tickets/5", server.uri())
+    );
+    assert!(server.received_requests().await.unwrap().is_empty());
+    // One attempt only, by the call's own policy.
+    let err = get
+        .retry(msp_common::RetryPolicy::none())
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    assert!(clock.sleeps().is_empty());
+    // A condition that cannot be sent fails the call before anything is sent.
+    let count = client
+        .tickets()
+        .count(cwmanage_client::conditions::Condition::field("name").eq(r#"a"b'c"#));
+    assert!(count.preview().is_err());
+    assert!(count.await.is_err());
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }

@@ -2,6 +2,7 @@
 
 mod support;
 
+use cwmanage_client::Listing;
 use cwmanage_client::conditions::Condition;
 use cwmanage_client::models::{Contact, Ticket};
 use cwmanage_client::query::Paging;
@@ -69,7 +70,7 @@ async fn a_condition_that_cannot_be_quoted_sends_nothing() {
         .companies()
         .list()
         .conditions(Condition::field("name").eq(r#"O'Brien & Sons + Co "West""#))
-        .all()
+        .collect()
         .await
         .unwrap_err();
     assert!(matches!(err, msp_common::Error::Config { .. }));
@@ -81,7 +82,7 @@ async fn a_condition_that_cannot_be_quoted_sends_nothing() {
         .companies()
         .list()
         .page_size(0)
-        .all()
+        .collect()
         .await
         .unwrap_err();
     assert!(err.to_string().contains("pageSize"));
@@ -89,7 +90,7 @@ async fn a_condition_that_cannot_be_quoted_sends_nothing() {
         .companies()
         .list()
         .page_size(1001)
-        .all()
+        .collect()
         .await
         .unwrap_err();
     assert!(err.to_string().contains("1000"));
@@ -235,7 +236,7 @@ async fn auto_paging_falls_back_to_page_numbers_when_forward_only_is_refused() {
         .mount(&server)
         .await;
     let (client, _) = client(&server.uri());
-    let all: Vec<Ticket> = client.tickets().list().page_size(10).all().await.unwrap();
+    let all: Vec<Ticket> = client.tickets().list().page_size(10).collect().await.unwrap();
     assert_eq!(all.len(), 3);
     let reqs = server.received_requests().await.unwrap();
     assert_eq!(
@@ -271,7 +272,7 @@ async fn a_429_in_the_middle_of_a_stream_is_waited_out() {
         .mount(&server)
         .await;
     let (client, clock) = client(&server.uri());
-    let all: Vec<Ticket> = client.tickets().list().page_size(2).all().await.unwrap();
+    let all: Vec<Ticket> = client.tickets().list().page_size(2).collect().await.unwrap();
     assert_eq!(all.len(), 3);
     assert_eq!(clock.sleeps(), vec![std::time::Duration::from_secs(7)]);
 }
@@ -323,7 +324,7 @@ async fn search_posts_conditions_in_the_body_and_is_retried_as_a_read() {
         .tickets()
         .search(Condition::field("summary").contains("printer"))
         .page_size(25)
-        .all()
+        .collect()
         .await
         .unwrap();
     assert_eq!(found.len(), 2);
@@ -379,7 +380,7 @@ async fn a_server_repeating_a_page_ends_the_stream_with_an_error() {
         .tickets()
         .list()
         .page_size(2)
-        .all()
+        .collect()
         .await
         .unwrap_err();
     assert!(matches!(err, msp_common::Error::Protocol { .. }), "{err}");
@@ -422,7 +423,7 @@ async fn relative_link_headers_are_followed() {
 }
 
 #[tokio::test]
-async fn a_small_max_items_asks_for_no_more_records_than_it_keeps() {
+async fn a_small_limit_asks_for_no_more_records_than_it_keeps() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(format!("{BASE}/service/tickets")))
@@ -436,7 +437,7 @@ async fn a_small_max_items_asks_for_no_more_records_than_it_keeps() {
         .tickets()
         .list()
         .paging(Paging::PageNumbers)
-        .max_items(3)
+        .limit(3)
         .stream()
         .try_collect()
         .await

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
+use cwmanage_client::Listing;
 use cwmanage_client::conditions::Condition;
 use cwmanage_client::models::{BoardStatus, Company, Ticket};
 use cwmanage_client::patch::PatchOp;
@@ -131,7 +132,7 @@ async fn order_by_and_count_agree_with_the_data() {
         .conditions(&c)
         .order_by("id desc")
         .page_size(7)
-        .all()
+        .collect()
         .await
         .unwrap();
     assert_eq!(desc.len() as u64, n);
@@ -153,7 +154,7 @@ async fn a_company_with_both_quotes_is_found_by_exact_name() {
         .companies()
         .list()
         .conditions(Condition::field("name").eq(name))
-        .all()
+        .collect()
         .await
         .unwrap_err();
     assert!(err.to_string().contains("both a double and a single quote"));
@@ -169,7 +170,7 @@ async fn a_company_with_both_quotes_is_found_by_exact_name() {
         .companies()
         .list()
         .conditions(Condition::field("name").eq(r#"Sons + Co "West""#))
-        .all()
+        .collect()
         .await
         .unwrap();
     assert_eq!(exact.len(), 1);
@@ -178,7 +179,7 @@ async fn a_company_with_both_quotes_is_found_by_exact_name() {
         .companies()
         .list()
         .custom_field_conditions(r#"caption="Region" AND value="West""#)
-        .all()
+        .collect()
         .await
         .unwrap();
     assert_eq!(west.len(), 30);
@@ -217,7 +218,7 @@ async fn create_ticket_add_internal_note_patch_status_read_back() {
     let back = client.tickets().get(id).await.unwrap();
     assert_eq!(back.status.unwrap().id, Some(2));
     assert_eq!(back.summary.as_deref(), Some("Server room too hot"));
-    let notes = client.tickets().notes(id).list().all().await.unwrap();
+    let notes = client.tickets().notes(id).list().collect().await.unwrap();
     assert_eq!(notes.len(), 1);
     assert_eq!(notes[0].text.as_deref(), Some("Checked the AC unit"));
 
@@ -274,13 +275,8 @@ async fn a_429_during_a_stream_is_waited_out_and_the_stream_completes() {
     assert_eq!(ids, (1..=1000).collect::<Vec<_>>());
     assert_eq!(clock.sleeps()[0], std::time::Duration::from_secs(4));
     assert_eq!(clock.sleeps().len(), 2);
-    // A write hitting a fault is not replayed.
-    sim.inject_after(
-        0,
-        Fault::TooManyRequests {
-            retry_after_secs: 1,
-        },
-    );
+    // A write answered 503 is not replayed: the server may have acted.
+    sim.inject_after(0, Fault::Status(503));
     let before = sim.request_count();
     let err = client
         .tickets()
@@ -289,9 +285,24 @@ async fn a_429_during_a_stream_is_waited_out_and_the_stream_completes() {
         .unwrap_err();
     assert_eq!(
         err.status(),
-        Some(msp_common::StatusCode::TOO_MANY_REQUESTS)
+        Some(msp_common::StatusCode::SERVICE_UNAVAILABLE)
     );
     assert_eq!(sim.request_count() - before, 1);
+    // A write refused with 429 was not acted on: it is sent again after Retry-After.
+    sim.inject_after(
+        0,
+        Fault::TooManyRequests {
+            retry_after_secs: 1,
+        },
+    );
+    let before = sim.request_count();
+    let created = client.tickets().create(&Ticket::new("y", 1)).await.unwrap();
+    assert_eq!(created.summary.as_deref(), Some("y"));
+    assert_eq!(sim.request_count() - before, 2);
+    assert_eq!(
+        clock.sleeps().last(),
+        Some(&std::time::Duration::from_secs(1))
+    );
     // An HTML error page from a proxy is a typed error.
     sim.inject_after(0, Fault::HtmlPage(400));
     let err = client.tickets().get(1).await.unwrap_err();
@@ -353,7 +364,7 @@ async fn fallback_projection_system_info_and_rediscovery() {
         .board_statuses(1)
         .list()
         .page_size(2)
-        .all()
+        .collect()
         .await
         .unwrap();
     assert_eq!(statuses.len(), 5);
@@ -364,9 +375,9 @@ async fn fallback_projection_system_info_and_rediscovery() {
     );
     // fields= projection.
     let slim: Vec<serde_json::Value> = client
-        .query("service/tickets")
+        .list("service/tickets")
         .fields(["id", "board/name"])
-        .all()
+        .collect()
         .await
         .unwrap();
     assert_eq!(slim.len(), 30);
@@ -378,7 +389,7 @@ async fn fallback_projection_system_info_and_rediscovery() {
     assert_eq!(client.tickets().get(3).await.unwrap().id.unwrap().0, 3);
     assert!(client.base_url().contains("/v2025_1/"));
     // Search by body.
-    let found: Vec<Ticket> = client.tickets().search("id <= 5").all().await.unwrap();
+    let found: Vec<Ticket> = client.tickets().search("id <= 5").collect().await.unwrap();
     assert_eq!(found.len(), 5);
 }
 
@@ -431,7 +442,7 @@ async fn malformed_conditions_and_unknown_fields_are_refused_like_the_vendor() {
             .tickets()
             .list()
             .conditions(bad)
-            .all()
+            .collect()
             .await
             .unwrap_err();
         assert_eq!(
@@ -446,7 +457,7 @@ async fn malformed_conditions_and_unknown_fields_are_refused_like_the_vendor() {
         .list()
         .order_by("id sideways")
         .paging(Paging::PageNumbers)
-        .all()
+        .collect()
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(msp_common::StatusCode::BAD_REQUEST));
@@ -591,4 +602,153 @@ async fn a_genuine_404_does_not_use_up_codebase_rediscovery() {
     sim.move_codebase("v2025_1");
     assert_eq!(client.tickets().get(2).await.unwrap().id.unwrap().0, 2);
     assert!(client.base_url().contains("/v2025_1/"));
+}
+
+#[tokio::test]
+async fn a_write_after_a_codebase_move_is_resent_once_to_the_new_base() {
+    let sim = SimServer::start(SimConfig::default().tickets(10)).await;
+    let clock = ManualClock::new();
+    let client = Client::builder()
+        .site(sim.uri())
+        .allow_http(true)
+        .discover_codebase()
+        .credentials(Credentials::new("myco", "pub", "priv"))
+        .client_id(sim.client_id())
+        .clock(Arc::new(clock.clone()))
+        .build()
+        .unwrap();
+    assert_eq!(client.tickets().get(1).await.unwrap().id.unwrap().0, 1);
+    clock.advance(std::time::Duration::from_secs(61));
+    sim.move_codebase("v2025_1");
+    let before = sim.received_requests().await.len();
+    let created = client
+        .tickets()
+        .create(&Ticket::new("After the move", 1))
+        .await
+        .unwrap();
+    assert_eq!(created.summary.as_deref(), Some("After the move"));
+    let sent: Vec<(String, String)> = sim.received_requests().await[before..]
+        .iter()
+        .map(|r| (r.method.to_string(), r.url.path().to_owned()))
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            ("POST".into(), "/v4_6_release/apis/3.0/service/tickets".into()),
+            ("GET".into(), "/login/companyinfo/myco".into()),
+            ("POST".into(), "/v2025_1/apis/3.0/service/tickets".into()),
+        ]
+    );
+    assert_eq!(
+        sim.records("service/tickets")
+            .iter()
+            .filter(|t| t["summary"] == "After the move")
+            .count(),
+        1,
+        "created once"
+    );
+}
+
+#[tokio::test]
+async fn split_listings_yield_merged_pages_and_honour_the_limit() {
+    use cwmanage_client::query::PageToken;
+    let sim = SimServer::start(SimConfig::default().tickets(2000)).await;
+    let (client, _) = client_for(&sim);
+    let wanted: Vec<u64> = (1..=2000).rev().filter(|n| n % 3 != 0).take(900).collect();
+    let condition = Condition::field("id").is_in(wanted.iter().copied());
+    let pages: Vec<_> = client
+        .tickets()
+        .list()
+        .conditions(&condition)
+        .fields(["id"])
+        .page_size(250)
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
+    let tokens: Vec<PageToken> = pages.iter().map(|p| p.token.clone()).collect();
+    assert_eq!(
+        tokens,
+        (1..=4).map(PageToken::Merged).collect::<Vec<_>>(),
+        "900 records in merged pages of 250"
+    );
+    let ids: Vec<u64> = pages
+        .iter()
+        .flat_map(|p| p.items.iter().map(|t| t.id.unwrap().0))
+        .collect();
+    let mut expected = wanted.clone();
+    expected.sort_unstable();
+    assert_eq!(ids, expected, "one listing, in id order across parts");
+
+    let first: Vec<Ticket> = client
+        .tickets()
+        .list()
+        .conditions(&condition)
+        .order_by("id desc")
+        .limit(10)
+        .collect()
+        .await
+        .unwrap();
+    let first: Vec<u64> = first.iter().map(|t| t.id.unwrap().0).collect();
+    assert_eq!(first, wanted[..10].to_vec());
+    // The split count adds the parts up.
+    assert_eq!(
+        client
+            .tickets()
+            .list()
+            .conditions(&condition)
+            .count()
+            .await
+            .unwrap(),
+        900
+    );
+}
+
+#[tokio::test]
+async fn concurrent_first_calls_discover_the_codebase_once() {
+    let sim = SimServer::start(SimConfig::default().tickets(30)).await;
+    sim.move_codebase("v2025_1");
+    let client = Client::builder()
+        .site(sim.uri())
+        .allow_http(true)
+        .discover_codebase()
+        .credentials(Credentials::new("myco", "pub", "priv"))
+        .client_id(sim.client_id())
+        .build()
+        .unwrap();
+    let calls = (1..=30u64).map(|id| {
+        let client = client.clone();
+        tokio::spawn(async move { client.tickets().get(id).await })
+    });
+    for call in futures_util::future::join_all(calls).await {
+        call.unwrap().unwrap();
+    }
+    let requests = sim.received_requests().await;
+    let discoveries = requests
+        .iter()
+        .filter(|r| r.url.path().starts_with("/login/companyinfo/"))
+        .count();
+    assert_eq!(discoveries, 1);
+    assert_eq!(requests.len(), 31);
+    assert!(
+        requests
+            .iter()
+            .filter(|r| !r.url.path().starts_with("/login/"))
+            .all(|r| r.url.path().starts_with("/v2025_1/apis/3.0/"))
+    );
+}
+
+#[tokio::test]
+async fn the_sim_answers_a_page_far_past_the_end_with_an_empty_page() {
+    use cwmanage_client::Raw;
+    let sim = SimServer::start(SimConfig::default().tickets(5)).await;
+    let (client, _) = client_for(&sim);
+    let page: Vec<serde_json::Value> = client
+        .get(
+            "service/tickets",
+            &[("pageSize", "1000"), ("page", "18446744073709551615")],
+        )
+        .await
+        .unwrap();
+    assert!(page.is_empty());
 }

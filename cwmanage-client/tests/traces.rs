@@ -7,6 +7,7 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
+use cwmanage_client::Listing;
 use cwmanage_client::sim::{SimConfig, SimServer};
 use cwmanage_client::{Client, Credentials};
 
@@ -56,10 +57,10 @@ async fn the_private_key_never_reaches_traces() {
             .unwrap()
     };
     let good = client("PRIVKEY-MARKER");
-    let tickets = good.tickets().list().page_size(20).all().await.unwrap();
+    let tickets = good.tickets().list().page_size(20).collect().await.unwrap();
     assert_eq!(tickets.len(), 50);
     let bad = client("WRONG-MARKER");
-    let err = bad.tickets().list().all().await.unwrap_err();
+    let err = bad.tickets().list().collect().await.unwrap_err();
     assert!(err.is_auth() || err.is_not_found(), "{err}");
 
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();

@@ -2,6 +2,7 @@
 
 mod support;
 
+use cwmanage_client::Listing;
 use cwmanage_client::models::{Reference, Ticket, TicketNote};
 use cwmanage_client::patch::PatchOp;
 use support::{BASE, client, fixture, json};
@@ -91,7 +92,7 @@ async fn notes_are_added_with_the_right_flag() {
     assert_eq!(n.internal_analysis_flag, Some(true));
     notes.add_detail("Called the customer").await.unwrap();
     notes.add_resolution("Fixed").await.unwrap();
-    let listed: Vec<TicketNote> = notes.list().all().await.unwrap();
+    let listed: Vec<TicketNote> = notes.list().collect().await.unwrap();
     assert_eq!(listed[0].id.unwrap().0, 501);
     let bodies: Vec<serde_json::Value> = server
         .received_requests()
@@ -123,18 +124,18 @@ async fn every_resource_family_has_its_path() {
         .mount(&server)
         .await;
     let (client, _) = client(&server.uri());
-    client.companies().list().all().await.unwrap();
-    client.contacts().list().all().await.unwrap();
-    client.configurations().list().all().await.unwrap();
-    client.agreements().list().all().await.unwrap();
-    client.boards().list().all().await.unwrap();
-    client.board_statuses(1).list().all().await.unwrap();
-    client.priorities().list().all().await.unwrap();
-    client.time_entries().list().all().await.unwrap();
-    client.members().list().all().await.unwrap();
-    client.callbacks().list().all().await.unwrap();
-    client.tickets().time_entries(5).all().await.unwrap();
-    client.tickets().all_notes(5).all().await.unwrap();
+    client.companies().list().collect().await.unwrap();
+    client.contacts().list().collect().await.unwrap();
+    client.configurations().list().collect().await.unwrap();
+    client.agreements().list().collect().await.unwrap();
+    client.boards().list().collect().await.unwrap();
+    client.board_statuses(1).list().collect().await.unwrap();
+    client.priorities().list().collect().await.unwrap();
+    client.time_entries().list().collect().await.unwrap();
+    client.members().list().collect().await.unwrap();
+    client.callbacks().list().collect().await.unwrap();
+    client.tickets().time_entries(5).collect().await.unwrap();
+    client.tickets().all_notes(5).collect().await.unwrap();
     let paths: Vec<String> = server
         .received_requests()
         .await
