@@ -26,9 +26,9 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::Result;
 use crate::client::{Client, ListRequest};
 use crate::ids::{AgentId, AgentProcedureId};
+use msp_common::Call;
 use msp_common::Request;
 
 /// Builder setters for `Option` fields of request bodies: `fn field(self, impl Into<T>)`.
@@ -496,7 +496,8 @@ impl AgentProcedures {
     /// `GET /automation/agentprocs`: every procedure in scope; filterable and sortable
     /// (see [`crate::odata::fields::agent_procedures`]).
     pub fn list(&self) -> ListRequest<AgentProcedure> {
-        self.client.list("automation/agentprocs")
+        self.client
+            .list_named("automation/agentprocs", "list_agent_procedures")
     }
 
     /// `GET /automation/agentprocs/{agentId}/scheduledprocs`: the procedures scheduled on
@@ -504,102 +505,110 @@ impl AgentProcedures {
     /// [`crate::odata::fields::scheduled_procedures`]).
     pub fn scheduled(&self, agent_id: &AgentId) -> ListRequest<ScheduledProcedure> {
         self.client.list_request(
-            Request::get("automation/agentprocs").segments([agent_id.as_str(), "scheduledprocs"]),
+            Request::get("automation/agentprocs")
+                .segments([agent_id.as_str(), "scheduledprocs"])
+                .operation("list_scheduled_agent_procedures"),
         )
     }
 
     /// `PUT /automation/agentprocs/{agentId}/{agentProcId}/runnow`: runs a procedure on
-    /// an agent now. A write: never retried.
-    pub async fn run_now(&self, agent_id: &AgentId, procedure_id: &AgentProcedureId) -> Result<()> {
+    /// an agent now. A write.
+    pub fn run_now(&self, agent_id: &AgentId, procedure_id: &AgentProcedureId) -> Call<()> {
         let request = Request::put("automation/agentprocs")
             .segments([agent_id.as_str(), procedure_id.as_str(), "runnow"])
             .operation("run_agent_procedure");
-        self.client.send(request).await.map(drop)
+        self.client.write_unit(request)
     }
 
     /// `PUT /automation/agentprocs/{agentId}/{agentProcId}/schedule`: schedules a
-    /// procedure on an agent. A write: never retried.
-    pub async fn schedule(
+    /// procedure on an agent. A write.
+    pub fn schedule(
         &self,
         agent_id: &AgentId,
         procedure_id: &AgentProcedureId,
         schedule: &ProcedureSchedule,
-    ) -> Result<()> {
+    ) -> Call<()> {
         let request = Request::put("automation/agentprocs")
             .segments([agent_id.as_str(), procedure_id.as_str(), "schedule"])
             .operation("schedule_agent_procedure")
-            .json(schedule)?;
-        self.client.send(request).await.map(drop)
+            .json(schedule);
+        self.client.write_unit(request)
     }
 
     /// `GET /automation/agentprocs/{agentId}/history`: the runs of procedures on an agent;
     /// filterable and sortable (see [`crate::odata::fields::procedure_history`]).
     pub fn history(&self, agent_id: &AgentId) -> ListRequest<ProcedureHistory> {
         self.client.list_request(
-            Request::get("automation/agentprocs").segments([agent_id.as_str(), "history"]),
+            Request::get("automation/agentprocs")
+                .segments([agent_id.as_str(), "history"])
+                .operation("list_agent_procedure_history"),
         )
     }
 
     /// `DELETE /automation/agentprocs/{agentId}/{agentProcId}`: cancels a procedure
-    /// scheduled on an agent. A write: never retried.
-    pub async fn cancel(&self, agent_id: &AgentId, procedure_id: &AgentProcedureId) -> Result<()> {
+    /// scheduled on an agent. A write.
+    pub fn cancel(&self, agent_id: &AgentId, procedure_id: &AgentProcedureId) -> Call<()> {
         let request = Request::delete("automation/agentprocs")
             .segments([agent_id.as_str(), procedure_id.as_str()])
             .operation("cancel_agent_procedure");
-        self.client.send(request).await.map(drop)
+        self.client.write_unit(request)
     }
 
     /// `GET /automation/agentprocs/quicklaunch`: the procedures that can be quick-launched
     /// from the Quick View window; filterable and sortable (see
     /// [`crate::odata::fields::agent_procedures`]).
     pub fn quick_launch(&self) -> ListRequest<AgentProcedure> {
-        self.client.list("automation/agentprocs/quicklaunch")
+        self.client.list_named(
+            "automation/agentprocs/quicklaunch",
+            "list_quick_launch_procedures",
+        )
     }
 
     /// `PUT /automation/agentProcs/quicklaunch/{agentProcedureId}`: updates a quick launch
-    /// procedure (the guide sends no body). A write: never retried.
-    pub async fn update_quick_launch(&self, procedure_id: &AgentProcedureId) -> Result<()> {
+    /// procedure (the guide sends no body). A write.
+    pub fn update_quick_launch(&self, procedure_id: &AgentProcedureId) -> Call<()> {
         let request = Request::put("automation/agentProcs/quicklaunch")
             .segments([procedure_id.as_str()])
             .operation("update_quick_launch_procedure");
-        self.client.send(request).await.map(drop)
+        self.client.write_unit(request)
     }
 
     /// `DELETE /automation/agentProcs/quicklaunch/{agentProcId}`: removes a procedure from
-    /// quick launch. A write: never retried.
-    pub async fn delete_quick_launch(&self, procedure_id: &AgentProcedureId) -> Result<()> {
+    /// quick launch. A write.
+    pub fn delete_quick_launch(&self, procedure_id: &AgentProcedureId) -> Call<()> {
         let request = Request::delete("automation/agentProcs/quicklaunch")
             .segments([procedure_id.as_str()])
             .operation("delete_quick_launch_procedure");
-        self.client.send(request).await.map(drop)
+        self.client.write_unit(request)
     }
 
     /// `GET /automation/agentprocs/quicklaunch/askbeforeexecuting`: the calling user's
     /// "Ask before executing" setting for quick launch procedures.
-    pub async fn ask_before_executing(&self) -> Result<bool> {
+    pub fn ask_before_executing(&self) -> Call<bool> {
         let request = Request::get("automation/agentprocs/quicklaunch/askbeforeexecuting")
             .operation("get_ask_before_executing");
-        Ok(self.client.call::<bool>(request).await?.result)
+        self.client.read(request)
     }
 
     /// `PUT /automation/agentprocs/quicklaunch/askbeforeexecuting`: sets the calling
-    /// user's "Ask before executing" setting. A write: never retried.
+    /// user's "Ask before executing" setting. A write.
     ///
     /// The guide lists `flag: true|false` among the headers, while the server's Web API
     /// binds a simple parameter from the query string; the value is sent both ways
     /// (`flag` header and `?flag=`).
-    pub async fn set_ask_before_executing(&self, flag: bool) -> Result<()> {
+    pub fn set_ask_before_executing(&self, flag: bool) -> Call<()> {
         let value = if flag { "true" } else { "false" };
         let request = Request::put("automation/agentprocs/quicklaunch/askbeforeexecuting")
             .query("flag", value)
-            .header("flag", value)?
-            .operation("set_ask_before_executing");
-        self.client.send(request).await.map(drop)
+            .operation("set_ask_before_executing")
+            .header("flag", value);
+        self.client.write_unit(request)
     }
 
     /// `GET /automation/agentprocsportal`: the procedures shown on the user portal;
     /// filterable and sortable (see [`crate::odata::fields::agent_procedures`]).
     pub fn user_portal(&self) -> ListRequest<AgentProcedure> {
-        self.client.list("automation/agentprocsportal")
+        self.client
+            .list_named("automation/agentprocsportal", "list_user_portal_procedures")
     }
 }

@@ -5,10 +5,9 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::Result;
 use crate::client::{Client, ListRequest};
 use crate::ids::{AgentId, MachineGroupId, NetworkId, OrgId, ViewId};
-use msp_common::Request;
+use msp_common::{Call, Request};
 
 /// An agent (a managed machine), as `GET /assetmgmt/agents` returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -491,94 +490,93 @@ impl Agents {
     /// `GET /assetmgmt/agents`: every agent in scope; filterable and sortable
     /// (see [`crate::odata::fields::agents`]).
     pub fn list(&self) -> ListRequest<Agent> {
-        self.client.list("assetmgmt/agents")
+        self.client.list_named("assetmgmt/agents", "list_agents")
     }
 
     /// `GET /assetmgmt/agents/{agentId}`
-    pub async fn get(&self, agent_id: &AgentId) -> Result<Agent> {
+    pub fn get(&self, agent_id: &AgentId) -> Call<Agent> {
         let request = Request::get("assetmgmt/agents")
             .segments([agent_id.as_str()])
             .operation("get_agent");
-        Ok(self.client.call(request).await?.result)
+        self.client.read(request)
     }
 
     /// `GET /assetmgmt/agent/{agentId}/settings`: the agent's settings (one record).
-    pub async fn settings(&self, agent_id: &AgentId) -> Result<AgentSettings> {
+    pub fn settings(&self, agent_id: &AgentId) -> Call<AgentSettings> {
         let request = Request::get("assetmgmt/agent")
             .segments([agent_id.as_str(), "settings"])
             .operation("get_agent_settings");
-        Ok(self.client.call(request).await?.result)
+        self.client.read(request)
     }
 
     /// `DELETE /assetmgmt/agents/{agentId}/{uninstallFirst}`: deletes the agent, after
-    /// uninstalling it from the machine when `uninstall_first` is set. A write: sent once.
-    pub async fn delete(&self, agent_id: &AgentId, uninstall_first: bool) -> Result<()> {
+    /// uninstalling it from the machine when `uninstall_first` is set. A write.
+    pub fn delete(&self, agent_id: &AgentId, uninstall_first: bool) -> Call<()> {
         let request = Request::delete("assetmgmt/agents")
             .segments([agent_id.as_str(), bool_segment(uninstall_first)])
             .operation("delete_agent");
-        self.client.send(request).await.map(drop)
+        self.client.write_unit(request)
     }
 
     /// `PUT /assetmgmt/agents/{agentId}/rename/{newName}`: renames the agent (the new name
-    /// is one encoded path segment). A write: sent once.
-    pub async fn rename(&self, agent_id: &AgentId, new_name: &str) -> Result<()> {
+    /// is one encoded path segment). A write.
+    pub fn rename(&self, agent_id: &AgentId, new_name: &str) -> Call<()> {
         let request = Request::put("assetmgmt/agents")
             .segments([agent_id.as_str(), "rename", new_name])
             .operation("rename_agent");
-        self.client.send(request).await.map(drop)
+        self.client.write_unit(request)
     }
 
     /// `PUT /assetmgmt/agent/{agentId}/settings/userprofile`: updates the user profile
-    /// (fields left `None` are not sent). A write: sent once.
-    pub async fn update_user_profile(
-        &self,
-        agent_id: &AgentId,
-        profile: &UserProfile,
-    ) -> Result<()> {
+    /// (fields left `None` are not sent). A write.
+    pub fn update_user_profile(&self, agent_id: &AgentId, profile: &UserProfile) -> Call<()> {
         let request = Request::put("assetmgmt/agent")
             .segments([agent_id.as_str(), "settings", "userprofile"])
             .operation("update_agent_user_profile")
-            .json(profile)?;
-        self.client.send(request).await.map(drop)
+            .json(profile);
+        self.client.write_unit(request)
     }
 
     /// `PUT /assetmgmt/agents/{agentId}/settings/tempdir`: sets the agent's working (temp)
     /// directory, sent as `[{"key": "TempDirectory", "value": temp_dir}]` (the key is the
-    /// settings field's name; the guide leaves it unnamed). A write: sent once.
-    pub async fn update_temp_dir(&self, agent_id: &AgentId, temp_dir: &str) -> Result<()> {
+    /// settings field's name; the guide leaves it unnamed). A write.
+    pub fn update_temp_dir(&self, agent_id: &AgentId, temp_dir: &str) -> Call<()> {
         let body = [KeyValue::new("TempDirectory", temp_dir)];
         let request = Request::put("assetmgmt/agents")
             .segments([agent_id.as_str(), "settings", "tempdir"])
             .operation("update_agent_temp_dir")
-            .json(&body)?;
-        self.client.send(request).await.map(drop)
+            .json(&body);
+        self.client.write_unit(request)
     }
 
     /// `PUT /assetmgmt/agent/{agentId}/settings/checkincontrol`: updates check-in control
-    /// (fields left `None` are not sent). A write: sent once.
-    pub async fn update_check_in_control(
+    /// (fields left `None` are not sent). A write.
+    pub fn update_check_in_control(
         &self,
         agent_id: &AgentId,
         settings: &CheckInControl,
-    ) -> Result<()> {
+    ) -> Call<()> {
         let request = Request::put("assetmgmt/agent")
             .segments([agent_id.as_str(), "settings", "checkincontrol"])
             .operation("update_agent_check_in_control")
-            .json(settings)?;
-        self.client.send(request).await.map(drop)
+            .json(settings);
+        self.client.write_unit(request)
     }
 
     /// `GET /assetmgmt/agentsinview/{viewId}`: the agents in a view; filterable and
     /// sortable (see [`crate::odata::fields::agents`]).
     pub fn in_view(&self, view_id: &ViewId) -> ListRequest<Agent> {
-        self.client
-            .list_request(Request::get("assetmgmt/agentsinview").segments([view_id.as_str()]))
+        self.client.list_request(
+            Request::get("assetmgmt/agentsinview")
+                .segments([view_id.as_str()])
+                .operation("list_agents_in_view"),
+        )
     }
 
     /// `GET /system/views`: the agent views; filterable and sortable (see
     /// [`crate::odata::fields::agent_views`]).
     pub fn views(&self) -> ListRequest<AgentView> {
-        self.client.list("system/views")
+        self.client.list_named("system/views", "list_agent_views")
     }
 
     /// `GET /assetmgmt/agents/uptime/{since}`: each agent's time online since a date
@@ -586,33 +584,39 @@ impl Agents {
     /// [`crate::odata::fields::agent_uptime`]).
     pub fn uptime(&self, since: NaiveDate) -> ListRequest<AgentUptime> {
         let since = since.format("%Y-%m-%d").to_string();
-        self.client
-            .list_request(Request::get("assetmgmt/agents/uptime").segments([since]))
+        self.client.list_request(
+            Request::get("assetmgmt/agents/uptime")
+                .segments([since])
+                .operation("list_agent_uptime"),
+        )
     }
 
     /// `GET /assetmgmt/agentsonnetwork/{networkId}`: the agents of a Discovery network;
     /// filterable and sortable (see [`crate::odata::fields::network_agents`]).
     pub fn on_network(&self, network_id: &NetworkId) -> ListRequest<NetworkAgent> {
-        self.client
-            .list_request(Request::get("assetmgmt/agentsonnetwork").segments([network_id.as_str()]))
+        self.client.list_request(
+            Request::get("assetmgmt/agentsonnetwork")
+                .segments([network_id.as_str()])
+                .operation("list_agents_on_network"),
+        )
     }
 
     /// `GET /assetmgmt/agent/{agentId}/twofasettings`: the agent's two-factor
     /// authentication settings (one record).
-    pub async fn two_factor_settings(&self, agent_id: &AgentId) -> Result<TwoFactorSettings> {
+    pub fn two_factor_settings(&self, agent_id: &AgentId) -> Call<TwoFactorSettings> {
         let request = Request::get("assetmgmt/agent")
             .segments([agent_id.as_str(), "twofasettings"])
             .operation("get_agent_2fa_settings");
-        Ok(self.client.call(request).await?.result)
+        self.client.read(request)
     }
 
     /// `GET /remotecontrol/notifypolicy/{agentId}`: the agent's remote control notify
     /// policy (one record).
-    pub async fn remote_control_notify_policy(&self, agent_id: &AgentId) -> Result<NotifyPolicy> {
+    pub fn remote_control_notify_policy(&self, agent_id: &AgentId) -> Call<NotifyPolicy> {
         let request = Request::get("remotecontrol/notifypolicy")
             .segments([agent_id.as_str()])
             .operation("get_remote_control_notify_policy");
-        Ok(self.client.call(request).await?.result)
+        self.client.read(request)
     }
 }
 

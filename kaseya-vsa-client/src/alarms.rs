@@ -2,11 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::Result;
 use crate::agents::{KeyValue, bool_segment};
 use crate::client::{Client, ListRequest};
 use crate::ids::{AgentId, AlarmId};
-use msp_common::Request;
+use msp_common::{Call, Request};
 
 /// An alarm (`GET /assetmgmt/alarms/{alarmId}` and the alarm lists).
 ///
@@ -97,11 +96,11 @@ impl Client {
 
 impl Alarms {
     /// `GET /assetmgmt/alarms/{alarmId}`: one alarm with its details.
-    pub async fn get(&self, alarm_id: &AlarmId) -> Result<Alarm> {
+    pub fn get(&self, alarm_id: &AlarmId) -> Call<Alarm> {
         let request = Request::get("assetmgmt/alarms")
             .segments([alarm_id.as_str()])
             .operation("get_alarm");
-        Ok(self.client.call(request).await?.result)
+        self.client.read(request)
     }
 
     /// `GET /assetmgmt/alarms/{returnAllRecords}`: with `return_all_records` every alarm
@@ -110,18 +109,20 @@ impl Alarms {
     /// [`crate::odata::fields::alarms_more`]).
     pub fn list(&self, return_all_records: bool) -> ListRequest<Alarm> {
         self.client.list_request(
-            Request::get("assetmgmt/alarms").segments([bool_segment(return_all_records)]),
+            Request::get("assetmgmt/alarms")
+                .segments([bool_segment(return_all_records)])
+                .operation("list_alarms"),
         )
     }
 
     /// `PUT /assetmgmt/alarms/{alarmId}/close`: closes an alarm, giving the reason, sent
-    /// as `[{"key": "notes", "value": notes}]`. A write: sent once.
-    pub async fn close(&self, alarm_id: &AlarmId, notes: &str) -> Result<()> {
+    /// as `[{"key": "notes", "value": notes}]`. A write.
+    pub fn close(&self, alarm_id: &AlarmId, notes: &str) -> Call<()> {
         let body = [KeyValue::new("notes", notes)];
         let request = Request::put("assetmgmt/alarms")
             .segments([alarm_id.as_str(), "close"])
             .operation("close_alarm")
-            .json(&body)?;
-        self.client.send(request).await.map(drop)
+            .json(&body);
+        self.client.write_unit(request)
     }
 }

@@ -6,11 +6,10 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::Result;
 use crate::client::{Client, ListRequest};
 use crate::custom_fields::string_like;
 use crate::ids::{AgentId, AssetId, AssetTypeId, DecimalId, MachineGroupId, OrgId};
-use msp_common::Request;
+use msp_common::{Call, Request};
 
 type Number = serde_json::Number;
 
@@ -549,37 +548,39 @@ impl Assets {
     /// `GET /assetmgmt/assets`: summary asset records; filterable and sortable (see
     /// [`crate::odata::fields::assets`] and [`crate::odata::fields::assets_more`]).
     pub fn list(&self) -> ListRequest<AssetSummary> {
-        self.client.list("assetmgmt/assets")
+        self.client.list_named("assetmgmt/assets", "list_assets")
     }
 
     /// `GET /assetmgmt/assets/{assetId}`: one detailed asset record.
-    pub async fn get(&self, asset_id: &AssetId) -> Result<Asset> {
+    pub fn get(&self, asset_id: &AssetId) -> Call<Asset> {
         let request = Request::get("assetmgmt/assets")
             .segments([asset_id.as_str()])
             .operation("get_asset");
-        Ok(self.client.call(request).await?.result)
+        self.client.read(request)
     }
 
     /// `GET /assetmgmt/assettypes`: the asset types; filterable and sortable (see
     /// [`crate::odata::fields::asset_types`]).
     pub fn types(&self) -> ListRequest<AssetType> {
-        self.client.list("assetmgmt/assettypes")
+        self.client
+            .list_named("assetmgmt/assettypes", "list_asset_types")
     }
 
-    /// `DELETE /assetmgmt/assets/{assetId}`: deletes an asset. A write: sent once.
-    pub async fn delete(&self, asset_id: &AssetId) -> Result<()> {
+    /// `DELETE /assetmgmt/assets/{assetId}`: deletes an asset. A write.
+    pub fn delete(&self, asset_id: &AssetId) -> Call<()> {
         let request = Request::delete("assetmgmt/assets")
             .segments([asset_id.as_str()])
             .operation("delete_asset");
-        self.client.send(request).await.map(drop)
+        self.client.write_unit(request)
     }
 
     /// `GET /assetmgmt/connectiongatewayips`: every distinct `ConnectionGatewayIP` of the
     /// agents (not filterable).
-    pub async fn connection_gateway_ips(&self) -> Result<Vec<String>> {
+    pub fn connection_gateway_ips(&self) -> Call<Vec<String>> {
         let request =
             Request::get("assetmgmt/connectiongatewayips").operation("get_connection_gateway_ips");
-        let ips: Option<Vec<String>> = self.client.call(request).await?.result;
-        Ok(ips.unwrap_or_default())
+        self.client
+            .read::<Option<Vec<String>>>(request)
+            .map(Option::unwrap_or_default)
     }
 }

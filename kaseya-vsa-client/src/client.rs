@@ -1,17 +1,25 @@
 //! The VSA client: configuration, the token lifecycle, the response envelope, and the
-//! generic calls every resource module is built from.
+//! crate-private call constructors every resource module is built from.
+//!
+//! Every call goes through the one request loop of [`msp_common::Transport`]: the client
+//! plugs in as a [`Service`] that attaches `Authorization: Bearer <token>` (signing in
+//! when there is no usable token), signs in again — once for every call in flight — when
+//! the server refuses a token, and turns a non-zero `ResponseCode` inside HTTP 200 into
+//! an API error (retried on reads when its code is a retryable status).
 
 use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
-use futures_util::stream::BoxStream;
-use msp_common::paginate::{Page, PageRequest, Paginator, PagingStyle};
+use futures_util::future::BoxFuture;
+use msp_common::call::Authorized;
+use msp_common::paginate::{Fetched, ListOptions, Listing, Paginator};
 use msp_common::retry::{Clock, Jitter};
 use msp_common::secret::{ExposeSecret, SecretString};
 use msp_common::{
-    ApiError, Request, Response, RetryPolicy, StatusCode, Transport, TransportOptions, Url,
+    ApiError, Call, Raw, Request, Response, RetryPolicy, Service, StatusCode, Transport,
+    TransportOptions, WriteMode,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -38,6 +46,7 @@ pub struct ClientBuilder {
     server: Option<String>,
     credentials: Option<Credentials>,
     transport: TransportOptions,
+    write_mode: WriteMode,
     random: Option<RandomSource>,
     renew_margin: Duration,
     renew_after_records: u64,
@@ -50,6 +59,7 @@ impl fmt::Debug for ClientBuilder {
             .field("server", &self.server)
             .field("credentials", &self.credentials)
             .field("transport", &self.transport)
+            .field("write_mode", &self.write_mode)
             .field("renew_margin", &self.renew_margin)
             .field("renew_after_records", &self.renew_after_records)
             .finish_non_exhaustive()
@@ -87,15 +97,30 @@ impl ClientBuilder {
         self
     }
 
-    /// The retry policy for reads (writes are never replayed).
+    /// The largest response body accepted (default 16 MiB).
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.transport.max_response_bytes = Some(bytes);
+        self
+    }
+
+    /// The retry policy for reads (writes are replayed only when the server refused them
+    /// before acting; see [`msp_common::call`]). A call's own [`Call::retry`] overrides it.
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.transport.retry_policy = Some(policy);
         self
     }
 
+    /// What the client does with calls that change state (default
+    /// [`WriteMode::ReadWrite`]): [`WriteMode::ReadOnly`] refuses them before anything is
+    /// sent, [`WriteMode::DryRun`] returns the request they would send.
+    pub fn write_mode(mut self, mode: WriteMode) -> Self {
+        self.write_mode = mode;
+        self
+    }
+
     /// Shares an existing `reqwest::Client`. It must not follow redirects on its own if
-    /// the server redirects (this client follows same-origin redirects itself, keeping
-    /// `Authorization`).
+    /// the server redirects (this client follows same-origin redirects of reads itself,
+    /// keeping `Authorization`).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.transport.http_client = Some(client);
         self
@@ -179,7 +204,10 @@ impl ClientBuilder {
         )
         .base_url(base)
         .header("Accept", "application/json")?
+        // Redirects are followed by the transport's loop, for reads, on the same origin
+        // only, with `Authorization` kept; a redirect elsewhere is a protocol error.
         .follow_redirects(false)
+        .same_origin_redirects(true)
         .error_parser(parse_error_body)
         .options(self.transport);
         for secret in credentials.secrets() {
@@ -187,15 +215,18 @@ impl ClientBuilder {
         }
         Ok(Client {
             inner: Arc::new(Inner {
-                transport: transport.build()?,
-                credentials,
-                session: tokio::sync::Mutex::new(None),
-                records: AtomicU64::new(0),
-                auth_count: AtomicU64::new(0),
-                random: self.random.unwrap_or_else(|| Arc::new(random_number)),
-                renew_margin: self.renew_margin,
-                renew_after_records: self.renew_after_records,
-                fallback_token_lifetime: self.fallback_token_lifetime,
+                shared: Arc::new(Shared {
+                    transport: transport.build()?,
+                    credentials,
+                    session: tokio::sync::Mutex::new(None),
+                    records: AtomicU64::new(0),
+                    auth_count: AtomicU64::new(0),
+                    random: self.random.unwrap_or_else(|| Arc::new(random_number)),
+                    renew_margin: self.renew_margin,
+                    renew_after_records: self.renew_after_records,
+                    fallback_token_lifetime: self.fallback_token_lifetime,
+                }),
+                write_mode: self.write_mode,
             }),
         })
     }
@@ -226,13 +257,27 @@ fn parse_error_body(
 
 /// A VSA client. Cheap to clone; clones share the connection pool and the session.
 ///
+/// Every call is a [`Call`]: built by a plain method, sent by awaiting it, and able to
+/// show what it would send ([`Call::preview`]). Lists are [`ListRequest`]s, consumed
+/// through [`Listing`]. Endpoints this crate does not model are reached through the
+/// [`Raw`] escape hatch (`get`, `post`, `put`, `patch`, `delete`, `send`), which decodes
+/// the envelope's `Result`.
+///
 /// See the [crate documentation](crate) for an example.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
 }
 
+/// What the request lifecycle sees: the shared session and this handle's write mode.
 struct Inner {
+    shared: Arc<Shared>,
+    write_mode: WriteMode,
+}
+
+/// The transport and the session, shared by every clone and every
+/// [`Client::with_write_mode`] copy.
+struct Shared {
     transport: Transport,
     credentials: Credentials,
     session: tokio::sync::Mutex<Option<Session>>,
@@ -253,10 +298,12 @@ struct Session {
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shared = &self.inner.shared;
         f.debug_struct("Client")
-            .field("transport", &self.inner.transport)
-            .field("credentials", &self.inner.credentials)
-            .field("renew_after_records", &self.inner.renew_after_records)
+            .field("transport", &shared.transport)
+            .field("credentials", &shared.credentials)
+            .field("write_mode", &self.inner.write_mode)
+            .field("renew_after_records", &shared.renew_after_records)
             .finish_non_exhaustive()
     }
 }
@@ -370,12 +417,11 @@ pub struct EnvelopeError {
 
 /// A decoded envelope: the `Result` and the `TotalRecords` when present.
 #[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct Enveloped<T> {
+pub(crate) struct Enveloped<T> {
     /// `Result`
-    pub result: T,
+    pub(crate) result: T,
     /// `TotalRecords`
-    pub total_records: Option<u64>,
+    pub(crate) total_records: Option<u64>,
 }
 
 /// Checks the envelope's `ResponseCode`: a non-zero code inside HTTP 200 is an API error
@@ -416,6 +462,9 @@ fn check_envelope(response: &Response) -> Result<()> {
 
 /// Decodes an enveloped answer into `T`. An empty body (204) decodes as `T` from JSON
 /// `null`, so `()` and `Option<_>` accept it.
+/// Decodes an enveloped answer into `T`. An empty body (204) decodes as `T` from JSON
+/// `null`, so `()` and `Option<_>` accept it. The envelope's `ResponseCode` was checked
+/// by the request loop ([`Service::check`]) before this runs.
 pub(crate) fn decode_envelope<T: DeserializeOwned>(response: &Response) -> Result<Enveloped<T>> {
     if response.is_empty() {
         return serde_json::from_value::<T>(serde_json::Value::Null)
@@ -435,7 +484,6 @@ pub(crate) fn decode_envelope<T: DeserializeOwned>(response: &Response) -> Resul
                 .into()
             });
     }
-    check_envelope(response)?;
     let envelope: Envelope<T> = response.json()?;
     let result = match envelope.result {
         Some(result) => result,
@@ -456,17 +504,63 @@ pub(crate) fn decode_envelope<T: DeserializeOwned>(response: &Response) -> Resul
     })
 }
 
+/// The envelope's `Result` of a response, as `T`.
+fn envelope_result<T: DeserializeOwned>(response: Response) -> Result<T> {
+    decode_envelope(&response).map(|e| e.result)
+}
+
+/// The envelope's `Result` when it holds one record, also when the server wraps it in a
+/// one-element array (as `GET /system/machinegroups/{id}` does). An empty array is a 404
+/// API error.
+fn envelope_one<T: DeserializeOwned>(response: Response) -> Result<T> {
+    let raw: Enveloped<Box<serde_json::value::RawValue>> = decode_envelope(&response)?;
+    let text = raw.result.get();
+    if text.trim_start().starts_with('[') {
+        let mut many: Vec<T> = decode_raw(&response, text.as_bytes())?;
+        if many.is_empty() {
+            return Err(ApiError::new(VENDOR, StatusCode::NOT_FOUND)
+                .with_message("the server answered an empty list for a single record")
+                .with_attempts(response.attempts())
+                .into());
+        }
+        Ok(many.swap_remove(0))
+    } else {
+        decode_raw(&response, text.as_bytes())
+    }
+}
+
+/// What a call constructor accepts: a request, or a request whose building may have
+/// failed (a body that cannot be encoded, an empty path) — the call then fails with that
+/// error when previewed or awaited, and nothing is sent.
+pub(crate) trait Prepared {
+    fn prepared(self) -> Result<Request>;
+}
+
+impl Prepared for Request {
+    fn prepared(self) -> Result<Request> {
+        Ok(self)
+    }
+}
+
+impl Prepared for Result<Request> {
+    fn prepared(self) -> Result<Request> {
+        self
+    }
+}
+
 impl Client {
     /// Starts a builder.
     ///
     /// ```
-    /// use kaseya_vsa_client::{Client, auth::Credentials};
+    /// use kaseya_vsa_client::{Client, WriteMode, auth::Credentials};
     ///
     /// let client = Client::builder()
     ///     .server("https://vsa.example.com")
     ///     .credentials(Credentials::personal_access_token("apiuser", "pat-value"))
+    ///     .write_mode(WriteMode::ReadOnly)
     ///     .build()?;
     /// assert!(!format!("{client:?}").contains("pat-value"));
+    /// assert_eq!(client.write_mode(), WriteMode::ReadOnly);
     /// # Ok::<(), kaseya_vsa_client::Error>(())
     /// ```
     pub fn builder() -> ClientBuilder {
@@ -474,6 +568,7 @@ impl Client {
             server: None,
             credentials: None,
             transport: TransportOptions::default(),
+            write_mode: WriteMode::ReadWrite,
             random: None,
             renew_margin: Duration::from_secs(60),
             renew_after_records: DEFAULT_RENEW_AFTER_RECORDS,
@@ -483,25 +578,59 @@ impl Client {
 
     /// The transport (base URL `{server}/api/v1.0/`).
     pub fn transport(&self) -> &Transport {
-        &self.inner.transport
+        &self.inner.shared.transport
     }
 
-    /// How many times this client has called `/auth`.
+    /// What this client does with calls that change state.
+    pub fn write_mode(&self) -> WriteMode {
+        self.inner.write_mode
+    }
+
+    /// A copy of this client with another write mode, sharing the connection pool and
+    /// the session (no new sign-in).
+    ///
+    /// ```
+    /// use kaseya_vsa_client::{Client, WriteMode, auth::Credentials, ids::AgentId};
+    ///
+    /// let vsa = Client::builder()
+    ///     .server("https://vsa.example.com")
+    ///     .credentials(Credentials::password("apiuser", "S3cret!"))
+    ///     .build()?;
+    /// let dry = vsa.with_write_mode(WriteMode::DryRun);
+    /// let call = dry.agents().rename(&AgentId::from(42u64), "PC-0042");
+    /// let preview = call.preview()?;
+    /// assert_eq!(preview.method, "PUT");
+    /// assert_eq!(preview.url, "https://vsa.example.com/api/v1.0/assetmgmt/agents/42/rename/PC-0042");
+    /// assert!(preview.headers.contains(&("authorization".into(), "[REDACTED]".into())));
+    /// # Ok::<(), kaseya_vsa_client::Error>(())
+    /// ```
+    pub fn with_write_mode(&self, mode: WriteMode) -> Client {
+        Client {
+            inner: Arc::new(Inner {
+                shared: self.inner.shared.clone(),
+                write_mode: mode,
+            }),
+        }
+    }
+
+    /// How many times this client (and its copies) has called `/auth`.
     pub fn auth_count(&self) -> u64 {
-        self.inner.auth_count.load(Ordering::SeqCst)
+        self.inner.shared.auth_count.load(Ordering::SeqCst)
     }
 
     /// Authenticates now (otherwise the first call does) and returns who the session
-    /// belongs to.
+    /// belongs to. Session management rather than a call: it is not refused in read-only
+    /// mode and has no preview.
     pub async fn authenticate(&self) -> Result<SessionInfo> {
-        let mut guard = self.inner.session.lock().await;
-        let session = self.authenticate_locked(&mut guard).await?;
+        let mut guard = self.inner.shared.session.lock().await;
+        let session = self.inner.authenticate_locked(&mut guard).await?;
         Ok(session.info.clone())
     }
 
     /// The current session's details, if a session is open.
     pub async fn session_info(&self) -> Option<SessionInfo> {
         self.inner
+            .shared
             .session
             .lock()
             .await
@@ -509,51 +638,141 @@ impl Client {
             .map(|s| s.info.clone())
     }
 
+    /// The client as the request lifecycle sees it.
+    pub(crate) fn service(&self) -> Arc<dyn Service> {
+        self.inner.clone()
+    }
+
+    /// A read answering the envelope's `Result` as `T`.
+    pub(crate) fn read<T>(&self, request: impl Prepared) -> Call<T>
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        Call::new(
+            self.service(),
+            request.prepared(),
+            false,
+            envelope_result::<T>,
+        )
+    }
+
+    /// A read answering one record, also when the server wraps it in an array.
+    pub(crate) fn read_one<T>(&self, request: impl Prepared) -> Call<T>
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        Call::new(self.service(), request.prepared(), false, envelope_one::<T>)
+    }
+
+    /// A read whose answer is not a VSA document: the body's exact bytes (a file
+    /// download; a JSON file holding a `ResponseCode` is not an error).
+    pub(crate) fn read_bytes(&self, request: impl Prepared) -> Call<Vec<u8>> {
+        let request = request.prepared().map(Request::unchecked);
+        Call::new(self.service(), request, false, |r: Response| {
+            Ok(r.bytes().to_vec())
+        })
+    }
+
+    /// A read answering the raw response (for answers that are not always an
+    /// envelope).
+    pub(crate) fn read_raw(&self, request: impl Prepared) -> Call<Response> {
+        Call::raw(self.service(), request.prepared(), false)
+    }
+
+    /// A write answering the envelope's `Result` as `T`.
+    pub(crate) fn write<T>(&self, request: impl Prepared) -> Call<T>
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        Call::new(
+            self.service(),
+            request.prepared(),
+            true,
+            envelope_result::<T>,
+        )
+    }
+
+    /// A write whose answer is only checked (any `Result`, or none, is success).
+    pub(crate) fn write_unit(&self, request: impl Prepared) -> Call<()> {
+        Call::new(self.service(), request.prepared(), true, |_| Ok(()))
+    }
+
+    /// A list call on `path` (segments appended to the path are encoded), streamed page
+    /// by page with `$skip`/`$top`; see [`ListRequest`]. For list endpoints this crate
+    /// does not model.
+    pub fn list<T>(&self, path: &str) -> ListRequest<T> {
+        self.list_request(Request::get(path))
+    }
+
+    /// A list call on `path` whose page requests are named `operation`.
+    pub(crate) fn list_named<T>(&self, path: &str, operation: &'static str) -> ListRequest<T> {
+        self.list_request(Request::get(path).operation(operation))
+    }
+
+    /// A list call on a prepared request (path segments already encoded; its operation
+    /// name, when set, names every page request).
+    pub(crate) fn list_request<T>(&self, request: Request) -> ListRequest<T> {
+        ListRequest {
+            client: self.clone(),
+            request,
+            filter: None,
+            order_by: None,
+            skip: 0,
+            options: ListOptions::default(),
+            _marker: std::marker::PhantomData,
+        }
+    }
+}
+
+impl Inner {
+    /// Signs in (`GET /auth`, no bearer token) and stores the new session in `slot`.
     async fn authenticate_locked<'a>(&self, slot: &'a mut Option<Session>) -> Result<&'a Session> {
-        let inner = &self.inner;
-        let rand = (inner.random)();
-        let header = inner.credentials.auth_header(&rand);
+        let shared = &self.shared;
+        let rand = (shared.random)();
+        let header = shared.credentials.auth_header(&rand);
         let request = Request::get("auth")
             .operation("auth")
+            .anonymous()
             .sensitive_header("Authorization", &header)?;
-        let response = match inner.transport.send(request).await {
+        let refused = |err: Error| {
+            Error::auth_with_source(
+                format!(
+                    "Kaseya VSA refused the credentials of `{}` (wrong password or token, locked or disabled user, or two-factor required)",
+                    shared.credentials.username()
+                ),
+                err,
+            )
+        };
+        let response = match shared.transport.execute(request, self).await {
             Ok(response) => response,
-            Err(err) if err.is_auth() => {
-                return Err(Error::auth_with_source(
-                    format!(
-                        "Kaseya VSA refused the credentials of `{}` (wrong password or token, locked or disabled user, or two-factor required)",
-                        inner.credentials.username()
-                    ),
-                    err,
-                ));
+            // A 401/403, or an error code inside HTTP 200 that a retry would not cure.
+            Err(err)
+                if err.is_auth()
+                    || (!err.is_retryable()
+                        && err
+                            .api()
+                            .is_some_and(|a| a.detail::<EnvelopeError>().is_some())) =>
+            {
+                return Err(refused(err));
             }
             Err(err) => return Err(err),
         };
-        inner.auth_count.fetch_add(1, Ordering::SeqCst);
+        shared.auth_count.fetch_add(1, Ordering::SeqCst);
         let result: Enveloped<AuthResult> = match decode_envelope(&response) {
             Ok(result) => result,
-            Err(err) if err.is_auth() || err.api().is_some() => {
-                return Err(Error::auth_with_source(
-                    format!(
-                        "Kaseya VSA refused the credentials of `{}`",
-                        inner.credentials.username()
-                    ),
-                    err,
-                ));
-            }
             Err(err) => return Err(without_auth_tokens(err, &response)),
         };
-        let now = inner.transport.clock().now();
+        let now = shared.transport.clock().now();
         let expires_at = result
             .result
             .info
             .session_expiration
             .as_deref()
             .and_then(parse_expiration)
-            .filter(|at| *at > now + inner.renew_margin)
-            .unwrap_or(now + inner.fallback_token_lifetime);
+            .filter(|at| *at > now + shared.renew_margin)
+            .unwrap_or(now + shared.fallback_token_lifetime);
         let generation = slot.as_ref().map_or(0, |s| s.generation) + 1;
-        inner.records.store(0, Ordering::SeqCst);
+        shared.records.store(0, Ordering::SeqCst);
         tracing::debug!(generation, "Kaseya VSA session opened");
         Ok(slot.insert(Session {
             token: SecretString::from(result.result.token),
@@ -564,13 +783,15 @@ impl Client {
     }
 
     /// A valid token and its generation, authenticating when there is none, it is about
-    /// to expire, or too many records were read on it.
+    /// to expire, or too many records were read on it. Single-flight: callers wait on
+    /// the session lock while one of them signs in.
     async fn token(&self) -> Result<(SecretString, u64)> {
-        let mut guard = self.inner.session.lock().await;
-        let now = self.inner.transport.clock().now();
+        let shared = &self.shared;
+        let mut guard = shared.session.lock().await;
+        let now = shared.transport.clock().now();
         let fresh = guard.as_ref().is_some_and(|s| {
-            s.expires_at > now + self.inner.renew_margin
-                && self.inner.records.load(Ordering::SeqCst) < self.inner.renew_after_records
+            s.expires_at > now + shared.renew_margin
+                && shared.records.load(Ordering::SeqCst) < shared.renew_after_records
         });
         let session = match guard.as_ref() {
             Some(session) if fresh => session,
@@ -581,223 +802,75 @@ impl Client {
 
     /// Renews after the server refused the token of `generation`; a concurrent call that
     /// already renewed it wins, so one rejection wave costs one `/auth`.
-    async fn renew_after_rejection(&self, generation: u64) -> Result<SecretString> {
-        let mut guard = self.inner.session.lock().await;
+    async fn renew_after_rejection(&self, generation: u64) -> Result<()> {
+        let mut guard = self.shared.session.lock().await;
         if let Some(session) = guard.as_ref()
             && session.generation != generation
         {
-            return Ok(session.token.clone());
+            return Ok(());
         }
         tracing::info!("Kaseya VSA refused a token that looked valid; authenticating again");
-        Ok(self.authenticate_locked(&mut guard).await?.token.clone())
+        self.authenticate_locked(&mut guard).await.map(drop)
+    }
+}
+
+/// The VSA's hooks into the one request loop of the transport.
+impl Service for Inner {
+    fn transport(&self) -> &Transport {
+        &self.shared.transport
     }
 
-    /// Sends an authenticated request and returns the raw response (after the envelope
-    /// check when the body is JSON).
-    ///
-    /// - a 401 (or `ResponseCode` 401) on a token that looked valid triggers one
-    ///   re-authentication — shared by every call in flight — and one resend: the server
-    ///   refused the request before acting on it, so even a write is safe to resend;
-    /// - a same-origin redirect (301/302/307/308) is followed once with `Authorization`
-    ///   kept; a redirect to another origin is an error rather than a silent loss of
-    ///   credentials.
-    pub async fn send(&self, request: Request) -> Result<Response> {
-        self.send_checked(request, true).await
+    fn write_mode(&self) -> WriteMode {
+        self.write_mode
     }
 
-    /// [`Client::send`] without the envelope check: for file downloads, whose bytes are
-    /// the file itself (a JSON file holding a `ResponseCode` is not an error).
-    pub(crate) async fn send_file(&self, request: Request) -> Result<Response> {
-        self.send_checked(request, false).await
+    /// `Authorization: Bearer <token>`, signing in first when there is no usable token
+    /// (none yet, about to expire, or too many records read on it).
+    fn authorize(&self, request: Request) -> BoxFuture<'_, Result<Authorized>> {
+        Box::pin(async move {
+            let (token, generation) = self.token().await?;
+            let bearer = SecretString::from(format!("Bearer {}", token.expose_secret()));
+            let request = request.sensitive_header("Authorization", &bearer)?;
+            Ok(Authorized::new(request, generation))
+        })
     }
 
-    /// Sends with the envelope check; a read whose envelope reports a retryable code
-    /// (408, 429, 502, 503, 504 inside HTTP 200) is retried by the transport's policy, as
-    /// the same status on the HTTP line would be. Writes are never replayed.
-    async fn send_checked(&self, request: Request, envelope: bool) -> Result<Response> {
-        let transport = &self.inner.transport;
-        let policy = transport.retry_policy().clone();
-        let idempotent = msp_common::retry::is_idempotent_method(request.method());
-        let clock = transport.clock().clone();
-        let started = clock.now();
-        let mut attempt = 1;
-        loop {
-            match self.send_authenticated(&request, envelope).await {
-                Err(err)
-                    if idempotent
-                        && attempt < policy.max_attempts()
-                        && err.is_retryable()
-                        && err
-                            .api()
-                            .is_some_and(|a| a.detail::<EnvelopeError>().is_some()) =>
-                {
-                    let delay =
-                        policy.delay(attempt - 1, err.retry_after(), transport.jitter().as_ref());
-                    let elapsed = clock.now().duration_since(started).unwrap_or_default();
-                    if !policy.fits_budget(elapsed, delay) {
-                        return Err(err);
-                    }
-                    tracing::info!(
-                        attempt,
-                        "Kaseya VSA reported a retryable error inside HTTP 200; retrying"
-                    );
-                    clock.sleep(delay).await;
-                    attempt += 1;
-                }
-                Err(err) if attempt > 1 => {
-                    return Err(err.map_api(|api| api.with_attempts(attempt)));
-                }
-                Err(err) => return Err(err),
-                Ok(response) => return Ok(response),
-            }
-        }
+    /// Signs in again after a 401 (on the HTTP line or as `ResponseCode` 401), unless a
+    /// concurrent call already did for the same refused session.
+    fn renew(&self, generation: u64) -> BoxFuture<'_, Result<bool>> {
+        Box::pin(async move { self.renew_after_rejection(generation).await.map(|()| true) })
     }
 
-    async fn send_authenticated(&self, request: &Request, envelope: bool) -> Result<Response> {
-        let request = request.clone();
-        let (token, generation) = self.token().await?;
-        match self.send_with(&request, &token, envelope).await {
-            Err(err) if err.status() == Some(StatusCode::UNAUTHORIZED) => {
-                let token = self.renew_after_rejection(generation).await?;
-                self.send_with(&request, &token, envelope).await
-            }
-            other => other,
-        }
+    fn preview_credentials(&self, request: Request) -> Result<Request> {
+        request.redacted_header("Authorization")
     }
 
-    async fn send_with(
-        &self,
-        request: &Request,
-        token: &SecretString,
-        envelope: bool,
-    ) -> Result<Response> {
-        let bearer = SecretString::from(format!("Bearer {}", token.expose_secret()));
-        let authed = request.clone().sensitive_header("Authorization", &bearer)?;
-        let url = self.inner.transport.url_for(request)?;
-        let outcome = self.inner.transport.send(authed).await;
-        let response = match outcome {
-            Err(err) if err.status().is_some_and(|s| s.is_redirection()) => {
-                let target = redirect_target(&err, &url)?;
-                tracing::debug!(to = target.path(), "following a same-origin redirect");
-                let again = request
-                    .clone()
-                    .redirect_to(target)
-                    .sensitive_header("Authorization", &bearer)?;
-                self.inner.transport.send(again).await?
-            }
-            other => other?,
-        };
-        if envelope && !response.is_empty() {
-            check_envelope(&response)?;
-        }
-        Ok(response)
+    /// A non-zero `ResponseCode` inside HTTP 200 is an API error whose status is the
+    /// code when it is an HTTP error status (so 408, 429, 502, 503 and 504 are retried on
+    /// reads, and 401 renews the token), with an [`EnvelopeError`] as its detail.
+    fn check(&self, response: &Response) -> Result<()> {
+        check_envelope(response)
+    }
+}
+
+/// The escape hatch: `get`, `post`, `put`, `patch`, `delete` decode the envelope's
+/// `Result` as `T`; `send` answers the raw response. `POST`, `PUT`, `PATCH` and `DELETE`
+/// are writes (mark a VSA action that changes nothing with `.write(false)`).
+///
+/// ```no_run
+/// # async fn run(vsa: kaseya_vsa_client::Client) -> kaseya_vsa_client::Result<()> {
+/// use kaseya_vsa_client::Raw;
+///
+/// let roles: serde_json::Value = vsa.get("system/roletypes", &[("$top", "10")]).await?;
+/// # Ok(()) }
+/// ```
+impl Raw for Client {
+    fn service(&self) -> Arc<dyn Service> {
+        self.inner.clone()
     }
 
-    /// Sends a request and decodes the envelope's `Result` into `T`.
-    pub async fn call<T: DeserializeOwned>(&self, request: Request) -> Result<Enveloped<T>> {
-        let response = self.send(request).await?;
-        decode_envelope(&response)
-    }
-
-    /// `GET path` → `Result` as `T` (an escape hatch for endpoints this crate does not
-    /// model, typed by the caller or as `serde_json::Value`).
-    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T> {
-        Ok(self.call(Request::get(path).operation("get")).await?.result)
-    }
-
-    /// `PUT path` with a JSON body (never retried) → `Result` as `T`.
-    pub async fn put<B: Serialize + ?Sized, T: DeserializeOwned>(
-        &self,
-        path: &str,
-        body: &B,
-    ) -> Result<T> {
-        Ok(self
-            .call(Request::put(path).operation("put").json(body)?)
-            .await?
-            .result)
-    }
-
-    /// `POST path` with a JSON body (never retried) → `Result` as `T`.
-    pub async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(
-        &self,
-        path: &str,
-        body: &B,
-    ) -> Result<T> {
-        Ok(self
-            .call(Request::post(path).operation("post").json(body)?)
-            .await?
-            .result)
-    }
-
-    /// `DELETE path` (never retried) → `Result` as `T`.
-    pub async fn delete<T: DeserializeOwned>(&self, path: &str) -> Result<T> {
-        Ok(self
-            .call(Request::delete(path).operation("delete"))
-            .await?
-            .result)
-    }
-
-    /// Sends a request whose `Result` is one record, also when the server wraps it in a
-    /// one-element array (as `GET /system/machinegroups/{id}` does). An empty array is a
-    /// 404 API error.
-    pub(crate) async fn call_one<T: DeserializeOwned>(&self, request: Request) -> Result<T> {
-        let response = self.send(request).await?;
-        let raw: Enveloped<Box<serde_json::value::RawValue>> = decode_envelope(&response)?;
-        let text = raw.result.get();
-        if text.trim_start().starts_with('[') {
-            let mut many: Vec<T> = decode_raw(&response, text.as_bytes())?;
-            if many.is_empty() {
-                return Err(ApiError::new(VENDOR, StatusCode::NOT_FOUND)
-                    .with_message("the server answered an empty list for a single record")
-                    .into());
-            }
-            Ok(many.swap_remove(0))
-        } else {
-            decode_raw(&response, text.as_bytes())
-        }
-    }
-
-    /// Sends a request without a bearer token (the endpoints that need no session).
-    pub(crate) async fn send_anonymous(&self, request: Request) -> Result<Response> {
-        let response = self.inner.transport.send(request).await?;
-        if !response.is_empty() {
-            check_envelope(&response)?;
-        }
-        Ok(response)
-    }
-
-    /// `GET path` of a `kcb/*` endpoint, whose answer is a bare JSON map, not an envelope.
-    pub async fn get_bare<T: DeserializeOwned>(&self, path: &str) -> Result<T> {
-        self.send(Request::get(path).operation("get_bare"))
-            .await?
-            .json()
-    }
-
-    /// A list call on `path` (segments appended to the path are encoded), streamed page
-    /// by page with `$skip`/`$top`.
-    pub fn list<T>(&self, path: &str) -> ListRequest<T> {
-        ListRequest {
-            client: self.clone(),
-            request: Request::get(path),
-            filter: None,
-            order_by: None,
-            page_size: MAX_PAGE_SIZE,
-            skip: 0,
-            limit: None,
-            concurrency: 1,
-            _marker: std::marker::PhantomData,
-        }
-    }
-
-    /// A list call on a prepared request (path segments already encoded).
-    pub(crate) fn list_request<T>(&self, request: Request) -> ListRequest<T> {
-        let mut list = self.list("");
-        list.request = request;
-        list
-    }
-
-    pub(crate) fn count_records(&self, n: u64) {
-        self.inner.records.fetch_add(n, Ordering::SeqCst);
+    fn decode<T: DeserializeOwned>(response: Response) -> Result<T> {
+        envelope_result(response)
     }
 }
 
@@ -844,25 +917,6 @@ fn decode_raw<T: DeserializeOwned>(response: &Response, bytes: &[u8]) -> Result<
         .map_err(Error::from)
 }
 
-fn redirect_target(err: &Error, from: &Url) -> Result<Url> {
-    let location = err
-        .api()
-        .and_then(|api| api.header("location"))
-        .ok_or_else(|| Error::protocol("Kaseya VSA answered a redirect without a Location"))?;
-    let target = from.join(location).map_err(|_| {
-        Error::protocol(format!(
-            "Kaseya VSA redirected to an invalid URL `{location}`"
-        ))
-    })?;
-    if target.origin() != from.origin() {
-        return Err(Error::protocol(format!(
-            "Kaseya VSA redirected to another origin ({}); not following it with credentials",
-            target.origin().ascii_serialization()
-        )));
-    }
-    Ok(target)
-}
-
 fn parse_expiration(text: &str) -> Option<SystemTime> {
     if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(text) {
         return Some(dt.into());
@@ -871,18 +925,49 @@ fn parse_expiration(text: &str) -> Option<SystemTime> {
     Some(naive.and_utc().into())
 }
 
-/// A list call: `$filter`, `$orderby`, paging, streamed. Built by the resource modules
-/// (for example [`crate::agents::Agents::list`]) or [`Client::list`].
+/// A list call: `$filter`, `$orderby`, `$skip`, and the shared list surface of
+/// [`Listing`] (`limit`, `page_size`, `look_ahead`, `pages_in_flight`, `stream`, `pages`,
+/// `collect`). Built by the resource modules (for example [`crate::agents::Agents::list`])
+/// or [`Client::list`].
+///
+/// Pages are addressed by their offset (a `u64` page token): page after page sends
+/// `$skip={skip + offset}&$top={page size}` with every other parameter unchanged. The
+/// next page is requested while the current one is consumed (turn that off with
+/// `.look_ahead(false)`); once the first page reports `TotalRecords`,
+/// `.pages_in_flight(n)` keeps up to `n` page requests in flight, records still yielded
+/// in order. A server that answers the same page twice (it ignores `$skip`) ends the
+/// stream with [`Error::Protocol`] instead of looping.
+///
+/// ```
+/// # #[cfg(feature = "sim")]
+/// # tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap().block_on(async {
+/// use futures_util::TryStreamExt;
+/// use kaseya_vsa_client::Listing;
+/// use kaseya_vsa_client::odata::fields::agents;
+///
+/// let sim = kaseya_vsa_client::sim::Simulator::start().await;
+/// let vsa = sim.client()?;
+/// let pages: Vec<_> = vsa
+///     .agents()
+///     .list()
+///     .filter(agents::OS_TYPE.eq("Linux"))
+///     .page_size(25)
+///     .pages_in_flight(3)
+///     .pages()
+///     .try_collect()
+///     .await?;
+/// assert_eq!(pages[1].token, 25); // the offset of the second page
+/// assert_eq!(pages[0].total, Some(75));
+/// # Ok::<(), kaseya_vsa_client::Error>(()) }).unwrap();
+/// ```
 #[must_use = "a list request does nothing until streamed"]
 pub struct ListRequest<T> {
     client: Client,
     request: Request,
     filter: Option<String>,
     order_by: Option<String>,
-    page_size: u32,
     skip: u64,
-    limit: Option<u64>,
-    concurrency: usize,
+    options: ListOptions,
     _marker: std::marker::PhantomData<fn() -> T>,
 }
 
@@ -892,13 +977,13 @@ impl<T> fmt::Debug for ListRequest<T> {
             .field("request", &self.request)
             .field("filter", &self.filter)
             .field("order_by", &self.order_by)
-            .field("page_size", &self.page_size)
-            .field("limit", &self.limit)
+            .field("skip", &self.skip)
+            .field("options", &self.options)
             .finish_non_exhaustive()
     }
 }
 
-impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
+impl<T> ListRequest<T> {
     /// Sets `$filter` from the typed builder.
     pub fn filter(mut self, filter: Filter) -> Self {
         self.filter = Some(filter.to_string());
@@ -923,29 +1008,9 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
         self
     }
 
-    /// Records per page (`$top`, 1 to 100; default 100). Larger values are refused by
-    /// [`ListRequest::stream`] with a configuration error.
-    pub fn page_size(mut self, size: u32) -> Self {
-        self.page_size = size;
-        self
-    }
-
-    /// Skips the first `n` records (`$skip`).
+    /// Skips the first `n` records (`$skip` of the first page).
     pub fn skip(mut self, n: u64) -> Self {
         self.skip = n;
-        self
-    }
-
-    /// Stops after `n` records.
-    pub fn limit(mut self, n: u64) -> Self {
-        self.limit = Some(n);
-        self
-    }
-
-    /// Keeps up to `n` page requests in flight once the total is known (default 1: one
-    /// page fetched ahead while the current one is consumed).
-    pub fn concurrency(mut self, n: usize) -> Self {
-        self.concurrency = n.max(1);
         self
     }
 
@@ -960,69 +1025,80 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
         }
         query
     }
+}
 
-    /// Streams every record, page by page (`$top` records per request, `TotalRecords`
-    /// driving the end), fetching the next page while the current one is consumed.
-    pub fn stream(self) -> BoxStream<'static, Result<T>> {
-        use futures_util::StreamExt;
-        if self.page_size == 0 || self.page_size > MAX_PAGE_SIZE {
-            let err = Error::config(format!(
-                "Kaseya VSA pages hold 1 to {MAX_PAGE_SIZE} records; {} was asked",
-                self.page_size
-            ));
-            return futures_util::stream::once(async move { Err(err) }).boxed();
-        }
-        let query = self.query();
-        let client = self.client.clone();
-        let template = self.request.clone();
-        let skip = self.skip;
-        let mut paginator = Paginator::new(
-            query,
-            // A listing stopped after a few records asks for no more than it keeps.
-            PagingStyle::offset(
-                "$skip",
-                "$top",
-                self.limit.map_or(self.page_size, |limit| {
-                    self.page_size
-                        .min(u32::try_from(limit.max(1)).unwrap_or(u32::MAX))
-                }),
-            ),
-            move |page: PageRequest| {
-                let client = client.clone();
-                let mut request = template.clone();
-                async move {
-                    // `$skip` from the engine counts from our starting offset.
-                    let mut query: Vec<(String, String)> = page.query.clone();
-                    for (k, v) in &mut query {
-                        if k == "$skip" {
-                            let offset: u64 = v.parse().unwrap_or(0);
-                            *v = (offset + skip).to_string();
-                        }
-                    }
-                    request = request.clear_query().query_pairs(query).operation("list");
-                    let response = client.send(request).await?;
-                    let envelope: Enveloped<Option<Vec<T>>> = decode_envelope(&response)?;
-                    let items = envelope.result.unwrap_or_default();
-                    client.count_records(items.len() as u64);
-                    let mut page = Page::new(items).with_fingerprint(response.fingerprint());
-                    if let Some(total) = envelope.total_records {
-                        page = page.with_total(total.saturating_sub(skip));
-                    }
-                    Ok(page)
-                }
-            },
-        )
-        .look_ahead(true)
-        .concurrency(self.concurrency);
-        if let Some(limit) = self.limit {
-            paginator = paginator.max_items(limit);
-        }
-        paginator.items()
+impl<T: DeserializeOwned + Send + 'static> Listing for ListRequest<T> {
+    type Item = T;
+    type Token = u64;
+
+    fn options_mut(&mut self) -> &mut ListOptions {
+        &mut self.options
     }
 
-    /// Collects every record.
-    pub async fn collect(self) -> Result<Vec<T>> {
-        use futures_util::TryStreamExt;
-        self.stream().try_collect().await
+    /// The paginator of this listing. Records per page are `$top`: 1 to 100 (default
+    /// 100, and never more than the limit); a larger or zero page size is refused with
+    /// [`Error::Config`] before anything is sent.
+    fn paginator(self) -> Result<Paginator<T, u64>> {
+        if let Some(size) = self.options.page_size
+            && (size == 0 || size > MAX_PAGE_SIZE)
+        {
+            return Err(Error::config(format!(
+                "Kaseya VSA pages hold 1 to {MAX_PAGE_SIZE} records; {size} was asked"
+            )));
+        }
+        let top = self.options.effective_page_size(MAX_PAGE_SIZE);
+        let query = self.query();
+        let operation = match self.request.operation_name() {
+            "" => "list".to_owned(),
+            name => name.to_owned(),
+        };
+        let template = self.request.clear_query().operation(operation);
+        let client = self.client;
+        let skip = self.skip;
+        let paginator = Paginator::new(0u64, move |offset: u64| {
+            // The page is built from its typed offset: nothing is parsed back.
+            let request = template
+                .clone()
+                .query_pairs(query.iter().cloned())
+                .query("$skip", skip.saturating_add(offset).to_string())
+                .query("$top", top.to_string());
+            let page = client.read_page::<T>(request);
+            let client = client.clone();
+            async move {
+                let (envelope, fingerprint) = page.await?;
+                let items = envelope.result.unwrap_or_default();
+                let len = items.len() as u64;
+                client.inner.shared.records.fetch_add(len, Ordering::SeqCst);
+                let mut fetched = Fetched::new(items).with_fingerprint(fingerprint);
+                match envelope.total_records {
+                    Some(total) => {
+                        fetched = fetched
+                            .with_total(total.saturating_sub(skip))
+                            .with_next(offset + len);
+                    }
+                    // Without a total, a short page is the last one.
+                    None if len >= u64::from(top) => fetched = fetched.with_next(offset + len),
+                    None => {}
+                }
+                Ok(fetched)
+            }
+        })
+        .seek(|offset| offset);
+        Ok(self.options.apply(paginator, true))
+    }
+}
+
+type PageAnswer<T> = (Enveloped<Option<Vec<T>>>, u64);
+
+impl Client {
+    /// One page of a listing: the envelope, and the fingerprint of the body (a server
+    /// that answers two pages identically is caught by the engine).
+    fn read_page<T>(&self, request: Request) -> Call<PageAnswer<T>>
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        Call::new(self.service(), Ok(request), false, |r: Response| {
+            Ok((decode_envelope(&r)?, r.fingerprint()))
+        })
     }
 }

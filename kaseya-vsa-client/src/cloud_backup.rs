@@ -7,9 +7,8 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::Result;
 use crate::client::Client;
-use msp_common::Request;
+use msp_common::{Call, Request};
 
 /// Backup status by agent id (`"KCB_BackupStatus_Successful"`, …).
 pub type BackupStatuses = BTreeMap<String, String>;
@@ -34,29 +33,29 @@ fn text(v: serde_json::Value) -> String {
 }
 
 impl Client {
-    async fn kcb(&self, what: &str) -> Result<BackupStatuses> {
-        let request = Request::get("kcb")
-            .segments([what])
-            .operation("cloud_backup");
-        let map = match self.send(request).await?.json::<MapOrEnvelope>()? {
-            MapOrEnvelope::Envelope { result, .. } => result.unwrap_or_default(),
-            MapOrEnvelope::Map(map) => map,
-        };
-        Ok(map.into_iter().map(|(k, v)| (k, text(v))).collect())
+    fn kcb(&self, what: &'static str, operation: &'static str) -> Call<BackupStatuses> {
+        let request = Request::get("kcb").segments([what]).operation(operation);
+        self.read_raw(request).and_then(|response| {
+            let map = match response.json::<MapOrEnvelope>()? {
+                MapOrEnvelope::Envelope { result, .. } => result.unwrap_or_default(),
+                MapOrEnvelope::Map(map) => map,
+            };
+            Ok(map.into_iter().map(|(k, v)| (k, text(v))).collect())
+        })
     }
 
     /// `GET /kcb/servers`: backup status of each physical server.
-    pub async fn cloud_backup_servers(&self) -> Result<BackupStatuses> {
-        self.kcb("servers").await
+    pub fn cloud_backup_servers(&self) -> Call<BackupStatuses> {
+        self.kcb("servers", "get_cloud_backup_servers")
     }
 
     /// `GET /kcb/virtualmachines`: backup status of each virtual machine.
-    pub async fn cloud_backup_virtual_machines(&self) -> Result<BackupStatuses> {
-        self.kcb("virtualmachines").await
+    pub fn cloud_backup_virtual_machines(&self) -> Call<BackupStatuses> {
+        self.kcb("virtualmachines", "get_cloud_backup_virtual_machines")
     }
 
     /// `GET /kcb/workstations`: backup status of each physical workstation.
-    pub async fn cloud_backup_workstations(&self) -> Result<BackupStatuses> {
-        self.kcb("workstations").await
+    pub fn cloud_backup_workstations(&self) -> Call<BackupStatuses> {
+        self.kcb("workstations", "get_cloud_backup_workstations")
     }
 }

@@ -3,11 +3,10 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::Result;
 use crate::agents::KeyValue;
 use crate::client::Client;
 use crate::ids::AgentId;
-use msp_common::Request;
+use msp_common::{Call, Request};
 
 /// A custom field of an agent and its value (`GET /assetmgmt/assets/{agentId}/customfields`).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -55,57 +54,58 @@ impl Client {
 impl CustomFields {
     /// `GET /assetmgmt/assets/{agentId}/customfields`: the custom fields of an agent with
     /// their values (not filterable).
-    pub async fn list(&self, agent_id: &AgentId) -> Result<Vec<CustomField>> {
+    pub fn list(&self, agent_id: &AgentId) -> Call<Vec<CustomField>> {
         let request = Request::get("assetmgmt/assets")
             .segments([agent_id.as_str(), "customfields"])
             .operation("get_agent_custom_fields");
-        let fields: Option<Vec<CustomField>> = self.client.call(request).await?.result;
-        Ok(fields.unwrap_or_default())
+        self.client
+            .read::<Option<Vec<CustomField>>>(request)
+            .map(Option::unwrap_or_default)
     }
 
     /// `POST /assetmgmt/assets/customfields`: adds a custom field, sent as
     /// `[{"key": "FieldName", "value": name}, {"key": "FieldType", "value": field_type}]`
-    /// (`field_type` as the VSA names it, for example `string`). A write: sent once.
-    pub async fn add(&self, name: &str, field_type: &str) -> Result<()> {
+    /// (`field_type` as the VSA names it, for example `string`). A write.
+    pub fn add(&self, name: &str, field_type: &str) -> Call<()> {
         let body = [
             KeyValue::new("FieldName", name),
             KeyValue::new("FieldType", field_type),
         ];
         let request = Request::post("assetmgmt/assets/customfields")
             .operation("add_agent_custom_field")
-            .json(&body)?;
-        self.client.send(request).await.map(drop)
+            .json(&body);
+        self.client.write_unit(request)
     }
 
     /// `PUT /assetmgmt/assets/customfields/{fieldName}`: renames a custom field, sent as
-    /// `[{"key": "NewFieldName", "value": new_name}]`. A write: sent once.
-    pub async fn rename(&self, field_name: &str, new_name: &str) -> Result<()> {
+    /// `[{"key": "NewFieldName", "value": new_name}]`. A write.
+    pub fn rename(&self, field_name: &str, new_name: &str) -> Call<()> {
         let body = [KeyValue::new("NewFieldName", new_name)];
         let request = Request::put("assetmgmt/assets/customfields")
             .segments([field_name])
             .operation("rename_agent_custom_field")
-            .json(&body)?;
-        self.client.send(request).await.map(drop)
+            .json(&body);
+        self.client.write_unit(request)
     }
 
     /// `PUT /assetmgmt/assets/{agentId}/customfields/{fieldName}`: sets the value of a
     /// custom field on an agent, sent as `[{"key": "FieldValue", "value": value}]`. A
-    /// write: sent once.
-    pub async fn set_value(&self, agent_id: &AgentId, field_name: &str, value: &str) -> Result<()> {
+    /// write.
+    pub fn set_value(&self, agent_id: &AgentId, field_name: &str, value: &str) -> Call<()> {
         let body = [KeyValue::new("FieldValue", value)];
         let request = Request::put("assetmgmt/assets")
             .segments([agent_id.as_str(), "customfields", field_name])
             .operation("set_agent_custom_field_value")
-            .json(&body)?;
-        self.client.send(request).await.map(drop)
+            .json(&body);
+        self.client.write_unit(request)
     }
 
     /// `DELETE /assetmgmt/assets/customfields/{fieldName}`: deletes a custom field. A
-    /// write: sent once.
-    pub async fn delete(&self, field_name: &str) -> Result<()> {
+    /// write.
+    pub fn delete(&self, field_name: &str) -> Call<()> {
         let request = Request::delete("assetmgmt/assets/customfields")
             .segments([field_name])
             .operation("delete_agent_custom_field");
-        self.client.send(request).await.map(drop)
+        self.client.write_unit(request)
     }
 }

@@ -2,10 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::Result;
 use crate::client::{Client, ListRequest};
 use crate::ids::{DecimalId, DepartmentId, OrgId};
-use msp_common::Request;
+use msp_common::{Call, Request};
 
 /// A department. For `update`, set only the fields to change (unset fields are not sent).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
@@ -63,53 +62,49 @@ impl Client {
 impl Departments {
     /// `GET /system/orgs/{orgId}/departments`; filterable and sortable.
     pub fn list(&self, org_id: &OrgId) -> ListRequest<Department> {
-        self.client
-            .list_request(Request::get("system/orgs").segments([org_id.as_str(), "departments"]))
+        self.client.list_request(
+            Request::get("system/orgs")
+                .segments([org_id.as_str(), "departments"])
+                .operation("list_departments"),
+        )
     }
 
     /// `GET /system/departments/{deptId}`
-    pub async fn get(&self, department_id: &DepartmentId) -> Result<Department> {
+    pub fn get(&self, department_id: &DepartmentId) -> Call<Department> {
         let request = Request::get("system/departments")
             .segments([department_id.as_str()])
             .operation("get_department");
-        self.client.call_one(request).await
+        self.client.read_one(request)
     }
 
-    /// `POST /system/orgs/{orgId}/departments` (never retried); returns the server's `Result`.
-    pub async fn create(
-        &self,
-        org_id: &OrgId,
-        department: &Department,
-    ) -> Result<serde_json::Value> {
+    /// `POST /system/orgs/{orgId}/departments` (a write); returns the server's `Result`.
+    pub fn create(&self, org_id: &OrgId, department: &Department) -> Call<serde_json::Value> {
         let request = Request::post("system/orgs")
             .segments([org_id.as_str(), "departments"])
             .operation("create_department")
-            .json(department)?;
-        Ok(self
-            .client
-            .call::<Option<serde_json::Value>>(request)
-            .await?
-            .result
-            .unwrap_or_default())
+            .json(department);
+        self.client
+            .write::<Option<serde_json::Value>>(request)
+            .map(Option::unwrap_or_default)
     }
 
     /// `PUT /system/departments/{departmentId}`: sends the set fields, with
-    /// `DepartmentId` (never retried).
-    pub async fn update(&self, department_id: &DepartmentId, changes: &Department) -> Result<()> {
+    /// `DepartmentId` (a write).
+    pub fn update(&self, department_id: &DepartmentId, changes: &Department) -> Call<()> {
         let mut body = changes.clone();
         body.department_id = Some(department_id.clone());
         let request = Request::put("system/departments")
             .segments([department_id.as_str()])
             .operation("update_department")
-            .json(&body)?;
-        self.client.send(request).await.map(drop)
+            .json(&body);
+        self.client.write_unit(request)
     }
 
-    /// `DELETE /system/departments/{departmentId}` (never retried).
-    pub async fn delete(&self, department_id: &DepartmentId) -> Result<()> {
+    /// `DELETE /system/departments/{departmentId}` (a write).
+    pub fn delete(&self, department_id: &DepartmentId) -> Call<()> {
         let request = Request::delete("system/departments")
             .segments([department_id.as_str()])
             .operation("delete_department");
-        self.client.send(request).await.map(drop)
+        self.client.write_unit(request)
     }
 }

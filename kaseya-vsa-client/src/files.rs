@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::client::{Client, ListRequest};
 use crate::ids::AgentId;
 use crate::{Error, Result};
-use msp_common::Request;
+use msp_common::{Call, Request};
 
 /// A file or folder of a repository (custom extensions, documents, get-files).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -146,6 +146,14 @@ fn whole_segment<'a>(what: &str, value: &'a str) -> Result<&'a str> {
     Ok(value)
 }
 
+/// The `{source}` and `{destination}` of a rename or a move, each one segment, not empty.
+fn names<'a>(source: &'a str, destination: &'a str) -> Result<(&'a str, &'a str)> {
+    Ok((
+        whole_segment("source", source)?,
+        whole_segment("destination", destination)?,
+    ))
+}
+
 const BOUNDARIES: [(&str, &str); 3] = [
     (
         "----kaseya-vsa-client-5b0e2a4c9f1d4e7a",
@@ -211,7 +219,7 @@ fn request<'a>(
     method(root).segments(std::iter::once(agent_id.as_str()).chain(segments))
 }
 
-async fn upload(
+fn upload(
     client: &Client,
     root: &str,
     agent_id: &AgentId,
@@ -219,38 +227,41 @@ async fn upload(
     file_name: &str,
     content: &[u8],
     operation: &'static str,
-) -> Result<Vec<FileEntry>> {
+) -> Call<Vec<FileEntry>> {
     let segments = folder.folder_segments();
-    let (body, content_type) = multipart_file(file_name, content)?;
-    let request = request(
-        Request::put,
-        root,
-        agent_id,
-        std::iter::once("file").chain(segments),
-    )
-    .operation(operation)
-    .body(body, content_type);
-    let result: Option<serde_json::Value> = client.call(request).await?.result;
-    Ok(entries(result))
+    let request = multipart_file(file_name, content).map(|(body, content_type)| {
+        request(
+            Request::put,
+            root,
+            agent_id,
+            std::iter::once("file").chain(segments),
+        )
+        .operation(operation)
+        .body(body, content_type)
+    });
+    client
+        .write::<Option<serde_json::Value>>(request)
+        .map(entries)
 }
 
-async fn download(
+fn download(
     client: &Client,
     root: &str,
     agent_id: &AgentId,
     path: &RepoPath,
     operation: &'static str,
-) -> Result<Vec<u8>> {
-    let segments = path.item_segments()?;
-    let request = request(
-        Request::get,
-        root,
-        agent_id,
-        std::iter::once("file").chain(segments),
-    )
-    .operation(operation)
-    .header("Accept", "*/*")?;
-    Ok(client.send_file(request).await?.bytes().to_vec())
+) -> Call<Vec<u8>> {
+    let request = path.item_segments().and_then(|segments| {
+        request(
+            Request::get,
+            root,
+            agent_id,
+            std::iter::once("file").chain(segments),
+        )
+        .operation(operation)
+        .header("Accept", "*/*")
+    });
+    client.read_bytes(request)
 }
 
 fn folder_list(
@@ -258,13 +269,17 @@ fn folder_list(
     root: &str,
     agent_id: &AgentId,
     path: &RepoPath,
+    operation: &'static str,
 ) -> ListRequest<FileEntry> {
-    client.list_request(request(
-        Request::get,
-        root,
-        agent_id,
-        std::iter::once("folder").chain(path.folder_segments()),
-    ))
+    client.list_request(
+        request(
+            Request::get,
+            root,
+            agent_id,
+            std::iter::once("folder").chain(path.folder_segments()),
+        )
+        .operation(operation),
+    )
 }
 
 /// Custom extension repository calls; from [`Client::custom_extensions`].
@@ -317,33 +332,40 @@ impl CustomExtensions {
     /// in a folder (the top level for `""` or `"/"`); filterable and sortable (see
     /// [`crate::odata::fields::files`]).
     pub fn list(&self, agent_id: &AgentId, path: &RepoPath) -> ListRequest<FileEntry> {
-        folder_list(&self.client, CUSTOM_EXTENSIONS, agent_id, path)
+        folder_list(
+            &self.client,
+            CUSTOM_EXTENSIONS,
+            agent_id,
+            path,
+            "list_custom_extensions",
+        )
     }
 
     /// `PUT /assetmgmt/customextensions/{agentId}/folder/{path}`: adds a folder (and the
-    /// folders above it). A write: sent once.
-    pub async fn create_folder(&self, agent_id: &AgentId, path: &RepoPath) -> Result<()> {
-        let segments = path.item_segments()?;
-        let request = request(
-            Request::put,
-            CUSTOM_EXTENSIONS,
-            agent_id,
-            std::iter::once("folder").chain(segments),
-        )
-        .operation("add_custom_extension_folder");
-        self.client.send(request).await.map(drop)
+    /// folders above it). A write.
+    pub fn create_folder(&self, agent_id: &AgentId, path: &RepoPath) -> Call<()> {
+        let request = path.item_segments().map(|segments| {
+            request(
+                Request::put,
+                CUSTOM_EXTENSIONS,
+                agent_id,
+                std::iter::once("folder").chain(segments),
+            )
+            .operation("add_custom_extension_folder")
+        });
+        self.client.write_unit(request)
     }
 
     /// `PUT /assetmgmt/customextensions/{agentId}/file/{path}`: uploads `content` as
     /// `file_name` into the folder `folder` (the top level for `""`), as
-    /// `multipart/form-data`. Returns the entries the server answers. A write: sent once.
-    pub async fn upload(
+    /// `multipart/form-data`. Returns the entries the server answers. A write.
+    pub fn upload(
         &self,
         agent_id: &AgentId,
         folder: &RepoPath,
         file_name: &str,
         content: &[u8],
-    ) -> Result<Vec<FileEntry>> {
+    ) -> Call<Vec<FileEntry>> {
         upload(
             &self.client,
             CUSTOM_EXTENSIONS,
@@ -353,21 +375,21 @@ impl CustomExtensions {
             content,
             "upload_custom_extension_file",
         )
-        .await
     }
 
     /// `DELETE /assetmgmt/customextensions/{agentId}/{path}`: deletes a folder or file;
-    /// the path is prefixed with `//` as the guide says. A write: sent once.
-    pub async fn delete(&self, agent_id: &AgentId, path: &RepoPath) -> Result<()> {
-        let segments = path.item_segments()?;
-        let request = request(
-            Request::delete,
-            CUSTOM_EXTENSIONS,
-            agent_id,
-            ["", ""].into_iter().chain(segments),
-        )
-        .operation("delete_custom_extension");
-        self.client.send(request).await.map(drop)
+    /// the path is prefixed with `//` as the guide says. A write.
+    pub fn delete(&self, agent_id: &AgentId, path: &RepoPath) -> Call<()> {
+        let request = path.item_segments().map(|segments| {
+            request(
+                Request::delete,
+                CUSTOM_EXTENSIONS,
+                agent_id,
+                ["", ""].into_iter().chain(segments),
+            )
+            .operation("delete_custom_extension")
+        });
+        self.client.write_unit(request)
     }
 }
 
@@ -376,39 +398,40 @@ impl Documents {
     /// top level for `""` or `"/"`); filterable and sortable (see
     /// [`crate::odata::fields::files`]).
     pub fn list(&self, agent_id: &AgentId, path: &RepoPath) -> ListRequest<FileEntry> {
-        folder_list(&self.client, DOCUMENTS, agent_id, path)
+        folder_list(&self.client, DOCUMENTS, agent_id, path, "list_documents")
     }
 
     /// `GET /assetmgmt/documents/{agentId}/file/{path}`: downloads a document; returns
     /// the body's exact bytes.
-    pub async fn download(&self, agent_id: &AgentId, path: &RepoPath) -> Result<Vec<u8>> {
-        download(&self.client, DOCUMENTS, agent_id, path, "get_document").await
+    pub fn download(&self, agent_id: &AgentId, path: &RepoPath) -> Call<Vec<u8>> {
+        download(&self.client, DOCUMENTS, agent_id, path, "get_document")
     }
 
     /// `PUT /assetmgmt/documents/{agentId}/folder/{folders}`: adds a documents folder
-    /// (and the folders above it). A write: sent once.
-    pub async fn create_folder(&self, agent_id: &AgentId, folders: &RepoPath) -> Result<()> {
-        let segments = folders.item_segments()?;
-        let request = request(
-            Request::put,
-            DOCUMENTS,
-            agent_id,
-            std::iter::once("folder").chain(segments),
-        )
-        .operation("add_document_folder");
-        self.client.send(request).await.map(drop)
+    /// (and the folders above it). A write.
+    pub fn create_folder(&self, agent_id: &AgentId, folders: &RepoPath) -> Call<()> {
+        let request = folders.item_segments().map(|segments| {
+            request(
+                Request::put,
+                DOCUMENTS,
+                agent_id,
+                std::iter::once("folder").chain(segments),
+            )
+            .operation("add_document_folder")
+        });
+        self.client.write_unit(request)
     }
 
     /// `PUT /assetmgmt/documents/{agentId}/file/{path}`: uploads `content` as `file_name`
     /// into the folder `folder` (the top level for `""`), as `multipart/form-data`.
-    /// Returns the entries the server answers. A write: sent once.
-    pub async fn upload(
+    /// Returns the entries the server answers. A write.
+    pub fn upload(
         &self,
         agent_id: &AgentId,
         folder: &RepoPath,
         file_name: &str,
         content: &[u8],
-    ) -> Result<Vec<FileEntry>> {
+    ) -> Call<Vec<FileEntry>> {
         upload(
             &self.client,
             DOCUMENTS,
@@ -418,52 +441,54 @@ impl Documents {
             content,
             "upload_document",
         )
-        .await
     }
 
-    /// `DELETE /assetmgmt/documents/{agentId}/{path}`: deletes a document. A write: sent
-    /// once.
-    pub async fn delete(&self, agent_id: &AgentId, path: &RepoPath) -> Result<()> {
-        let segments = path.item_segments()?;
-        let request =
-            request(Request::delete, DOCUMENTS, agent_id, segments).operation("delete_document");
-        self.client.send(request).await.map(drop)
+    /// `DELETE /assetmgmt/documents/{agentId}/{path}`: deletes a document. A write.
+    pub fn delete(&self, agent_id: &AgentId, path: &RepoPath) -> Call<()> {
+        let request = path.item_segments().map(|segments| {
+            request(Request::delete, DOCUMENTS, agent_id, segments).operation("delete_document")
+        });
+        self.client.write_unit(request)
     }
 
     /// `DELETE /assetmgmt/documents/{agentId}/Rename/{source}/{destination}`: renames a
     /// document (the guide's method is `DELETE`); `source` and `destination` are one
-    /// encoded segment each. A write: sent once.
-    pub async fn rename(&self, agent_id: &AgentId, source: &str, destination: &str) -> Result<()> {
-        let segments = [
-            "Rename",
-            whole_segment("source", source)?,
-            whole_segment("destination", destination)?,
-        ];
-        let request =
-            request(Request::delete, DOCUMENTS, agent_id, segments).operation("rename_document");
-        self.client.send(request).await.map(drop)
+    /// encoded segment each. A write.
+    pub fn rename(&self, agent_id: &AgentId, source: &str, destination: &str) -> Call<()> {
+        let request = names(source, destination).map(|(source, destination)| {
+            request(
+                Request::delete,
+                DOCUMENTS,
+                agent_id,
+                ["Rename", source, destination],
+            )
+            .operation("rename_document")
+        });
+        self.client.write_unit(request)
     }
 
     /// `PUT /assetmgmt/documents/{agentId}/file/Move/{source}/{destination}`: moves a
     /// document to another folder; `source` and `destination` are one encoded segment
     /// each (`a/b.txt` is sent as `a%2Fb.txt`). Returns the entries the server answers.
-    /// A write: sent once.
-    pub async fn move_file(
+    /// A write.
+    pub fn move_file(
         &self,
         agent_id: &AgentId,
         source: &str,
         destination: &str,
-    ) -> Result<Vec<FileEntry>> {
-        let segments = [
-            "file",
-            "Move",
-            whole_segment("source", source)?,
-            whole_segment("destination", destination)?,
-        ];
-        let request =
-            request(Request::put, DOCUMENTS, agent_id, segments).operation("move_document");
-        let result: Option<serde_json::Value> = self.client.call(request).await?.result;
-        Ok(entries(result))
+    ) -> Call<Vec<FileEntry>> {
+        let request = names(source, destination).map(|(source, destination)| {
+            request(
+                Request::put,
+                DOCUMENTS,
+                agent_id,
+                ["file", "Move", source, destination],
+            )
+            .operation("move_document")
+        });
+        self.client
+            .write::<Option<serde_json::Value>>(request)
+            .map(entries)
     }
 }
 
@@ -472,22 +497,21 @@ impl GetFiles {
     /// (the top level for `""` or `"/"`); filterable and sortable (see
     /// [`crate::odata::fields::files`]).
     pub fn list(&self, agent_id: &AgentId, path: &RepoPath) -> ListRequest<FileEntry> {
-        folder_list(&self.client, GET_FILES, agent_id, path)
+        folder_list(&self.client, GET_FILES, agent_id, path, "list_get_files")
     }
 
     /// `GET /assetmgmt/getfiles/{agentId}/file/{path}`: downloads a fetched file; returns
     /// the body's exact bytes.
-    pub async fn download(&self, agent_id: &AgentId, path: &RepoPath) -> Result<Vec<u8>> {
-        download(&self.client, GET_FILES, agent_id, path, "get_file").await
+    pub fn download(&self, agent_id: &AgentId, path: &RepoPath) -> Call<Vec<u8>> {
+        download(&self.client, GET_FILES, agent_id, path, "get_file")
     }
 
-    /// `DELETE /assetmgmt/getfiles/{agentId}/{path}`: deletes a fetched file. A write:
-    /// sent once.
-    pub async fn delete(&self, agent_id: &AgentId, path: &RepoPath) -> Result<()> {
-        let segments = path.item_segments()?;
-        let request =
-            request(Request::delete, GET_FILES, agent_id, segments).operation("delete_get_file");
-        self.client.send(request).await.map(drop)
+    /// `DELETE /assetmgmt/getfiles/{agentId}/{path}`: deletes a fetched file. A write.
+    pub fn delete(&self, agent_id: &AgentId, path: &RepoPath) -> Call<()> {
+        let request = path.item_segments().map(|segments| {
+            request(Request::delete, GET_FILES, agent_id, segments).operation("delete_get_file")
+        });
+        self.client.write_unit(request)
     }
 }
 

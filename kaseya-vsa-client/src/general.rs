@@ -6,10 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::Result;
-use crate::client::{Client, ListRequest, SessionInfo, decode_envelope};
+use crate::client::{Client, ListRequest, SessionInfo};
 use crate::ids::DecimalId;
-use msp_common::Request;
+use msp_common::{Call, Request};
 
 /// `GET /environment`: system-wide properties of the VSA.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
@@ -121,77 +120,72 @@ impl NewNotification {
 }
 
 impl Client {
-    /// `GET /echo` (no authentication): whether the REST API answers.
-    pub async fn echo(&self) -> Result<()> {
-        self.send_anonymous(Request::get("echo").operation("echo"))
-            .await
+    /// `GET /echo` (no authentication, no session opened): whether the REST API answers.
+    pub fn echo(&self) -> Call<()> {
+        self.read_raw(Request::get("echo").operation("echo").anonymous())
             .map(drop)
     }
 
     /// `GET /echoauth`: whether the session's token is accepted.
-    pub async fn echo_auth(&self) -> Result<()> {
-        self.send(Request::get("echoauth").operation("echo_auth"))
-            .await
+    pub fn echo_auth(&self) -> Call<()> {
+        self.read_raw(Request::get("echoauth").operation("echo_auth"))
             .map(drop)
     }
 
-    /// `GET /authx`: a new session from the current one.
-    pub async fn authx(&self) -> Result<SessionInfo> {
-        Ok(self
-            .call(Request::get("authx").operation("authx"))
-            .await?
-            .result)
+    /// `GET /authx`: a new session from the current one (a read: the client's own
+    /// session is left as it is).
+    pub fn authx(&self) -> Call<SessionInfo> {
+        self.read(Request::get("authx").operation("authx"))
     }
 
-    /// `GET /environment` (no authentication).
-    pub async fn environment(&self) -> Result<Environment> {
-        let response = self
-            .send_anonymous(Request::get("environment").operation("environment"))
-            .await?;
-        Ok(decode_envelope(&response)?.result)
+    /// `GET /environment` (no authentication, no session opened).
+    pub fn environment(&self) -> Call<Environment> {
+        self.read(
+            Request::get("environment")
+                .operation("environment")
+                .anonymous(),
+        )
     }
 
     /// `GET /functions`: every function id; filterable and sortable.
     pub fn functions(&self) -> ListRequest<i64> {
-        self.list("functions")
+        self.list_request(Request::get("functions").operation("list_functions"))
     }
 
     /// `GET /functions/{moduleId}`: the function ids of a module.
     pub fn module_functions(&self, module_id: i64) -> ListRequest<i64> {
-        self.list_request(Request::get("functions").segments([module_id.to_string()]))
+        self.list_request(
+            Request::get("functions")
+                .segments([module_id.to_string()])
+                .operation("list_module_functions"),
+        )
     }
 
     /// `GET /ismoduleinstalled/{moduleId}`
-    pub async fn is_module_installed(&self, module_id: i64) -> Result<bool> {
+    pub fn is_module_installed(&self, module_id: i64) -> Call<bool> {
         let request = Request::get("ismoduleinstalled")
             .segments([module_id.to_string()])
             .operation("is_module_installed");
-        Ok(self
-            .call::<Option<bool>>(request)
-            .await?
-            .result
-            .unwrap_or(false))
+        self.read::<Option<bool>>(request)
+            .map(|installed| installed.unwrap_or(false))
     }
 
     /// `GET /tenant`
-    pub async fn tenant(&self) -> Result<Tenant> {
-        Ok(self
-            .call(Request::get("tenant").operation("tenant"))
-            .await?
-            .result)
+    pub fn tenant(&self) -> Call<Tenant> {
+        self.read(Request::get("tenant").operation("tenant"))
     }
 
-    /// `POST /email`: sends an email through the VSA (never retried).
-    pub async fn send_email(&self, email: &Email) -> Result<()> {
-        let request = Request::post("email").operation("send_email").json(email)?;
-        self.send(request).await.map(drop)
+    /// `POST /email`: sends an email through the VSA. A write.
+    pub fn send_email(&self, email: &Email) -> Call<()> {
+        let request = Request::post("email").operation("send_email").json(email);
+        self.write_unit(request)
     }
 
-    /// `POST /notification`: adds a notification (never retried).
-    pub async fn add_notification(&self, notification: &NewNotification) -> Result<()> {
+    /// `POST /notification`: adds a notification. A write.
+    pub fn add_notification(&self, notification: &NewNotification) -> Call<()> {
         let request = Request::post("notification")
             .operation("add_notification")
-            .json(notification)?;
-        self.send(request).await.map(drop)
+            .json(notification);
+        self.write_unit(request)
     }
 }

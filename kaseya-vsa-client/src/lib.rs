@@ -7,7 +7,7 @@
 //! # tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap().block_on(async {
 //! use kaseya_vsa_client::odata::fields::agents;
 //! use kaseya_vsa_client::sim::Simulator;
-//! use kaseya_vsa_client::{Client, auth::Credentials};
+//! use kaseya_vsa_client::{Client, Listing, WriteMode, auth::Credentials};
 //!
 //! let sim = Simulator::start().await; // a fake VSA on loopback (feature `sim`)
 //! let vsa = Client::builder()
@@ -30,6 +30,22 @@
 //! // Names with quotes are found exactly: the builder doubles the `'`.
 //! let pc = vsa.agents().list().filter(agents::COMPUTER_NAME.eq("O'Brien's PC")).collect().await?;
 //! assert_eq!(pc.len(), 1);
+//!
+//! // A call is a value: awaited it is sent; previewed it shows exactly what it would send.
+//! let procedures = vsa.agent_procedures().list().collect().await?;
+//! let run = vsa.agent_procedures().run_now(&pc[0].agent_id, &procedures[0].agent_procedure_id);
+//! let preview = run.preview()?;
+//! assert_eq!(preview.method, "PUT");
+//! assert!(preview.url.ends_with("/runnow"));
+//!
+//! // A read-only copy of the client refuses writes before anything is sent.
+//! let read_only = vsa.with_write_mode(WriteMode::ReadOnly);
+//! let err = read_only
+//!     .agent_procedures()
+//!     .run_now(&pc[0].agent_id, &procedures[0].agent_procedure_id)
+//!     .await
+//!     .unwrap_err();
+//! assert!(err.to_string().contains("run_agent_procedure"));
 //! # Ok::<(), kaseya_vsa_client::Error>(()) }).unwrap();
 //! ```
 //!
@@ -38,14 +54,41 @@
 //! - [`Client`]: the token lifecycle (renewed before `SessionExpiration`, after a number of
 //!   records, and — once for all calls in flight — when the server refuses a token that
 //!   looked valid), the `{Result, TotalRecords, ResponseCode, Status, Error}` envelope with
-//!   errors inside HTTP 200 turned into typed API errors, same-origin redirects followed
-//!   with `Authorization` kept, and streaming lists with `$skip`/`$top`;
+//!   errors inside HTTP 200 turned into typed API errors (retried on reads when the code
+//!   is a retryable status), same-origin redirects of reads followed with
+//!   `Authorization` kept, and streaming lists with `$skip`/`$top` ([`ListRequest`]);
 //! - [`odata`]: a typed `$filter` / `$orderby` builder;
 //! - [`ids`]: exact decimal ids (`AgentId`, `OrgId`, …) that never pass through `f64`.
 //!
+//! # Calls
+//!
+//! Every call of this crate is a [`Call`] returned by a plain method: it does nothing
+//! until it is awaited, [`Call::preview`] shows the exact method, URL, headers (the token
+//! as `[REDACTED]`) and body it would send, and [`Call::retry`], [`Call::timeout`] and
+//! [`Call::idempotent`] override the client's settings for that call. Every call knows
+//! whether it **writes**: what it does decides, not its HTTP method (`/auth` and the
+//! `GET`s are reads; running, scheduling or cancelling a procedure, closing an alarm,
+//! creating, updating, renaming, deleting and uploading are writes, and so are the
+//! session's role and scope changes). The client's [`WriteMode`] applies to writes
+//! only: [`WriteMode::ReadOnly`] refuses them with [`Error::ReadOnly`] naming the call,
+//! [`WriteMode::DryRun`] returns [`Error::DryRun`] carrying the preview; nothing is sent
+//! either way. Reads are retried by the client's [`RetryPolicy`]; a write is sent once
+//! (again only after a 401 answered by a fresh sign-in, or a 429).
+//!
+//! Lists are [`ListRequest`]s and share the [`Listing`] surface of every msp-sdk crate:
+//! `limit`, `page_size`, `look_ahead`, `pages_in_flight`, `stream()`, `pages()` and
+//! `collect()` (bring the trait into scope: `use kaseya_vsa_client::Listing`).
+//!
+//! Endpoints this crate does not model are reached through [`Raw`] (`get`, `post`, `put`,
+//! `patch`, `delete`, `send`; `use kaseya_vsa_client::Raw`), which decodes the
+//! envelope's `Result` and gives raw calls previews and write modes too.
+//!
 //! # Endpoints
 //!
-//! Every endpoint of the vendor's guide and the function that calls it.
+//! Every endpoint of the vendor's guide and the function that calls it. `kind`:
+//! **read** and **list** calls are sent in every write mode (lists are
+//! [`ListRequest`]s); **write** calls are refused by a read-only client and previewed by
+//! a dry-run one (see [`WriteMode`]).
 //!
 #![doc = include_str!("../docs/endpoints-procedures-audit-patch.md")]
 #![doc = include_str!("../docs/endpoints-agents-assets.md")]
@@ -56,7 +99,7 @@
 //! ```no_run
 //! # async fn run() -> kaseya_vsa_client::Result<()> {
 //! use futures_util::TryStreamExt;
-//! use kaseya_vsa_client::{Client, auth::Credentials, odata::fields::agents};
+//! use kaseya_vsa_client::{Client, Listing, auth::Credentials, odata::fields::agents};
 //!
 //! let vsa = Client::builder()
 //!     .server("https://vsa.example.com")
@@ -100,5 +143,6 @@ pub mod patch;
 pub mod sim;
 pub mod users;
 
-pub use client::{Client, ClientBuilder, EnvelopeError, Enveloped, ListRequest, SessionInfo};
-pub use msp_common::{Error, Result};
+pub use client::{Client, ClientBuilder, EnvelopeError, ListRequest, SessionInfo};
+pub use msp_common;
+pub use msp_common::{Call, Error, Listing, Raw, Result, RetryPolicy, WriteMode};

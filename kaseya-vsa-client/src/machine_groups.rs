@@ -2,10 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::Result;
 use crate::client::{Client, ListRequest};
 use crate::ids::{MachineGroupId, OrgId};
-use msp_common::Request;
+use msp_common::{Call, Request};
 
 /// A machine group. For `update`, set only the fields to change (unset fields are not
 /// sent).
@@ -59,56 +58,57 @@ impl MachineGroups {
     /// `GET /system/machinegroups`: every machine group; filterable and sortable (see
     /// [`crate::odata::fields::machine_groups`]).
     pub fn list(&self) -> ListRequest<MachineGroup> {
-        self.client.list("system/machinegroups")
+        self.client
+            .list_named("system/machinegroups", "list_machine_groups")
     }
 
     /// `GET /system/machinegroups/{machineGroupId}` (the server wraps the record in a
     /// one-element array; the record is returned).
-    pub async fn get(&self, id: &MachineGroupId) -> Result<MachineGroup> {
+    pub fn get(&self, id: &MachineGroupId) -> Call<MachineGroup> {
         let request = Request::get("system/machinegroups")
             .segments([id.as_str()])
             .operation("get_machine_group");
-        self.client.call_one(request).await
+        self.client.read_one(request)
     }
 
     /// `GET /system/orgs/{orgId}/machinegroups`; filterable and sortable.
     pub fn list_in_org(&self, org_id: &OrgId) -> ListRequest<MachineGroup> {
-        self.client
-            .list_request(Request::get("system/orgs").segments([org_id.as_str(), "machinegroups"]))
+        self.client.list_request(
+            Request::get("system/orgs")
+                .segments([org_id.as_str(), "machinegroups"])
+                .operation("list_org_machine_groups"),
+        )
     }
 
-    /// `POST /system/orgs/{orgId}/machinegroups` (never retried); returns the server's
+    /// `POST /system/orgs/{orgId}/machinegroups` (a write); returns the server's
     /// `Result`.
-    pub async fn create(&self, org_id: &OrgId, group: &MachineGroup) -> Result<serde_json::Value> {
+    pub fn create(&self, org_id: &OrgId, group: &MachineGroup) -> Call<serde_json::Value> {
         let request = Request::post("system/orgs")
             .segments([org_id.as_str(), "machinegroups"])
             .operation("create_machine_group")
-            .json(group)?;
-        Ok(self
-            .client
-            .call::<Option<serde_json::Value>>(request)
-            .await?
-            .result
-            .unwrap_or_default())
+            .json(group);
+        self.client
+            .write::<Option<serde_json::Value>>(request)
+            .map(Option::unwrap_or_default)
     }
 
     /// `PUT /system/machinegroups/{machineGroupId}`: sends the set fields, with
-    /// `MachineGroupId` (never retried).
-    pub async fn update(&self, id: &MachineGroupId, changes: &MachineGroup) -> Result<()> {
+    /// `MachineGroupId` (a write).
+    pub fn update(&self, id: &MachineGroupId, changes: &MachineGroup) -> Call<()> {
         let mut body = changes.clone();
         body.machine_group_id = Some(id.clone());
         let request = Request::put("system/machinegroups")
             .segments([id.as_str()])
             .operation("update_machine_group")
-            .json(&body)?;
-        self.client.send(request).await.map(drop)
+            .json(&body);
+        self.client.write_unit(request)
     }
 
-    /// `DELETE /system/machinegroups/{machineGroupId}` (never retried).
-    pub async fn delete(&self, id: &MachineGroupId) -> Result<()> {
+    /// `DELETE /system/machinegroups/{machineGroupId}` (a write).
+    pub fn delete(&self, id: &MachineGroupId) -> Call<()> {
         let request = Request::delete("system/machinegroups")
             .segments([id.as_str()])
             .operation("delete_machine_group");
-        self.client.send(request).await.map(drop)
+        self.client.write_unit(request)
     }
 }

@@ -7,10 +7,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::Result;
 use crate::client::Client;
 use crate::ids::{DecimalId, RoleId, ScopeId};
-use msp_common::Request;
+use msp_common::{Call, Request};
 
 /// A module of the navigation, with its folders and pages.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -219,132 +218,125 @@ impl Client {
 }
 
 impl Navigation {
-    async fn get<T: serde::de::DeserializeOwned + Default>(&self, path: &'static str) -> Result<T> {
-        let request = Request::get(path).operation(path);
-        Ok(self
-            .client
-            .call::<Option<T>>(request)
-            .await?
-            .result
-            .unwrap_or_default())
-    }
-
-    async fn action(&self, request: Request) -> Result<()> {
-        self.client.send(request).await.map(drop)
+    fn get<T>(&self, path: &'static str, operation: &'static str) -> Call<T>
+    where
+        T: serde::de::DeserializeOwned + Default + Send + 'static,
+    {
+        let request = Request::get(path).operation(operation);
+        self.client
+            .read::<Option<T>>(request)
+            .map(Option::unwrap_or_default)
     }
 
     /// `GET /navigation/modulestap`: the modules of the tap navigation.
-    pub async fn modules_tap(&self) -> Result<Vec<NavModule>> {
-        self.get("navigation/modulestap").await
+    pub fn modules_tap(&self) -> Call<Vec<NavModule>> {
+        self.get("navigation/modulestap", "get_navigation_modules_tap")
     }
 
     /// `GET /navigation/modules`: the modules, folders and pages the user may see.
-    pub async fn modules(&self) -> Result<Vec<NavModule>> {
-        self.get("navigation/modules").await
+    pub fn modules(&self) -> Call<Vec<NavModule>> {
+        self.get("navigation/modules", "get_navigation_modules")
     }
 
     /// `GET /navigation/header`: the partition's title and icon.
-    pub async fn header(&self) -> Result<Header> {
+    pub fn header(&self) -> Call<Header> {
         let request = Request::get("navigation/header").operation("navigation_header");
-        Ok(self.client.call(request).await?.result)
+        self.client.read(request)
     }
 
     /// `GET /navigation/header/agentsstatus`: online agent counts.
-    pub async fn agents_status(&self) -> Result<AgentsStatus> {
+    pub fn agents_status(&self) -> Call<AgentsStatus> {
         let request = Request::get("navigation/header/agentsstatus").operation("agents_status");
-        Ok(self.client.call(request).await?.result)
+        self.client.read(request)
     }
 
     /// `GET /navigation/header/onlineadmins`: recent admin activity.
-    pub async fn online_admins(&self) -> Result<Vec<AdminActivity>> {
-        self.get("navigation/header/onlineadmins").await
+    pub fn online_admins(&self) -> Call<Vec<AdminActivity>> {
+        self.get("navigation/header/onlineadmins", "get_online_admins")
     }
 
     /// `GET /navigation/header/alerts`
-    pub async fn alerts(&self) -> Result<Vec<Alert>> {
-        self.get("navigation/header/alerts").await
+    pub fn alerts(&self) -> Call<Vec<Alert>> {
+        self.get("navigation/header/alerts", "get_alerts")
     }
 
     /// `GET /navigation/header/notifications`
-    pub async fn notifications(&self) -> Result<Vec<Notification>> {
-        self.get("navigation/header/notifications").await
+    pub fn notifications(&self) -> Call<Vec<Notification>> {
+        self.get("navigation/header/notifications", "get_notifications")
     }
 
     /// `GET /navigation/classicenabled`: whether the Classic UI is enabled.
-    pub async fn classic_enabled(&self) -> Result<bool> {
-        self.get("navigation/classicenabled").await
+    pub fn classic_enabled(&self) -> Call<bool> {
+        self.get("navigation/classicenabled", "get_classic_enabled")
     }
 
-    /// `PUT /navigation/role/{roleID}`: changes the session's role (never retried).
-    pub async fn change_role(&self, role_id: &RoleId) -> Result<()> {
-        self.action(
+    /// `PUT /navigation/role/{roleID}`: changes the session's role. A write (it changes
+    /// what the session may see and do on the server).
+    pub fn change_role(&self, role_id: &RoleId) -> Call<()> {
+        self.client.write_unit(
             Request::put("navigation/role")
                 .segments([role_id.as_str()])
                 .operation("change_role"),
         )
-        .await
     }
 
-    /// `PUT /navigation/scope/{scopeID}`: changes the session's scope (never retried).
-    pub async fn change_scope(&self, scope_id: &ScopeId) -> Result<()> {
-        self.action(
+    /// `PUT /navigation/scope/{scopeID}`: changes the session's scope. A write (it
+    /// changes what the session may see and do on the server).
+    pub fn change_scope(&self, scope_id: &ScopeId) -> Call<()> {
+        self.client.write_unit(
             Request::put("navigation/scope")
                 .segments([scope_id.as_str()])
                 .operation("change_scope"),
         )
-        .await
     }
 
-    /// `PUT /navigation/header/alerts/isread/{bool}` with the alert ids as the body.
-    pub async fn set_alerts_read(&self, is_read: bool, ids: &[DecimalId]) -> Result<()> {
-        self.action(
+    /// `PUT /navigation/header/alerts/isread/{bool}` with the alert ids as the body. A
+    /// write.
+    pub fn set_alerts_read(&self, is_read: bool, ids: &[DecimalId]) -> Call<()> {
+        self.client.write_unit(
             Request::put("navigation/header/alerts/isread")
                 .segments([is_read.to_string()])
                 .operation("set_alerts_read")
                 .body(numeric_ids(ids), "application/json"),
         )
-        .await
     }
 
-    /// `PUT /navigation/header/notifications`: marks read or snoozes notifications.
-    pub async fn update_notifications(&self, updates: &[NotificationUpdate]) -> Result<()> {
-        self.action(
+    /// `PUT /navigation/header/notifications`: marks read or snoozes notifications. A
+    /// write.
+    pub fn update_notifications(&self, updates: &[NotificationUpdate]) -> Call<()> {
+        self.client.write_unit(
             Request::put("navigation/header/notifications")
                 .operation("update_notifications")
-                .json(updates)?,
+                .json(updates),
         )
-        .await
     }
 
     /// `POST /navigation/header/notifications/{notificationID}/performaction`: runs the
-    /// notification's action (message types 2, 34, 35 and 37; never retried).
-    pub async fn perform_notification_action(&self, id: &DecimalId) -> Result<()> {
-        self.action(
+    /// notification's action (message types 2, 34, 35 and 37). A write.
+    pub fn perform_notification_action(&self, id: &DecimalId) -> Call<()> {
+        self.client.write_unit(
             Request::post("navigation/header/notifications")
                 .segments([id.as_str(), "performaction"])
                 .operation("perform_notification_action"),
         )
-        .await
     }
 
-    /// `DELETE /navigation/header/alerts` with the alert ids as the body.
-    pub async fn delete_alerts(&self, ids: &[DecimalId]) -> Result<()> {
-        self.action(
+    /// `DELETE /navigation/header/alerts` with the alert ids as the body. A write.
+    pub fn delete_alerts(&self, ids: &[DecimalId]) -> Call<()> {
+        self.client.write_unit(
             Request::delete("navigation/header/alerts")
                 .operation("delete_alerts")
                 .body(numeric_ids(ids), "application/json"),
         )
-        .await
     }
 
-    /// `DELETE /navigation/header/notifications/{notificationID}`
-    pub async fn delete_notification(&self, id: &DecimalId) -> Result<()> {
-        self.action(
+    /// `DELETE /navigation/header/notifications/{notificationID}`. A write.
+    pub fn delete_notification(&self, id: &DecimalId) -> Call<()> {
+        self.client.write_unit(
             Request::delete("navigation/header/notifications")
                 .segments([id.as_str()])
                 .operation("delete_notification"),
         )
-        .await
     }
 }
 

@@ -5,10 +5,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::Result;
 use crate::client::{Client, ListRequest};
 use crate::ids::{AgentId, NoteId};
-use msp_common::Request;
+use msp_common::{Call, Request};
 
 /// A note on an agent (`GET /assetmgmt/agent/notes`).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -53,33 +52,34 @@ impl Notes {
     /// `GET /assetmgmt/agent/notes`: the agent notes; filterable and sortable (see
     /// [`crate::odata::fields::agent_notes`]).
     pub fn list(&self) -> ListRequest<AgentNote> {
-        self.client.list("assetmgmt/agent/notes")
+        self.client
+            .list_named("assetmgmt/agent/notes", "list_agent_notes")
     }
 
     /// `PUT /assetmgmt/agent/notes`: replaces the text of several notes at once, sent as
-    /// `{"<noteId>": "text", …}`. A write: sent once.
-    pub async fn update(&self, notes: &BTreeMap<NoteId, String>) -> Result<()> {
+    /// `{"<noteId>": "text", …}`. A write.
+    pub fn update(&self, notes: &BTreeMap<NoteId, String>) -> Call<()> {
         let request = Request::put("assetmgmt/agent/notes")
             .operation("update_agent_notes")
-            .json(notes)?;
-        self.client.send(request).await.map(drop)
+            .json(notes);
+        self.client.write_unit(request)
     }
 
     /// `POST /assetmgmt/agent/{agentId}/note`: adds a note to an agent, as the current
-    /// user; the body is the text as a JSON string. A write: sent once.
-    pub async fn add(&self, agent_id: &AgentId, text: &str) -> Result<()> {
+    /// user; the body is the text as a JSON string. A write.
+    pub fn add(&self, agent_id: &AgentId, text: &str) -> Call<()> {
         let request = Request::post("assetmgmt/agent")
             .segments([agent_id.as_str(), "note"])
             .operation("add_agent_note")
-            .json(text)?;
-        self.client.send(request).await.map(drop)
+            .json(text);
+        self.client.write_unit(request)
     }
 
-    /// `DELETE /assetmgmt/agent/note/{noteId}`: deletes a note. A write: sent once.
-    pub async fn delete(&self, note_id: &NoteId) -> Result<()> {
+    /// `DELETE /assetmgmt/agent/note/{noteId}`: deletes a note. A write.
+    pub fn delete(&self, note_id: &NoteId) -> Call<()> {
         let request = Request::delete("assetmgmt/agent/note")
             .segments([note_id.as_str()])
             .operation("delete_agent_note");
-        self.client.send(request).await.map(drop)
+        self.client.write_unit(request)
     }
 }

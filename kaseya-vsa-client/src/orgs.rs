@@ -2,10 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::Result;
 use crate::client::{Client, ListRequest};
 use crate::ids::{DecimalId, OrgId};
-use msp_common::Request;
+use msp_common::{Call, Request};
 
 /// Contact details of an organization.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
@@ -181,56 +180,55 @@ impl Client {
 impl Orgs {
     /// `GET /system/orgs`; filterable and sortable (see [`crate::odata::fields::orgs`]).
     pub fn list(&self) -> ListRequest<Organization> {
-        self.client.list("system/orgs")
+        self.client.list_named("system/orgs", "list_orgs")
     }
 
     /// `GET /system/orgs/{orgId}`
-    pub async fn get(&self, org_id: &OrgId) -> Result<Organization> {
+    pub fn get(&self, org_id: &OrgId) -> Call<Organization> {
         let request = Request::get("system/orgs")
             .segments([org_id.as_str()])
             .operation("get_org");
-        self.client.call_one(request).await
+        self.client.read_one(request)
     }
 
-    /// `POST /system/orgs` (never retried); returns the server's `Result`.
-    pub async fn create(&self, org: &Organization) -> Result<serde_json::Value> {
+    /// `POST /system/orgs` (a write); returns the server's `Result`.
+    pub fn create(&self, org: &Organization) -> Call<serde_json::Value> {
         let request = Request::post("system/orgs")
             .operation("create_org")
-            .json(org)?;
-        Ok(self
-            .client
-            .call::<Option<serde_json::Value>>(request)
-            .await?
-            .result
-            .unwrap_or_default())
+            .json(org);
+        self.client
+            .write::<Option<serde_json::Value>>(request)
+            .map(Option::unwrap_or_default)
     }
 
-    /// `PUT /system/orgs/{orgId}`: sends the set fields, with `OrgId` (never retried).
-    pub async fn update(&self, org_id: &OrgId, changes: &Organization) -> Result<()> {
+    /// `PUT /system/orgs/{orgId}`: sends the set fields, with `OrgId` (a write).
+    pub fn update(&self, org_id: &OrgId, changes: &Organization) -> Call<()> {
         let mut body = changes.clone();
         body.org_id = Some(org_id.clone());
         let request = Request::put("system/orgs")
             .segments([org_id.as_str()])
             .operation("update_org")
-            .json(&body)?;
-        self.client.send(request).await.map(drop)
+            .json(&body);
+        self.client.write_unit(request)
     }
 
-    /// `DELETE /system/orgs/{orgId}` (never retried).
-    pub async fn delete(&self, org_id: &OrgId) -> Result<()> {
+    /// `DELETE /system/orgs/{orgId}` (a write).
+    pub fn delete(&self, org_id: &OrgId) -> Call<()> {
         let request = Request::delete("system/orgs")
             .segments([org_id.as_str()])
             .operation("delete_org");
-        self.client.send(request).await.map(drop)
+        self.client.write_unit(request)
     }
 
     /// `GET /system/orgs/locations`
     pub fn locations(&self) -> ListRequest<OrgLocation> {
-        self.client.list("system/orgs/locations")
+        self.client
+            .list_named("system/orgs/locations", "list_org_locations")
     }
 
     /// `GET /system/orgs/types`
     pub fn types(&self) -> ListRequest<OrgType> {
-        self.client.list("system/orgs/types")
+        self.client
+            .list_named("system/orgs/types", "list_org_types")
     }
 }

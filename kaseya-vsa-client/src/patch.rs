@@ -4,13 +4,13 @@
 use serde::ser::{Error as _, SerializeSeq};
 use serde::{Deserialize, Serialize, Serializer};
 
+use crate::Error;
 use crate::agent_procedures::{
     DistributionWindow, ExclusionWindow, RecurrenceOptions, StartOptions, setters,
 };
 use crate::client::{Client, ListRequest};
 use crate::ids::AgentId;
-use crate::{Error, Result};
-use msp_common::Request;
+use msp_common::{Call, Request};
 
 /// The patch status of an agent (`GET /assetmgmt/patch/{agentId}/status`).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -340,15 +340,16 @@ fn ids_as_numbers<S: Serializer>(ids: &&[AgentId], s: S) -> std::result::Result<
     seq.end()
 }
 
-/// Patch management calls; from [`Client::patch`].
+/// Patch management calls; from [`Client::patch_management`].
 #[derive(Debug, Clone)]
 pub struct Patch {
     client: Client,
 }
 
 impl Client {
-    /// Patch management calls.
-    pub fn patch(&self) -> Patch {
+    /// Patch management calls. (Not `patch()`: that name is the `PATCH` call of the
+    /// [`Raw`](crate::Raw) escape hatch, the same in every msp-sdk crate.)
+    pub fn patch_management(&self) -> Patch {
         Patch {
             client: self.clone(),
         }
@@ -357,31 +358,31 @@ impl Client {
 
 impl Patch {
     /// `PUT /assetmgmt/patch/{agentId}/scannow`: scans an agent for missing patches now.
-    /// A write: never retried.
-    pub async fn scan_now(&self, agent_id: &AgentId) -> Result<()> {
+    /// A write.
+    pub fn scan_now(&self, agent_id: &AgentId) -> Call<()> {
         let request = Request::put("assetmgmt/patch")
             .segments([agent_id.as_str(), "scannow"])
             .operation("patch_scan_now");
-        self.client.send(request).await.map(drop)
+        self.client.write_unit(request)
     }
 
     /// `PUT /assetmgmt/patch/{agentId}/schedule`: schedules a scan of an agent for
-    /// missing patches. A write: never retried.
-    pub async fn schedule_scan(&self, agent_id: &AgentId, schedule: &PatchSchedule) -> Result<()> {
+    /// missing patches. A write.
+    pub fn schedule_scan(&self, agent_id: &AgentId, schedule: &PatchSchedule) -> Call<()> {
         let request = Request::put("assetmgmt/patch")
             .segments([agent_id.as_str(), "schedule"])
             .operation("schedule_patch_scan")
-            .json(schedule)?;
-        self.client.send(request).await.map(drop)
+            .json(schedule);
+        self.client.write_unit(request)
     }
 
     /// `GET /assetmgmt/patch/{agentId}/status`: an agent's patch status (one record,
     /// although the guide says the call accepts filter expressions).
-    pub async fn status(&self, agent_id: &AgentId) -> Result<PatchStatus> {
+    pub fn status(&self, agent_id: &AgentId) -> Call<PatchStatus> {
         let request = Request::get("assetmgmt/patch")
             .segments([agent_id.as_str(), "status"])
             .operation("get_patch_status");
-        Ok(self.client.call(request).await?.result)
+        self.client.read(request)
     }
 
     /// `GET /assetmgmt/patch/{agentId}/machineupdate/{hideDeniedPatches}`: the patches
@@ -393,98 +394,102 @@ impl Patch {
         hide_denied_patches: bool,
     ) -> ListRequest<MissingPatch> {
         let hide = if hide_denied_patches { "true" } else { "false" };
-        self.client
-            .list_request(Request::get("assetmgmt/patch").segments([
-                agent_id.as_str(),
-                "machineupdate",
-                hide,
-            ]))
+        self.client.list_request(
+            Request::get("assetmgmt/patch")
+                .segments([agent_id.as_str(), "machineupdate", hide])
+                .operation("list_missing_patches"),
+        )
     }
 
     /// `GET /assetmgmt/patch/{agentId}/history`: an agent's patch history; filterable and
     /// sortable (see [`crate::odata::fields::patch_history`]).
     pub fn history(&self, agent_id: &AgentId) -> ListRequest<PatchHistory> {
-        self.client
-            .list_request(Request::get("assetmgmt/patch").segments([agent_id.as_str(), "history"]))
+        self.client.list_request(
+            Request::get("assetmgmt/patch")
+                .segments([agent_id.as_str(), "history"])
+                .operation("list_patch_history"),
+        )
     }
 
-    /// `PUT /assetmgmt/patch/runnow`: runs a patch update now on `agent_ids`. A write:
-    /// never retried.
+    /// `PUT /assetmgmt/patch/runnow`: runs a patch update now on `agent_ids`. A write.
     ///
     /// The guide's body has no agent; the server reads them from `AgentGuids` (as existing
     /// integrations send it), written here as exact JSON numbers before the schedule's
     /// fields. An empty `agent_ids` is refused before anything is sent.
-    pub async fn run_now(&self, agent_ids: &[AgentId], schedule: &PatchSchedule) -> Result<()> {
-        if agent_ids.is_empty() {
-            return Err(Error::config(
+    pub fn run_now(&self, agent_ids: &[AgentId], schedule: &PatchSchedule) -> Call<()> {
+        let request = if agent_ids.is_empty() {
+            Err(Error::config(
                 "Kaseya VSA: a patch update needs at least one agent",
-            ));
-        }
-        let body = RunNowBody {
-            agent_guids: agent_ids,
-            schedule,
+            ))
+        } else {
+            let body = RunNowBody {
+                agent_guids: agent_ids,
+                schedule,
+            };
+            Request::put("assetmgmt/patch/runnow")
+                .operation("patch_run_now")
+                .json(&body)
         };
-        let request = Request::put("assetmgmt/patch/runnow")
-            .operation("patch_run_now")
-            .json(&body)?;
-        self.client.send(request).await.map(drop)
+        self.client.write_unit(request)
     }
 
     /// `DELETE /assetmgmt/patch/{agentId}/cancelschedule`: cancels an agent's scheduled
-    /// patch update. A write: never retried.
-    pub async fn cancel_schedule(&self, agent_id: &AgentId) -> Result<()> {
+    /// patch update. A write.
+    pub fn cancel_schedule(&self, agent_id: &AgentId) -> Call<()> {
         let request = Request::delete("assetmgmt/patch")
             .segments([agent_id.as_str(), "cancelschedule"])
             .operation("cancel_patch_schedule");
-        self.client.send(request).await.map(drop)
+        self.client.write_unit(request)
     }
 
     /// `DELETE /assetmgmt/patch?agentGuids={id,id,…}`: deletes the patch data of
-    /// `agent_ids`. A write: never retried.
+    /// `agent_ids`. A write.
     ///
     /// The guide gives the path only; the agents go in the `agentGuids` query parameter,
     /// comma-separated, as existing integrations send them. An empty `agent_ids` is
     /// refused before anything is sent.
-    pub async fn delete(&self, agent_ids: &[AgentId]) -> Result<()> {
-        if agent_ids.is_empty() {
-            return Err(Error::config(
-                "Kaseya VSA: deleting patches needs at least one agent",
-            ));
-        }
+    pub fn delete(&self, agent_ids: &[AgentId]) -> Call<()> {
         let guids = agent_ids
             .iter()
             .map(AgentId::as_str)
             .collect::<Vec<_>>()
             .join(",");
-        let request = Request::delete("assetmgmt/patch")
-            .query("agentGuids", guids)
-            .operation("delete_patch");
-        self.client.send(request).await.map(drop)
+        let request = if agent_ids.is_empty() {
+            Err(Error::config(
+                "Kaseya VSA: deleting patches needs at least one agent",
+            ))
+        } else {
+            Ok(Request::delete("assetmgmt/patch")
+                .query("agentGuids", guids)
+                .operation("delete_patch"))
+        };
+        self.client.write_unit(request)
     }
 
     /// `PUT /assetmgmt/patch/{agentId}/setignore`: ignores the missing patches named in
-    /// the body's `PatchIds` on an agent. A write: never retried. A body without
+    /// the body's `PatchIds` on an agent. A write. A body without
     /// `PatchIds` is refused before anything is sent.
-    pub async fn set_ignore(&self, agent_id: &AgentId, patches: &PatchSchedule) -> Result<()> {
-        if patches.patch_ids.is_empty() {
-            return Err(Error::config(
+    pub fn set_ignore(&self, agent_id: &AgentId, patches: &PatchSchedule) -> Call<()> {
+        let request = if patches.patch_ids.is_empty() {
+            Err(Error::config(
                 "Kaseya VSA: setting the patch ignore flag needs at least one PatchId",
-            ));
-        }
-        let request = Request::put("assetmgmt/patch")
-            .segments([agent_id.as_str(), "setignore"])
-            .operation("set_patch_ignore")
-            .json(patches)?;
-        self.client.send(request).await.map(drop)
+            ))
+        } else {
+            Request::put("assetmgmt/patch")
+                .segments([agent_id.as_str(), "setignore"])
+                .operation("set_patch_ignore")
+                .json(patches)
+        };
+        self.client.write_unit(request)
     }
 
     /// `DELETE /assetmgmt/patch/{agentId}/{patchId}/setignore`: stops ignoring a missing
-    /// patch on an agent. A write: never retried.
-    pub async fn unset_ignore(&self, agent_id: &AgentId, patch_id: i64) -> Result<()> {
+    /// patch on an agent. A write.
+    pub fn unset_ignore(&self, agent_id: &AgentId, patch_id: i64) -> Call<()> {
         let patch_id = patch_id.to_string();
         let request = Request::delete("assetmgmt/patch")
             .segments([agent_id.as_str(), patch_id.as_str(), "setignore"])
             .operation("unset_patch_ignore");
-        self.client.send(request).await.map(drop)
+        self.client.write_unit(request)
     }
 }

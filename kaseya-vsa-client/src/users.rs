@@ -4,15 +4,24 @@
 //! `GET /system/roles` and `POST /system/roles`; its text ends at "Get User Role", whose
 //! path is this crate's reading of the chapter's pattern (`GET /system/roles/{roleId}`).
 //! The chapter's remaining topics (delete role, role types, add user to role) have no
-//! path in the guide: call them with [`Client::get`], [`Client::put`], [`Client::post`]
-//! or [`Client::delete`].
+//! path in the guide: call them through the [`Raw`](crate::Raw) escape hatch
+//! (`get`, `put`, `post`, `delete`), whose calls decode the envelope's `Result` and
+//! have previews and write modes like every other call:
+//!
+//! ```no_run
+//! # async fn run(vsa: kaseya_vsa_client::Client) -> kaseya_vsa_client::Result<()> {
+//! use kaseya_vsa_client::Raw;
+//!
+//! let role_types: serde_json::Value = vsa.get("system/roletypes", &[]).await?;
+//! vsa.delete::<()>("system/roles/7").await?;
+//! # Ok(()) }
+//! ```
 
 use serde::{Deserialize, Serialize};
 
-use crate::Result;
 use crate::client::{Client, ListRequest};
 use crate::ids::{DecimalId, OrgId, RoleId, UserId};
-use msp_common::Request;
+use msp_common::{Call, Request};
 
 /// A VSA user. The guide has no schema for it; these are the fields VSA 9 returns, and
 /// any field may be missing.
@@ -113,42 +122,39 @@ impl Client {
 impl Users {
     /// `GET /system/users`; filterable and sortable (see [`crate::odata::fields::users`]).
     pub fn list(&self) -> ListRequest<User> {
-        self.client.list("system/users")
+        self.client.list_named("system/users", "list_users")
     }
 
     /// `GET /system/users/{userId}`
-    pub async fn get(&self, user_id: &UserId) -> Result<User> {
+    pub fn get(&self, user_id: &UserId) -> Call<User> {
         let request = Request::get("system/users")
             .segments([user_id.as_str()])
             .operation("get_user");
-        self.client.call_one(request).await
+        self.client.read_one(request)
     }
 }
 
 impl Roles {
     /// `GET /system/roles`; filterable and sortable.
     pub fn list(&self) -> ListRequest<Role> {
-        self.client.list("system/roles")
+        self.client.list_named("system/roles", "list_roles")
     }
 
     /// `GET /system/roles/{roleId}` (path inferred; see the [module docs](self)).
-    pub async fn get(&self, role_id: &RoleId) -> Result<Role> {
+    pub fn get(&self, role_id: &RoleId) -> Call<Role> {
         let request = Request::get("system/roles")
             .segments([role_id.as_str()])
             .operation("get_role");
-        self.client.call_one(request).await
+        self.client.read_one(request)
     }
 
-    /// `POST /system/roles` (never retried); returns the server's `Result`.
-    pub async fn create(&self, role: &Role) -> Result<serde_json::Value> {
+    /// `POST /system/roles` (a write); returns the server's `Result`.
+    pub fn create(&self, role: &Role) -> Call<serde_json::Value> {
         let request = Request::post("system/roles")
             .operation("create_role")
-            .json(role)?;
-        Ok(self
-            .client
-            .call::<Option<serde_json::Value>>(request)
-            .await?
-            .result
-            .unwrap_or_default())
+            .json(role);
+        self.client
+            .write::<Option<serde_json::Value>>(request)
+            .map(Option::unwrap_or_default)
     }
 }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use kaseya_vsa_client::Client;
+use kaseya_vsa_client::Listing;
 use kaseya_vsa_client::agents::{CheckInControl, UserProfile};
 use kaseya_vsa_client::auth::Credentials;
 use kaseya_vsa_client::files::RepoPath;

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use kaseya_vsa_client::Listing;
 use kaseya_vsa_client::agent_procedures::{
     DistributionWindow, ExclusionWindow, ProcedureSchedule, RecurrenceOptions, Repeat,
     ScheduledRecurrence, ScriptPrompt, StartOptions,
@@ -673,7 +674,7 @@ async fn patch_scan_status_missing_and_history() {
         .mount(&server)
         .await;
     let vsa = client(&server);
-    let patch = vsa.patch();
+    let patch = vsa.patch_management();
     let id = agent();
     patch.scan_now(&id).await.unwrap();
     let body = PatchSchedule::new()
@@ -742,8 +743,11 @@ async fn patch_run_now_sends_agent_guids_as_exact_numbers() {
         .patch_ids([190, 191])
         .sched_in_agent_time(true)
         .recurrence(RecurrenceOptions::once());
-    vsa.patch().run_now(&[agent()], &body).await.unwrap();
-    vsa.patch()
+    vsa.patch_management()
+        .run_now(&[agent()], &body)
+        .await
+        .unwrap();
+    vsa.patch_management()
         .run_now(
             &[agent(), AgentId::new(BIG_AGENT).unwrap()],
             &PatchSchedule::new().patch_ids([190]),
@@ -751,7 +755,7 @@ async fn patch_run_now_sends_agent_guids_as_exact_numbers() {
         .await
         .unwrap();
     let err = vsa
-        .patch()
+        .patch_management()
         .run_now(&[], &PatchSchedule::new())
         .await
         .unwrap_err();
@@ -789,7 +793,7 @@ async fn patch_cancel_delete_and_ignore() {
         .mount(&server)
         .await;
     let vsa = client(&server);
-    let patch = vsa.patch();
+    let patch = vsa.patch_management();
     let id = agent();
     patch.cancel_schedule(&id).await.unwrap();
     patch
@@ -851,7 +855,7 @@ async fn schedules_and_ignores_are_sent_once_and_errors_are_typed() {
             .schedule_latest(&id, &AuditSchedule::new())
             .await
             .unwrap_err(),
-        vsa.patch()
+        vsa.patch_management()
             .set_ignore(&id, &PatchSchedule::new().patch_ids([1]))
             .await
             .unwrap_err(),
@@ -859,7 +863,11 @@ async fn schedules_and_ignores_are_sent_once_and_errors_are_typed() {
     for err in errors {
         assert!(err.is_retryable(), "{err}");
     }
-    let err = vsa.patch().unset_ignore(&id, 190).await.unwrap_err();
+    let err = vsa
+        .patch_management()
+        .unset_ignore(&id, 190)
+        .await
+        .unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
     assert!(err.to_string().contains("Patch 190 not found"), "{err}");
 }

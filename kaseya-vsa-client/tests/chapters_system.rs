@@ -2,6 +2,7 @@
 //! navigation, users and roles: method, path, bearer token, query and body of each call.
 
 use kaseya_vsa_client::Client;
+use kaseya_vsa_client::Listing;
 use kaseya_vsa_client::auth::Credentials;
 use kaseya_vsa_client::departments::Department;
 use kaseya_vsa_client::general::{Email, NewNotification};

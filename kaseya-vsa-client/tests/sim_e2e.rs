@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use futures_util::{StreamExt, TryStreamExt};
+use kaseya_vsa_client::Listing;
 use kaseya_vsa_client::auth::Credentials;
 use kaseya_vsa_client::ids::{AgentId, AgentProcedureId};
 use kaseya_vsa_client::odata::fields::agents;

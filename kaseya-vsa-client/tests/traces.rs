@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use kaseya_vsa_client::Client;
 use kaseya_vsa_client::auth::Credentials;
+use kaseya_vsa_client::{Listing, Raw};
 use serde_json::json;
 use wiremock::matchers::{header, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -82,7 +83,7 @@ async fn passwords_tokens_and_payloads_never_reach_traces() {
     assert!(orgs.is_empty());
     assert_eq!(vsa.auth_count(), 2, "the refused token was renewed");
     let err = vsa
-        .get::<serde_json::Value>("system/users")
+        .get::<serde_json::Value>("system/users", &[])
         .await
         .unwrap_err();
 

@@ -8,6 +8,7 @@ use kaseya_vsa_client::auth::{AuthPayload, Credentials, PasswordEncoding};
 use kaseya_vsa_client::ids::{AgentId, AgentProcedureId};
 use kaseya_vsa_client::odata::fields::agents;
 use kaseya_vsa_client::{Client, Error};
+use kaseya_vsa_client::{Listing, Raw};
 use msp_common::StatusCode;
 use msp_common::retry::{FixedJitter, ManualClock};
 use rand::{RngExt as _, SeedableRng};
@@ -170,7 +171,7 @@ async fn an_error_inside_http_200_is_a_typed_api_error() {
         .mount(&server)
         .await;
     let err = client(&server)
-        .get::<serde_json::Value>("system/orgs")
+        .get::<serde_json::Value>("system/orgs", &[])
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(StatusCode::FORBIDDEN));
@@ -204,11 +205,10 @@ async fn no_content_and_bare_maps_decode() {
         .run_now(&AgentId::from(1u64), &AgentProcedureId::from(1001u64))
         .await
         .unwrap();
-    let map: std::collections::BTreeMap<String, serde_json::Value> =
-        vsa.get_bare("kcb/servers").await.unwrap();
+    let map = vsa.cloud_backup_servers().await.unwrap();
     assert_eq!(map.len(), 2);
     // The escape hatch decodes a 204 as `()`.
-    vsa.put::<_, ()>("automation/agentprocs/1/1001/runnow", &json!({}))
+    vsa.put::<(), _>("automation/agentprocs/1/1001/runnow", &json!({}))
         .await
         .unwrap();
 }
@@ -262,10 +262,10 @@ async fn redirects_keep_authorization_on_the_same_origin_and_stop_elsewhere() {
         .mount(&server)
         .await;
     let vsa = client(&server);
-    let orgs: Vec<serde_json::Value> = vsa.get("system/orgs").await.unwrap();
+    let orgs: Vec<serde_json::Value> = vsa.get("system/orgs", &[]).await.unwrap();
     assert_eq!(orgs.len(), 1);
     let err = vsa
-        .get::<serde_json::Value>("system/users")
+        .get::<serde_json::Value>("system/users", &[])
         .await
         .unwrap_err();
     assert!(err.to_string().contains("another origin"), "{err}");
@@ -298,12 +298,12 @@ async fn html_pages_and_broken_bodies_are_typed_errors_and_secrets_stay_hidden()
         .build()
         .unwrap();
     let e1 = vsa
-        .get::<serde_json::Value>("system/orgs")
+        .get::<serde_json::Value>("system/orgs", &[])
         .await
         .unwrap_err();
     assert!(e1.decode_error().is_some(), "{e1:?}");
     let e2 = vsa
-        .get::<serde_json::Value>("system/users")
+        .get::<serde_json::Value>("system/users", &[])
         .await
         .unwrap_err();
     assert_eq!(e2.status(), Some(StatusCode::INTERNAL_SERVER_ERROR));
@@ -479,7 +479,7 @@ async fn a_retryable_code_inside_http_200_is_retried_on_reads_only() {
         .mount(&server)
         .await;
     let vsa = client(&server);
-    let orgs: Vec<serde_json::Value> = vsa.get("system/orgs").await.unwrap();
+    let orgs: Vec<serde_json::Value> = vsa.get("system/orgs", &[]).await.unwrap();
     assert_eq!(orgs.len(), 1);
     let gets = server
         .received_requests()

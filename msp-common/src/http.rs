@@ -829,7 +829,10 @@ impl Transport {
                     match service.renew(generation).await {
                         Ok(true) => {
                             reauths += 1;
-                            tracing::info!(attempt, "credentials refused; signed in again, resending once");
+                            tracing::info!(
+                                attempt,
+                                "the session was refused and renewed; resending once"
+                            );
                             continue;
                         }
                         Ok(false) => {}

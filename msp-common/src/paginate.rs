@@ -275,8 +275,9 @@ struct State<T, K> {
     paginator: Paginator<T, K>,
     /// The next page to request when pages are discovered one at a time.
     next_token: Option<K>,
-    /// All remaining pages, once a total made them known (pages in flight).
-    planned: Option<VecDeque<K>>,
+    /// The remaining pages, once a total made them known (pages in flight), produced
+    /// one at a time so a huge total costs no memory.
+    planned: Option<Plan<K>>,
     in_flight: VecDeque<(K, u64, InFlight<T, K>)>,
     number: u64,
     yielded: u64,
@@ -310,7 +311,7 @@ impl<T: Send + 'static, K: PageToken> State<T, K> {
             let window = self.paginator.pages_in_flight;
             let mut to_launch = Vec::new();
             while self.in_flight.len() + to_launch.len() < window {
-                match planned.pop_front() {
+                match planned.next() {
                     Some(token) => to_launch.push(token),
                     None => break,
                 }
@@ -347,7 +348,7 @@ impl<T: Send + 'static, K: PageToken> State<T, K> {
         }
         if self.in_flight.is_empty() {
             let token = match &mut self.planned {
-                Some(planned) => planned.pop_front(),
+                Some(planned) => planned.next(),
                 None => self.next_token.take(),
             };
             match token {
@@ -394,7 +395,7 @@ impl<T: Send + 'static, K: PageToken> State<T, K> {
             return Some(Ok(page));
         }
         if self.limit_reached() {
-            self.planned = Some(VecDeque::new());
+            self.planned = Some(Plan::empty());
             self.next_token = None;
             self.in_flight.clear();
         }
@@ -430,16 +431,45 @@ impl<T: Send + 'static, K: PageToken> State<T, K> {
             && stride > 0
             && self.next_token.is_some()
         {
-            let mut planned = VecDeque::new();
-            let mut offset = self.yielded;
-            while offset < wanted {
-                planned.push_back(seek(offset));
-                offset = offset.saturating_add(stride);
-            }
             self.next_token = None;
-            self.planned = Some(planned);
+            self.planned = Some(Plan {
+                offset: self.yielded,
+                end: wanted,
+                stride,
+                seek: Some(seek),
+            });
         }
         Ok(())
+    }
+}
+
+/// The pages still to fetch once the total is known: the pages starting at `offset`,
+/// `offset + stride`, … up to `end`, addressed by `seek`.
+struct Plan<K> {
+    offset: u64,
+    end: u64,
+    stride: u64,
+    seek: Option<Arc<SeekFn<K>>>,
+}
+
+impl<K> Plan<K> {
+    fn empty() -> Self {
+        Plan {
+            offset: 0,
+            end: 0,
+            stride: 1,
+            seek: None,
+        }
+    }
+
+    fn next(&mut self) -> Option<K> {
+        let seek = self.seek.as_ref()?;
+        if self.offset >= self.end {
+            return None;
+        }
+        let token = seek(self.offset);
+        self.offset = self.offset.saturating_add(self.stride.max(1));
+        Some(token)
     }
 }
 

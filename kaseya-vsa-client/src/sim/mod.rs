@@ -12,6 +12,7 @@
 //!
 //! ```
 //! # tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap().block_on(async {
+//! use kaseya_vsa_client::Listing;
 //! use kaseya_vsa_client::sim::Simulator;
 //!
 //! let sim = Simulator::start().await;
@@ -108,6 +109,10 @@ pub struct Received {
     pub path: String,
     /// The decoded query parameters.
     pub query: Vec<(String, String)>,
+    /// The query string as it arrived (still percent-encoded), if there was one.
+    pub raw_query: Option<String>,
+    /// The body's exact bytes.
+    pub body: Vec<u8>,
 }
 
 #[derive(Debug)]
@@ -507,6 +512,8 @@ impl Handler {
             method: request.method.to_string(),
             path: original_rest.clone(),
             query: query.clone(),
+            raw_query: request.url.query().map(str::to_owned),
+            body: request.body.clone(),
         });
         let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
         let method = request.method.as_str();
