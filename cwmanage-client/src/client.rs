@@ -712,10 +712,7 @@ impl Service for Inner {
     }
 
     fn is_session_rejected(&self, err: &Error) -> bool {
-        self.site.discover
-            && err.is_not_found()
-            && self.site.base().worked
-            && self.may_recheck()
+        self.site.discover && err.is_not_found() && self.site.base().worked && self.may_recheck()
     }
 
     fn renew(&self, generation: u64) -> BoxFuture<'_, Result<bool>> {

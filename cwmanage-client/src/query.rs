@@ -858,4 +858,3 @@ fn merge_ordered(
     })
     .boxed()
 }
-

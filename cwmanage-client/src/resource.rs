@@ -116,7 +116,9 @@ where
         request: Result<Request>,
         write: bool,
     ) -> Call<R> {
-        Call::new(self.client.service(), request, write, |r: Response| r.json())
+        Call::new(self.client.service(), request, write, |r: Response| {
+            r.json()
+        })
     }
 
     /// A streaming list query (see [`ListRequest`]).

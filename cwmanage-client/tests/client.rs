@@ -2,9 +2,9 @@
 
 mod support;
 
+use cwmanage_client::Raw;
 use cwmanage_client::models::{Company, SystemInfo, Ticket, TicketId};
 use cwmanage_client::{Client, Credentials, ManageError, Region};
-use cwmanage_client::Raw;
 use msp_common::{Error, Request};
 use support::{AUTH, BASE, CLIENT_ID, client, fixture, json};
 use wiremock::matchers::{header, method, path};
@@ -461,8 +461,14 @@ async fn a_404_that_is_not_a_manage_answer_says_what_may_be_wrong() {
     let (client, _) = client(&server.uri());
     // Manage's own "not found" is left as it is.
     let err = client.tickets().get(9).await.unwrap_err();
-    assert_eq!(err.api().unwrap().message(), Some("Ticket recId: 9 not found"));
-    assert_eq!(ManageError::of(&err).unwrap().code.as_deref(), Some("NotFound"));
+    assert_eq!(
+        err.api().unwrap().message(),
+        Some("Ticket recId: 9 not found")
+    );
+    assert_eq!(
+        ManageError::of(&err).unwrap().code.as_deref(),
+        Some("NotFound")
+    );
     // A page from the web server in front of it names the likely cause.
     let err = client
         .get::<serde_json::Value>("no/such/thing", &[])

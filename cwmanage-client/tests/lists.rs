@@ -236,7 +236,13 @@ async fn auto_paging_falls_back_to_page_numbers_when_forward_only_is_refused() {
         .mount(&server)
         .await;
     let (client, _) = client(&server.uri());
-    let all: Vec<Ticket> = client.tickets().list().page_size(10).collect().await.unwrap();
+    let all: Vec<Ticket> = client
+        .tickets()
+        .list()
+        .page_size(10)
+        .collect()
+        .await
+        .unwrap();
     assert_eq!(all.len(), 3);
     let reqs = server.received_requests().await.unwrap();
     assert_eq!(
@@ -272,7 +278,13 @@ async fn a_429_in_the_middle_of_a_stream_is_waited_out() {
         .mount(&server)
         .await;
     let (client, clock) = client(&server.uri());
-    let all: Vec<Ticket> = client.tickets().list().page_size(2).collect().await.unwrap();
+    let all: Vec<Ticket> = client
+        .tickets()
+        .list()
+        .page_size(2)
+        .collect()
+        .await
+        .unwrap();
     assert_eq!(all.len(), 3);
     assert_eq!(clock.sleeps(), vec![std::time::Duration::from_secs(7)]);
 }

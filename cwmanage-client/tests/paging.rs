@@ -234,8 +234,7 @@ impl Respond for Numbered {
                 })
                 .collect();
             next.query_pairs_mut().clear().extend_pairs(pairs);
-            response =
-                response.insert_header("Link", format!(r#"<{next}>; rel="next""#).as_str());
+            response = response.insert_header("Link", format!(r#"<{next}>; rel="next""#).as_str());
         }
         if n == self.slow_page {
             response = response.set_delay(self.delay);
@@ -335,7 +334,11 @@ async fn pages_in_flight_ask_count_once_and_keep_several_pages_in_flight() {
         assert!(req.headers.get("pagination-type").is_none());
     }
     pages.sort_unstable();
-    assert_eq!(pages, (1..=10).collect::<Vec<_>>(), "each page once, none past the total");
+    assert_eq!(
+        pages,
+        (1..=10).collect::<Vec<_>>(),
+        "each page once, none past the total"
+    );
 }
 
 #[tokio::test]
@@ -387,7 +390,11 @@ async fn pages_in_flight_with_a_limit_stop_at_the_limit() {
         .iter()
         .filter_map(|r| param(r, "page"))
         .collect();
-    assert_eq!(asked, ["1", "2", "3"].map(String::from).into(), "no page past the limit");
+    assert_eq!(
+        asked,
+        ["1", "2", "3"].map(String::from).into(),
+        "no page past the limit"
+    );
 }
 
 #[tokio::test]
@@ -446,8 +453,7 @@ async fn look_ahead_is_off_by_default_and_can_be_turned_on() {
     let mut stream = list().look_ahead(true).stream();
     stream.next().await.unwrap().unwrap();
     let mut waited = Duration::ZERO;
-    while server.received_requests().await.unwrap().len() < 3 && waited < Duration::from_secs(5)
-    {
+    while server.received_requests().await.unwrap().len() < 3 && waited < Duration::from_secs(5) {
         tokio::time::sleep(Duration::from_millis(20)).await;
         waited += Duration::from_millis(20);
     }
@@ -455,7 +461,11 @@ async fn look_ahead_is_off_by_default_and_can_be_turned_on() {
         .iter()
         .filter_map(|r| param(r, "page"))
         .collect();
-    assert_eq!(pages, ["1", "2"], "page 2 was asked for while page 1 was read");
+    assert_eq!(
+        pages,
+        ["1", "2"],
+        "page 2 was asked for while page 1 was read"
+    );
     let rest: Vec<Ticket> = stream.try_collect().await.unwrap();
     assert_eq!(rest.len(), 5);
 }
@@ -499,7 +509,10 @@ async fn pages_report_their_tokens() {
     );
     // Forward-only (Auto, id order): the first page has no pageId, the second the Link's.
     let reqs = server.received_requests().await.unwrap();
-    assert!(reqs.iter().all(|r| r.headers.get("pagination-type").is_some()));
+    assert!(
+        reqs.iter()
+            .all(|r| r.headers.get("pagination-type").is_some())
+    );
     assert_eq!(reqs[0].url.query(), Some("pageSize=2"));
     assert_eq!(reqs[1].url.query(), Some("pageSize=2&pageId=78"));
 }

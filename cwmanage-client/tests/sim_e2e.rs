@@ -634,7 +634,10 @@ async fn a_write_after_a_codebase_move_is_resent_once_to_the_new_base() {
     assert_eq!(
         sent,
         [
-            ("POST".into(), "/v4_6_release/apis/3.0/service/tickets".into()),
+            (
+                "POST".into(),
+                "/v4_6_release/apis/3.0/service/tickets".into()
+            ),
             ("GET".into(), "/login/companyinfo/myco".into()),
             ("POST".into(), "/v2025_1/apis/3.0/service/tickets".into()),
         ]

@@ -45,25 +45,90 @@ macro_rules! family {
 /// Every write call of the crate, with sample arguments, and the operation it names.
 fn writes() -> Vec<(&'static str, Make)> {
     let mut t: Vec<(&'static str, Make)> = Vec::new();
-    family!(t, "ticket", |c| c.tickets(), json!({"summary": "Printer on fire", "company": {"id": 1}, "board": {"id": 1}}));
-    family!(t, "ticket_note", |c| c.tickets().notes(1u64), json!({"text": "Toner replaced", "internalAnalysisFlag": true}));
-    family!(t, "company", |c| c.companies(), json!({"identifier": "Acme", "name": "Acme Dental"}));
-    family!(t, "contact", |c| c.contacts(), json!({"firstName": "Ann", "lastName": "Lee", "company": {"id": 1}}));
-    family!(t, "configuration", |c| c.configurations(), json!({"name": "PC-042", "type": {"id": 1}, "company": {"id": 1}}));
-    family!(t, "agreement", |c| c.agreements(), json!({"name": "Managed Services", "company": {"id": 1}}));
+    family!(
+        t,
+        "ticket",
+        |c| c.tickets(),
+        json!({"summary": "Printer on fire", "company": {"id": 1}, "board": {"id": 1}})
+    );
+    family!(
+        t,
+        "ticket_note",
+        |c| c.tickets().notes(1u64),
+        json!({"text": "Toner replaced", "internalAnalysisFlag": true})
+    );
+    family!(
+        t,
+        "company",
+        |c| c.companies(),
+        json!({"identifier": "Acme", "name": "Acme Dental"})
+    );
+    family!(
+        t,
+        "contact",
+        |c| c.contacts(),
+        json!({"firstName": "Ann", "lastName": "Lee", "company": {"id": 1}})
+    );
+    family!(
+        t,
+        "configuration",
+        |c| c.configurations(),
+        json!({"name": "PC-042", "type": {"id": 1}, "company": {"id": 1}})
+    );
+    family!(
+        t,
+        "agreement",
+        |c| c.agreements(),
+        json!({"name": "Managed Services", "company": {"id": 1}})
+    );
     family!(t, "board", |c| c.boards(), json!({"name": "Escalations"}));
-    family!(t, "board_status", |c| c.board_statuses(1u64), json!({"name": "Waiting on vendor"}));
-    family!(t, "priority", |c| c.priorities(), json!({"name": "Priority 5 - Someday"}));
-    family!(t, "time_entry", |c| c.time_entries(), json!({"chargeToId": 1, "chargeToType": "ServiceTicket", "timeStart": "2025-01-01T09:00:00Z"}));
-    family!(t, "member", |c| c.members(), json!({"identifier": "alee", "firstName": "Ann"}));
-    family!(t, "callback", |c| c.callbacks(), json!({"url": "https://hooks.example.com/cw", "objectId": 1, "type": "ticket", "level": "board", "description": "tickets of board 1"}));
+    family!(
+        t,
+        "board_status",
+        |c| c.board_statuses(1u64),
+        json!({"name": "Waiting on vendor"})
+    );
+    family!(
+        t,
+        "priority",
+        |c| c.priorities(),
+        json!({"name": "Priority 5 - Someday"})
+    );
+    family!(
+        t,
+        "time_entry",
+        |c| c.time_entries(),
+        json!({"chargeToId": 1, "chargeToType": "ServiceTicket", "timeStart": "2025-01-01T09:00:00Z"})
+    );
+    family!(
+        t,
+        "member",
+        |c| c.members(),
+        json!({"identifier": "alee", "firstName": "Ann"})
+    );
+    family!(
+        t,
+        "callback",
+        |c| c.callbacks(),
+        json!({"url": "https://hooks.example.com/cw", "objectId": 1, "type": "ticket", "level": "board", "description": "tickets of board 1"})
+    );
     t.push((
         "add_detail_note",
-        Box::new(|c: &Client| c.tickets().notes(1u64).add_detail("Called the customer").map(drop)),
+        Box::new(|c: &Client| {
+            c.tickets()
+                .notes(1u64)
+                .add_detail("Called the customer")
+                .map(drop)
+        }),
     ));
     t.push((
         "add_internal_note",
-        Box::new(|c: &Client| c.tickets().notes(1u64).add_internal("Replaced the toner").map(drop)),
+        Box::new(|c: &Client| {
+            c.tickets()
+                .notes(1u64)
+                .add_internal("Replaced the toner")
+                .map(drop)
+        }),
     ));
     t.push((
         "add_resolution_note",
@@ -73,22 +138,31 @@ fn writes() -> Vec<(&'static str, Make)> {
     t.push((
         "post",
         Box::new(|c: &Client| {
-            c.post::<Value, _>("service/tickets/4/notes", &json!({"text": "raw note", "detailDescriptionFlag": true}))
-                .map(drop)
+            c.post::<Value, _>(
+                "service/tickets/4/notes",
+                &json!({"text": "raw note", "detailDescriptionFlag": true}),
+            )
+            .map(drop)
         }),
     ));
     t.push((
         "put",
         Box::new(|c: &Client| {
-            c.put::<Value, _>("company/companies/4", &json!({"identifier": "Raw", "name": "Raw Co"}))
-                .map(drop)
+            c.put::<Value, _>(
+                "company/companies/4",
+                &json!({"identifier": "Raw", "name": "Raw Co"}),
+            )
+            .map(drop)
         }),
     ));
     t.push((
         "patch",
         Box::new(|c: &Client| {
-            c.patch::<Value, _>("service/tickets/4", &[PatchOp::replace("summary", "raw & patched")])
-                .map(drop)
+            c.patch::<Value, _>(
+                "service/tickets/4",
+                &[PatchOp::replace("summary", "raw & patched")],
+            )
+            .map(drop)
         }),
     ));
     t.push((
@@ -209,9 +283,15 @@ async fn read_write_sends_exactly_the_preview() {
             "{name}: the body, byte for byte"
         );
         for (header, value) in &preview.headers {
-            let sent = got.headers.get(header.as_str()).map(|v| v.to_str().unwrap());
+            let sent = got
+                .headers
+                .get(header.as_str())
+                .map(|v| v.to_str().unwrap());
             if value == "[REDACTED]" {
-                assert!(sent.is_some_and(|s| s.starts_with("Basic ")), "{name}: {header}");
+                assert!(
+                    sent.is_some_and(|s| s.starts_with("Basic ")),
+                    "{name}: {header}"
+                );
             } else {
                 assert_eq!(sent, Some(value.as_str()), "{name}: {header}");
             }
@@ -290,8 +370,16 @@ async fn with_write_mode_makes_a_copy_that_shares_the_codebase() {
     // …and previews, dry runs and writes then use it.
     let err = dry.tickets().delete(1u64).await.unwrap_err();
     let shown = err.dry_run_preview().unwrap();
-    assert!(shown.url.contains("/v2025_1/apis/3.0/service/tickets/1"), "{}", shown.url);
+    assert!(
+        shown.url.contains("/v2025_1/apis/3.0/service/tickets/1"),
+        "{}",
+        shown.url
+    );
     let count = sim.request_count();
     client.tickets().delete(1u64).await.unwrap();
-    assert_eq!(sim.request_count(), count + 1, "one request, to the discovered base");
+    assert_eq!(
+        sim.request_count(),
+        count + 1,
+        "one request, to the discovered base"
+    );
 }

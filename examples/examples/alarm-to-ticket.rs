@@ -22,6 +22,7 @@ use std::collections::HashMap;
 use std::process::ExitCode;
 
 use cw::models::TicketId;
+use msp_common::Listing;
 use msp_examples::workflow::{
     self, Accept, Result, alarm_is_open, find_board, find_company, find_or_create_ticket,
     note_texts, truncate,
@@ -172,6 +173,7 @@ impl Options {
             match arg.as_str() {
                 "--company" => company = Some(args.next().ok_or("--company needs a value")?),
                 "--board" => board = args.next().ok_or("--board needs a value")?,
+                "--sim" => {}
                 other => return Err(format!("unexpected argument {other}").into()),
             }
         }
@@ -185,9 +187,10 @@ impl Options {
 }
 
 async fn try_main() -> Result<()> {
+    let sim = msp_examples::simulate(&std::env::args().collect::<Vec<_>>());
     let clients = Clients {
-        vsa: msp_examples::kaseya_with(vsa::sim::SimOptions::default().agents(20)).await?,
-        cw: msp_examples::cwmanage_with(cw::sim::SimConfig::default().tickets(100)).await?,
+        vsa: msp_examples::kaseya_with(sim, vsa::sim::SimOptions::default().agents(20)).await?,
+        cw: msp_examples::cwmanage_with(sim, cw::sim::SimConfig::default().tickets(100)).await?,
     };
     let options = Options::parse(clients.simulated())?;
     let passes = if clients.simulated() { 2 } else { 1 };

@@ -10,6 +10,7 @@
 use std::time::{Duration, Instant};
 
 use futures_util::TryStreamExt;
+use msp_common::Listing;
 use msp_examples::{cw, vsa};
 
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
@@ -93,7 +94,7 @@ async fn main() -> Result {
             let agents = kaseya
                 .agents()
                 .list()
-                .concurrency(concurrency)
+                .pages_in_flight(concurrency)
                 .collect()
                 .await?;
             Ok(agents.len())

@@ -28,6 +28,7 @@ use std::process::ExitCode;
 use cw::conditions::Condition;
 use cw::models::{Company, CompanyId, Configuration, Reference};
 use cw::patch::PatchOp;
+use msp_common::Listing;
 use msp_examples::workflow::{self, Result, company_by_identifier, find_company, truncate};
 use msp_examples::{Connected, cw, vsa};
 use serde::Serialize;
@@ -106,7 +107,7 @@ async fn run(clients: &Clients, options: &Options) -> Result<Summary> {
             .configurations()
             .list()
             .conditions(Condition::field("company/id").is_in(company_ids.iter().copied()))
-            .all()
+            .collect()
             .await?;
         for configuration in configurations {
             let company = configuration.company.as_ref().and_then(|c| c.id);
@@ -304,6 +305,7 @@ impl Options {
                         .parse()
                         .map_err(|_| format!("--type-id {value:?} is not a number"))?;
                 }
+                "--sim" => {}
                 other => return Err(format!("unexpected argument {other}").into()),
             }
         }
@@ -318,9 +320,10 @@ impl Options {
 }
 
 async fn try_main() -> Result<()> {
+    let sim = msp_examples::simulate(&std::env::args().collect::<Vec<_>>());
     let clients = Clients {
-        vsa: msp_examples::kaseya_with(vsa::sim::SimOptions::default().agents(50)).await?,
-        cw: msp_examples::cwmanage_with(cw::sim::SimConfig::default().tickets(100)).await?,
+        vsa: msp_examples::kaseya_with(sim, vsa::sim::SimOptions::default().agents(50)).await?,
+        cw: msp_examples::cwmanage_with(sim, cw::sim::SimConfig::default().tickets(100)).await?,
     };
     let options = Options::parse(clients.simulated())?;
     if clients.cw.simulated() && clients.vsa.simulated() {

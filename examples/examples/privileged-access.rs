@@ -27,7 +27,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use bt::{AccessType, CheckinGuard, ConflictOption, SessionType};
+use bt::{AccessType, ApprovalWait, CheckinGuard, ConflictOption, NewRequest, SessionType};
 use cw::models::TicketId;
 use msp_examples::workflow::{
     self, Accept, Result, find_board, find_company, find_or_create_ticket, note_texts,
@@ -113,11 +113,12 @@ async fn run(clients: &Clients, options: &Options) -> Result<Summary> {
         .await?;
     let guard = bt
         .requests()
-        .create(AccessType::Rdp, account.system_id, account.account_id)
-        .duration_minutes(options.minutes)
-        .reason(format!("ConnectWise ticket #{ticket_id}"))
-        .conflict_option(ConflictOption::Reuse)
-        .send_guarded()
+        .create_guarded(
+            NewRequest::new(AccessType::Rdp, account.system_id, account.account_id)
+                .duration_minutes(options.minutes)
+                .reason(format!("ConnectWise ticket #{ticket_id}"))
+                .conflict_option(ConflictOption::Reuse),
+        )
         .await?;
     let request_id = guard.id();
     summary.requests_created += 1;
@@ -170,17 +171,18 @@ async fn use_access(
     eprintln!("waiting for approval of request {request_id}…");
     let approved = bt
         .requests()
-        .wait_for_approval(request_id)
-        .initial_interval(Duration::from_secs(2))
-        .timeout(Duration::from_secs(15 * 60))
-        .await_approval()
+        .wait_for_approval(
+            request_id,
+            ApprovalWait::new()
+                .initial_interval(Duration::from_secs(2))
+                .timeout(Duration::from_secs(15 * 60)),
+        )
         .await?;
 
     // 4. The RDP file session, saved for the technician.
     let file = bt
         .sessions()
         .create(request_id, SessionType::RdpFile)
-        .send()
         .await?
         .into_file()?;
     let name = file
@@ -259,6 +261,7 @@ impl Options {
                         .parse()
                         .map_err(|_| format!("--minutes {minutes:?} is not a number"))?;
                 }
+                "--sim" => {}
                 other => return Err(format!("unexpected argument {other}").into()),
             }
         }
@@ -273,9 +276,10 @@ impl Options {
 }
 
 async fn try_main() -> Result<()> {
+    let sim = msp_examples::simulate(&std::env::args().collect::<Vec<_>>());
     let clients = Clients {
-        cw: msp_examples::cwmanage_with(cw::sim::SimConfig::default().tickets(100)).await?,
-        bt: msp_examples::beyondtrust().await?,
+        cw: msp_examples::cwmanage_with(sim, cw::sim::SimConfig::default().tickets(100)).await?,
+        bt: msp_examples::beyondtrust(sim).await?,
     };
     let options = Options::parse(clients.simulated())?;
     let passes = if clients.simulated() { 2 } else { 1 };

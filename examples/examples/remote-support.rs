@@ -223,6 +223,7 @@ impl Options {
             match arg.as_str() {
                 "--company" => company = Some(args.next().ok_or("--company needs a value")?),
                 "--board" => board = Some(args.next().ok_or("--board needs a value")?),
+                "--sim" => {}
                 flag if flag.starts_with("--") => {
                     return Err(format!("unknown option {flag}").into());
                 }
@@ -249,9 +250,10 @@ impl Options {
 }
 
 async fn try_main() -> Result<()> {
+    let sim = msp_examples::simulate(&std::env::args().collect::<Vec<_>>());
     let clients = Clients {
-        cw: msp_examples::cwmanage_with(cw::sim::SimConfig::default().tickets(200)).await?,
-        sc: msp_examples::screenconnect().await?,
+        cw: msp_examples::cwmanage_with(sim, cw::sim::SimConfig::default().tickets(200)).await?,
+        sc: msp_examples::screenconnect(sim).await?,
     };
     let options = Options::parse(clients.simulated())?;
     let passes = if clients.simulated() { 2 } else { 1 };

@@ -30,6 +30,7 @@ use std::time::{Duration, Instant};
 
 use cw::models::{Board, BoardStatus, TicketId};
 use cw::patch::PatchOp;
+use msp_common::Listing;
 use msp_examples::workflow::{
     self, Accept, Result, alarm_is_open, find_board, find_company, find_or_create_ticket,
     note_texts, truncate,
@@ -317,6 +318,7 @@ impl Options {
                         .map_err(|_| format!("--wait-secs {secs:?} is not a number"))?;
                     options.wait = Duration::from_secs(secs);
                 }
+                "--sim" => {}
                 other => return Err(format!("unexpected argument {other}").into()),
             }
         }
@@ -331,9 +333,10 @@ impl Options {
 }
 
 async fn try_main() -> Result<()> {
+    let sim = msp_examples::simulate(&std::env::args().collect::<Vec<_>>());
     let clients = Clients {
-        vsa: msp_examples::kaseya_with(vsa::sim::SimOptions::default().agents(50)).await?,
-        cw: msp_examples::cwmanage_with(cw::sim::SimConfig::default().tickets(100)).await?,
+        vsa: msp_examples::kaseya_with(sim, vsa::sim::SimOptions::default().agents(50)).await?,
+        cw: msp_examples::cwmanage_with(sim, cw::sim::SimConfig::default().tickets(100)).await?,
     };
     let options = Options::parse(clients.simulated())?;
     let passes = if clients.simulated() { 2 } else { 1 };

@@ -13,6 +13,7 @@
 use std::time::Duration;
 
 use futures_util::TryStreamExt;
+use msp_common::Listing;
 use msp_examples::{bt, cw, sc, vsa};
 
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
@@ -58,10 +59,18 @@ async fn screenconnect() -> Result {
         session.is_online(),
         session.custom_property_named(&names, "Company")
     );
-    client
+    // Every call is a value: it can show what it would send before it is awaited.
+    let command = client
         .sessions()
-        .send_command(&session.session_id, "#!ps\nGet-Service Spooler")
-        .await?;
+        .send_command(&session.session_id, "#!ps\nGet-Service Spooler");
+    let preview = command.preview()?;
+    println!(
+        "   preview: {} {} body={}",
+        preview.method,
+        preview.url,
+        preview.body.as_deref().unwrap_or("")
+    );
+    command.await?;
     let details = client.sessions().details(&session.session_id).await?;
     let queued = details
         .all_events()
@@ -155,7 +164,7 @@ async fn connectwise() -> Result {
 }
 
 async fn beyondtrust() -> Result {
-    use bt::{AccessType, SessionType};
+    use bt::{AccessType, ApprovalWait, NewRequest, SessionType};
 
     println!("4. BeyondTrust: request → approval → RDP file → check-in");
     let sim = bt::sim::Simulator::start().await;
@@ -168,10 +177,11 @@ async fn beyondtrust() -> Result {
         .await?;
     let guard = client
         .requests()
-        .create(AccessType::Rdp, account.system_id, account.account_id)
-        .duration_minutes(30)
-        .reason("Tour: patch web01")
-        .send_guarded()
+        .create_guarded(
+            NewRequest::new(AccessType::Rdp, account.system_id, account.account_id)
+                .duration_minutes(30)
+                .reason("Tour: patch web01"),
+        )
         .await?;
     println!(
         "   request {} created; waiting for approval…",
@@ -180,14 +190,14 @@ async fn beyondtrust() -> Result {
     sim.approve(guard.id().get()); // in real life, an approver clicks Approve
     client
         .requests()
-        .wait_for_approval(guard.id())
-        .initial_interval(Duration::from_millis(20))
-        .await_approval()
+        .wait_for_approval(
+            guard.id(),
+            ApprovalWait::new().initial_interval(Duration::from_millis(20)),
+        )
         .await?;
     let rdp = client
         .sessions()
         .create(guard.id(), SessionType::RdpFile)
-        .send()
         .await?
         .into_file()?;
     println!(

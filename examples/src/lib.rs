@@ -1,6 +1,8 @@
 //! Shared plumbing of the msp-sdk examples: connecting to each vendor from the
-//! environment — or, when a vendor's URL variable is unset, to that vendor's built-in
-//! simulator — and printing results.
+//! environment — or, only when asked (`--sim` or `MSP_SIM=1`), to that vendor's built-in
+//! simulator — and printing results. Without the simulator, a missing variable is a
+//! usage error naming it ([`SetupError::Missing`]); there is never a silent switch to
+//! fake data.
 //!
 //! | vendor | variables |
 //! |---|---|
@@ -10,7 +12,8 @@
 //! | BeyondTrust | `BT_URL` (ending in `/BeyondTrust/api/public/v3`), `BT_API_KEY`, `BT_RUNAS`, optional `BT_PASSWORD` |
 //!
 //! `MSP_ALLOW_HTTP=1` allows plain-http URLs (loopback test servers); otherwise they
-//! are refused.
+//! are refused. `MSP_SIM=1` (or `--sim` on the command line, see [`simulate`]) uses the
+//! simulators instead of the variables.
 //!
 //! [`workflow`] holds what the cross-vendor workflow examples share; [`one_line`] puts an
 //! error and its causes on one line, as the examples and the `msp` CLI print them.
@@ -24,6 +27,13 @@ pub use cwmanage_client as cw;
 pub use kaseya_vsa_client as vsa;
 pub use screenconnect_client as sc;
 
+/// Whether the simulators were asked for: `--sim` among `args`, or `MSP_SIM=1` in the
+/// environment.
+pub fn simulate<S: AsRef<str>>(args: &[S]) -> bool {
+    args.iter().any(|a| a.as_ref() == "--sim")
+        || var("MSP_SIM").is_some_and(|v| v == "1" || v.eq_ignore_ascii_case("true"))
+}
+
 /// Why a vendor could not be set up from the environment.
 #[derive(Debug)]
 pub enum SetupError {
@@ -35,10 +45,21 @@ pub enum SetupError {
     Client(msp_common::Error),
 }
 
+impl SetupError {
+    /// Whether this is the caller's fault (a missing or unusable variable), to be
+    /// reported as a usage error (exit code 2), rather than a failure of the client.
+    pub fn is_usage(&self) -> bool {
+        matches!(self, SetupError::Missing(_) | SetupError::Invalid(..))
+    }
+}
+
 impl fmt::Display for SetupError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SetupError::Missing(var) => write!(f, "missing credential: {var} is not set"),
+            SetupError::Missing(var) => write!(
+                f,
+                "{var} is not set (set the vendor's variables, or pass --sim / MSP_SIM=1 to use its simulator)"
+            ),
             SetupError::Invalid(var, why) => write!(f, "{var} is not usable: {why}"),
             SetupError::Client(err) => write!(f, "{err}"),
         }
@@ -60,8 +81,8 @@ impl From<msp_common::Error> for SetupError {
     }
 }
 
-/// A connected client and, when no URL was configured, the simulator it talks to (kept
-/// alive as long as this value).
+/// A connected client and, when the simulators were asked for, the simulator it talks
+/// to (kept alive as long as this value).
 pub struct Connected<C, S> {
     /// The client.
     pub client: C,
@@ -104,15 +125,18 @@ pub fn allow_http() -> bool {
     var("MSP_ALLOW_HTTP").is_some_and(|v| v == "1" || v.eq_ignore_ascii_case("true"))
 }
 
-fn announce(vendor: &str, url_var: &str, url: &str) {
-    eprintln!("msp: {url_var} is not set; using the built-in {vendor} simulator at {url}");
+fn announce(vendor: &str, url: &str) {
+    eprintln!("msp: using the built-in {vendor} simulator at {url}");
 }
 
-/// ScreenConnect from `SCREENCONNECT_*`, or its simulator.
-pub async fn screenconnect() -> Result<Connected<sc::Client, sc::sim::Simulator>, SetupError> {
+/// ScreenConnect from `SCREENCONNECT_*`, or its simulator when `sim`.
+pub async fn screenconnect(
+    sim: bool,
+) -> Result<Connected<sc::Client, sc::sim::Simulator>, SetupError> {
     let names = sc::models::PropertyNames::company_site_tag();
-    match url_var("SCREENCONNECT_URL")? {
-        Some(url) => {
+    match (sim, url_var("SCREENCONNECT_URL")?) {
+        (false, None) => Err(SetupError::Missing("SCREENCONNECT_URL")),
+        (false, Some(url)) => {
             let secret = required("SCREENCONNECT_SECRET")?;
             let mut builder = sc::Client::builder()
                 .instance_url(url)
@@ -127,9 +151,9 @@ pub async fn screenconnect() -> Result<Connected<sc::Client, sc::sim::Simulator>
                 sim: None,
             })
         }
-        None => {
+        (true, _) => {
             let sim = sc::sim::Simulator::start().await;
-            announce("ScreenConnect", "SCREENCONNECT_URL", &sim.url());
+            announce("ScreenConnect", &sim.url());
             let client = sim.client_builder().property_names(names).build()?;
             Ok(Connected {
                 client,
@@ -165,17 +189,19 @@ pub fn split_cwm_url(url: &str) -> Result<(String, String), SetupError> {
     Ok((site, codebase.to_owned()))
 }
 
-/// ConnectWise Manage from `CWM_*`, or its simulator.
-pub async fn cwmanage() -> Result<Connected<cw::Client, cw::sim::SimServer>, SetupError> {
-    cwmanage_with(cw::sim::SimConfig::default()).await
+/// ConnectWise Manage from `CWM_*`, or its simulator when `sim`.
+pub async fn cwmanage(sim: bool) -> Result<Connected<cw::Client, cw::sim::SimServer>, SetupError> {
+    cwmanage_with(sim, cw::sim::SimConfig::default()).await
 }
 
-/// ConnectWise Manage from `CWM_*`, or a simulator seeded with `config`.
+/// ConnectWise Manage from `CWM_*`, or, when `sim`, a simulator seeded with `config`.
 pub async fn cwmanage_with(
+    sim: bool,
     config: cw::sim::SimConfig,
 ) -> Result<Connected<cw::Client, cw::sim::SimServer>, SetupError> {
-    match url_var("CWM_URL")? {
-        Some(url) => {
+    match (sim, url_var("CWM_URL")?) {
+        (false, None) => Err(SetupError::Missing("CWM_URL")),
+        (false, Some(url)) => {
             let (site, codebase) = split_cwm_url(&url)?;
             let credentials = cw::auth::Credentials::new(
                 required("CWM_COMPANY")?,
@@ -191,11 +217,10 @@ pub async fn cwmanage_with(
                 .build()?;
             Ok(Connected { client, sim: None })
         }
-        None => {
+        (true, _) => {
             let sim = cw::sim::SimServer::start(config).await;
             announce(
                 "ConnectWise Manage",
-                "CWM_URL",
                 &format!("{}/v4_6_release/apis/3.0", sim.uri()),
             );
             let client = cw::Client::builder()
@@ -217,17 +242,19 @@ pub async fn cwmanage_with(
     }
 }
 
-/// Kaseya VSA from `KASEYA_*`, or its simulator.
-pub async fn kaseya() -> Result<Connected<vsa::Client, vsa::sim::Simulator>, SetupError> {
-    kaseya_with(vsa::sim::SimOptions::default()).await
+/// Kaseya VSA from `KASEYA_*`, or its simulator when `sim`.
+pub async fn kaseya(sim: bool) -> Result<Connected<vsa::Client, vsa::sim::Simulator>, SetupError> {
+    kaseya_with(sim, vsa::sim::SimOptions::default()).await
 }
 
-/// Kaseya VSA from `KASEYA_*`, or a simulator started with `options`.
+/// Kaseya VSA from `KASEYA_*`, or, when `sim`, a simulator started with `options`.
 pub async fn kaseya_with(
+    sim: bool,
     options: vsa::sim::SimOptions,
 ) -> Result<Connected<vsa::Client, vsa::sim::Simulator>, SetupError> {
-    match url_var("KASEYA_URL")? {
-        Some(url) => {
+    match (sim, url_var("KASEYA_URL")?) {
+        (false, None) => Err(SetupError::Missing("KASEYA_URL")),
+        (false, Some(url)) => {
             let username = required("KASEYA_USERNAME")?;
             let credentials = match (var("KASEYA_PASSWORD"), var("KASEYA_PAT")) {
                 (Some(password), _) => vsa::auth::Credentials::password(username, password),
@@ -241,9 +268,9 @@ pub async fn kaseya_with(
                 .build()?;
             Ok(Connected { client, sim: None })
         }
-        None => {
+        (true, _) => {
             let sim = vsa::sim::Simulator::start_with(options).await;
-            announce("Kaseya VSA", "KASEYA_URL", &sim.url());
+            announce("Kaseya VSA", &sim.url());
             Ok(Connected {
                 client: sim.client()?,
                 sim: Some(sim),
@@ -252,10 +279,13 @@ pub async fn kaseya_with(
     }
 }
 
-/// BeyondTrust Password Safe from `BT_*`, or its simulator.
-pub async fn beyondtrust() -> Result<Connected<bt::Client, bt::sim::Simulator>, SetupError> {
-    match url_var("BT_URL")? {
-        Some(url) => {
+/// BeyondTrust Password Safe from `BT_*`, or its simulator when `sim`.
+pub async fn beyondtrust(
+    sim: bool,
+) -> Result<Connected<bt::Client, bt::sim::Simulator>, SetupError> {
+    match (sim, url_var("BT_URL")?) {
+        (false, None) => Err(SetupError::Missing("BT_URL")),
+        (false, Some(url)) => {
             let mut auth =
                 bt::auth::PsAuth::new(required("BT_API_KEY")?).runas(required("BT_RUNAS")?);
             if let Some(password) = var("BT_PASSWORD") {
@@ -268,9 +298,9 @@ pub async fn beyondtrust() -> Result<Connected<bt::Client, bt::sim::Simulator>, 
                 .build()?;
             Ok(Connected { client, sim: None })
         }
-        None => {
+        (true, _) => {
             let sim = bt::sim::Simulator::start().await;
-            announce("BeyondTrust Password Safe", "BT_URL", &sim.base_url());
+            announce("BeyondTrust Password Safe", &sim.base_url());
             Ok(Connected {
                 client: sim.client()?,
                 sim: Some(sim),

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::cw::models::{Board, Company, Reference, Ticket, TicketId};
 use crate::{cw, one_line, vsa};
+use msp_common::Listing;
 
 /// Any error a workflow can meet.
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
@@ -27,12 +28,22 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 ///     workflow::exit_code("remote-support", try_main().await)
 /// }
 /// ```
+///
+/// A missing or unusable variable ([`crate::SetupError::is_usage`]) exits with 2, like
+/// any usage error; other failures exit with 1.
 pub fn exit_code(name: &str, result: Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("{name}: {}", one_line(&*err));
-            ExitCode::FAILURE
+            let usage = err
+                .downcast_ref::<crate::SetupError>()
+                .is_some_and(crate::SetupError::is_usage);
+            if usage {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }
@@ -134,6 +145,6 @@ pub async fn find_or_create_ticket(
 
 /// The texts of a ticket's notes (notes without text are left out).
 pub async fn note_texts(cw: &cw::Client, ticket: TicketId) -> Result<Vec<String>> {
-    let notes = cw.tickets().notes(ticket).list().all().await?;
+    let notes = cw.tickets().notes(ticket).list().collect().await?;
     Ok(notes.into_iter().filter_map(|n| n.text).collect())
 }

@@ -2,9 +2,10 @@
 //! stderr, exit codes 0 / 1 / 2, dry runs that send nothing, `--limit`, and credentials
 //! from the environment.
 //!
-//! Most tests leave every vendor variable unset, so each invocation starts that vendor's
-//! built-in simulator (a fresh one each time: state does not carry over between
-//! invocations). Tests of the environment path, wrong secrets and write effects start a
+//! Most tests leave every vendor variable unset and set `MSP_SIM=1`, so each invocation
+//! starts that vendor's built-in simulator (a fresh one each time: state does not carry
+//! over between invocations). Without `MSP_SIM` or `--sim`, a missing variable is a
+//! usage error. Tests of the environment path, wrong secrets and write effects start a
 //! simulator in the test process and point the CLI at it with the real variables.
 
 mod support;
@@ -38,6 +39,18 @@ impl Run {
         }
     }
 
+    /// Checks a usage error (exit 2) caused by the environment: nothing on stdout, the
+    /// first stderr line holding every `needle`, and no simulator started.
+    fn usage_error(&self, needles: &[&str]) {
+        assert_eq!(self.code, 2, "{self:#?}");
+        assert!(self.stdout.is_empty(), "stdout must stay empty: {self:#?}");
+        let first = self.stderr.lines().next().unwrap_or_default();
+        for needle in needles {
+            assert!(first.contains(needle), "stderr lacks {needle:?}: {self:#?}");
+        }
+        assert!(!self.stderr.contains("using the built-in"), "{self:#?}");
+    }
+
     /// Checks a failure: the code, nothing on stdout, one line on stderr containing
     /// every `needle`.
     fn fails(&self, code: i32, needles: &[&str]) {
@@ -68,9 +81,9 @@ fn msp_with(env: &[(&str, &str)], args: &[&str]) -> Run {
     }
 }
 
-/// Runs `msp args…` against the built-in simulators.
+/// Runs `msp args…` against the built-in simulators (`MSP_SIM=1`).
 fn msp(args: &[&str]) -> Run {
-    msp_with(&[], args)
+    msp_with(&[("MSP_SIM", "1")], args)
 }
 
 /// Runs `msp` from async tests without holding up the runtime serving a simulator.
@@ -132,6 +145,30 @@ fn usage_errors_exit_2_with_the_usage_text() {
 }
 
 #[test]
+fn a_missing_url_is_a_usage_error_unless_the_simulator_is_asked_for() {
+    for (args, variable) in [
+        (&["cw", "tickets"][..], "CWM_URL"),
+        (&["sc", "sessions", "x"][..], "SCREENCONNECT_URL"),
+        (&["vsa", "orgs"][..], "KASEYA_URL"),
+        (&["bt", "sessions"][..], "BT_URL"),
+    ] {
+        msp_with(&[], args).usage_error(&[variable, "--sim"]);
+    }
+    let mut with_flag = vec!["cw", "tickets", "--limit", "3"];
+    let run = msp_with(&[], &with_flag);
+    run.usage_error(&["CWM_URL"]);
+    with_flag.push("--sim");
+    let run = msp_with(&[], &with_flag);
+    assert_eq!(run.list().len(), 3, "{run:#?}");
+    assert!(
+        run.stderr
+            .contains("using the built-in ConnectWise Manage simulator")
+    );
+    let run = msp_with(&[("MSP_SIM", "1")], &["cw", "tickets", "--limit", "2"]);
+    assert_eq!(run.list().len(), 2, "{run:#?}");
+}
+
+#[test]
 fn help_goes_to_stdout_and_exits_0() {
     let run = msp(&["--help"]);
     assert_eq!(run.code, 0);
@@ -156,7 +193,7 @@ fn sc_sessions_by_name_on_the_simulator() {
     assert_eq!(sessions[0]["CustomPropertyValues"][0], "Acme");
     assert!(
         run.stderr
-            .contains("SCREENCONNECT_URL is not set; using the built-in ScreenConnect simulator"),
+            .contains("using the built-in ScreenConnect simulator"),
         "{run:#?}"
     );
     assert_eq!(
@@ -375,14 +412,14 @@ async fn sc_wrong_secret_missing_secret_and_plain_http() {
         ("MSP_ALLOW_HTTP", "1".to_owned()),
     ];
     let run = msp_async(missing, &["sc", "sessions", "ACME-DC01"]).await;
-    run.fails(1, &["SCREENCONNECT_SECRET"]);
+    run.usage_error(&["SCREENCONNECT_SECRET"]);
 
     let http = vec![
         ("SCREENCONNECT_URL", sim.url()),
         ("SCREENCONNECT_SECRET", sc::sim::SECRET.to_owned()),
     ];
     let run = msp_async(http, &["sc", "sessions", "ACME-DC01"]).await;
-    run.fails(1, &["plain-http", "MSP_ALLOW_HTTP=1"]);
+    run.usage_error(&["plain-http", "MSP_ALLOW_HTTP=1"]);
 }
 
 // ---------------------------------------------------------------- ConnectWise Manage
@@ -396,7 +433,7 @@ fn cw_tickets_stream_pages_and_stop_at_the_limit() {
     assert_eq!(ids, (1..=25).collect::<Vec<u64>>());
     assert!(
         run.stderr
-            .contains("CWM_URL is not set; using the built-in ConnectWise Manage simulator")
+            .contains("using the built-in ConnectWise Manage simulator")
     );
 
     let count = msp(&[
@@ -549,7 +586,7 @@ async fn cw_credentials_from_the_environment() {
     missing.retain(|(k, _)| *k != "CWM_CLIENT_ID");
     msp_async(missing, &["cw", "tickets"])
         .await
-        .fails(1, &["CWM_CLIENT_ID"]);
+        .usage_error(&["CWM_CLIENT_ID"]);
 
     // A dry run sends nothing.
     let sent = sim.request_count();
@@ -567,7 +604,7 @@ fn vsa_agents_stream_filter_and_limit() {
     assert_eq!(agents.len(), 300, "three pages of 100");
     assert!(
         run.stderr
-            .contains("KASEYA_URL is not set; using the built-in Kaseya VSA simulator")
+            .contains("using the built-in Kaseya VSA simulator")
     );
     // 26-digit ids survive exactly.
     assert!(
@@ -682,7 +719,7 @@ async fn vsa_run_procedure_and_credentials() {
         &["vsa", "run-procedure", agent, "1003", "--yes"],
     )
     .await;
-    assert_eq!(run.json()["Result"], true);
+    assert_eq!(run.json()["queued"], true);
     assert!(!run.stderr.contains("simulator"));
     assert_eq!(sim.history(agent)[0]["ScriptName"], "Restart Service");
 
@@ -706,7 +743,7 @@ async fn vsa_run_procedure_and_credentials() {
     missing.retain(|(k, _)| *k != "KASEYA_PASSWORD");
     msp_async(missing, &["vsa", "orgs"])
         .await
-        .fails(1, &["KASEYA_PASSWORD"]);
+        .usage_error(&["KASEYA_PASSWORD"]);
 }
 
 // ---------------------------------------------------------------- BeyondTrust
@@ -717,7 +754,7 @@ fn bt_sessions_and_session() {
     assert_eq!(run.list().len(), 5);
     assert!(
         run.stderr
-            .contains("BT_URL is not set; using the built-in BeyondTrust Password Safe simulator")
+            .contains("using the built-in BeyondTrust Password Safe simulator")
     );
     let live = msp(&["bt", "sessions", "--status", "1"]).list();
     assert_eq!(live.len(), 2);
@@ -800,9 +837,7 @@ async fn bt_credentials_checkin_and_rdp_against_a_started_simulator() {
     // Credentials of an approved View request.
     let view = client
         .requests()
-        .create(bt::AccessType::View, 1, 10)
-        .duration_minutes(30)
-        .send()
+        .create(bt::NewRequest::new(bt::AccessType::View, 1, 10).duration_minutes(30))
         .await
         .unwrap()
         .to_string();
@@ -828,9 +863,7 @@ async fn bt_credentials_checkin_and_rdp_against_a_started_simulator() {
     // An RDP file for an approved RDP request.
     let rdp = client
         .requests()
-        .create(bt::AccessType::Rdp, 1, 10)
-        .duration_minutes(30)
-        .send()
+        .create(bt::NewRequest::new(bt::AccessType::Rdp, 1, 10).duration_minutes(30))
         .await
         .unwrap()
         .to_string();
@@ -871,7 +904,7 @@ async fn bt_credentials_checkin_and_rdp_against_a_started_simulator() {
 fn progress_is_drawn_on_a_terminal_and_never_on_stdout() {
     let out = std::env::temp_dir().join(format!("msp-progress-{}.json", std::process::id()));
     let command = format!(
-        "'{}' cw tickets --limit 120 > '{}'",
+        "'{}' cw tickets --limit 120 --sim > '{}'",
         support::example("msp").display(),
         out.display()
     );

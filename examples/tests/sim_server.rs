@@ -7,6 +7,8 @@ use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
+use msp_common::Listing;
+
 /// The directory holding the built `sim-server` and `msp` examples.
 fn examples_dir() -> PathBuf {
     support::examples_dir(&["sim-server", "msp"])

@@ -17,10 +17,10 @@ const WORKFLOWS: [&str; 5] = [
     "service-restart",
 ];
 
-/// Runs a workflow on the simulators (every vendor variable removed).
+/// Runs a workflow on the simulators (`--sim`, every vendor variable removed).
 fn run(name: &str, args: &[&str]) -> Output {
     let mut command = Command::new(support::examples_dir(&WORKFLOWS).join(name));
-    command.args(args);
+    command.arg("--sim").args(args);
     for var in support::VENDOR_VARIABLES {
         command.env_remove(var);
     }
@@ -196,4 +196,32 @@ fn a_failure_exits_1_with_a_one_line_cause() {
         stderr.ends_with("inventory-sync: unexpected argument --bogus\n"),
         "{stderr}"
     );
+}
+
+#[test]
+fn without_the_simulators_a_missing_variable_is_a_usage_error() {
+    for (name, variable) in [
+        ("remote-support", "CWM_URL"),
+        ("inventory-sync", "KASEYA_URL"),
+        ("privileged-access", "CWM_URL"),
+        ("alarm-to-ticket", "KASEYA_URL"),
+        ("service-restart", "KASEYA_URL"),
+    ] {
+        let mut command = Command::new(support::examples_dir(&WORKFLOWS).join(name));
+        for var in support::VENDOR_VARIABLES {
+            command.env_remove(var);
+        }
+        let output = command.output().expect("the workflow starts");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{name}: {stderr}");
+        assert!(
+            stderr.contains(variable),
+            "{name} names {variable}: {stderr}"
+        );
+        assert!(
+            !stderr.contains("simulator at"),
+            "{name} starts nothing: {stderr}"
+        );
+        assert!(output.stdout.is_empty(), "{name}");
+    }
 }

@@ -276,10 +276,7 @@ impl<T: Send + 'static> Call<T> {
     }
 
     /// Changes what the call answers.
-    pub fn map<U: Send + 'static>(
-        self,
-        f: impl FnOnce(T) -> U + Send + 'static,
-    ) -> Call<U> {
+    pub fn map<U: Send + 'static>(self, f: impl FnOnce(T) -> U + Send + 'static) -> Call<U> {
         let decode = self.decode;
         Call {
             service: self.service,

@@ -46,8 +46,8 @@ use url::Url;
 
 use crate::call::Service;
 use crate::error::{ApiError, DecodeError, Error, ParsedError, Result, SNIPPET_CHARS, snippet};
-use crate::retry::{Clock, Jitter, RandomJitter, RetryPolicy, SystemClock, is_idempotent_method};
 use crate::retry::parse_retry_after;
+use crate::retry::{Clock, Jitter, RandomJitter, RetryPolicy, SystemClock, is_idempotent_method};
 use crate::secret::{ExposeSecret, REDACTED, Redactor, SecretString};
 
 /// Default connect timeout.

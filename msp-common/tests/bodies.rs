@@ -71,6 +71,26 @@ async fn an_html_error_page_gives_an_api_error_with_its_title() {
 }
 
 #[tokio::test]
+async fn a_retried_error_page_gives_the_last_attempts_bounded_api_error() {
+    // The error is built from each attempt's answer; the one returned stays bounded and
+    // counts every attempt.
+    let body = format!("{HTML}{}</body></html>", "lorem ipsum ".repeat(2000));
+    let (server, t) = serve(ResponseTemplate::new(502).set_body_raw(body, "text/html")).await;
+    let err = t
+        .send_json::<Listing>(Request::get("items"))
+        .await
+        .unwrap_err();
+    let api = err.api().expect("an API error");
+    assert_eq!(api.status(), StatusCode::BAD_GATEWAY);
+    assert_eq!(api.message(), Some("502 Bad Gateway"));
+    assert_eq!(api.attempts(), 3);
+    assert!(api.body_truncated() && api.body().len() <= MAX_ERROR_BODY_BYTES);
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+    assert!(err.to_string().contains("after 3 attempts"), "{err}");
+    assert!(err.to_string().len() < 600, "{err}");
+}
+
+#[tokio::test]
 async fn an_html_page_with_status_200_gives_a_decode_error() {
     let (_s, t) = serve(
         ResponseTemplate::new(200).set_body_raw(format!("{HTML}{}", "x".repeat(5000)), "text/html"),

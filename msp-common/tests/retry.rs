@@ -1,4 +1,5 @@
-//! The retry rule, over HTTP on loopback, with a manual clock.
+//! The retry rule of `Transport::send` (the one loop without vendor hooks), over HTTP on
+//! loopback, with a manual clock. The hooks (`Service`) are tested in `call.rs`.
 
 mod support;
 
@@ -127,6 +128,117 @@ async fn post_answered_503_is_sent_once_and_fails_retryable() {
         assert!(t.send(req).await.unwrap_err().is_retryable());
         assert_eq!(server.received_requests().await.unwrap().len(), 1, "{verb}");
     }
+}
+
+#[tokio::test]
+async fn a_write_answered_429_is_retried_because_the_server_refused_it_before_acting() {
+    let server = MockServer::start().await;
+    mount_sequence(
+        &server,
+        "POST",
+        vec![
+            ResponseTemplate::new(429).insert_header("Retry-After", "4"),
+            ResponseTemplate::new(429),
+            ok(),
+        ],
+    )
+    .await;
+    let clock = ManualClock::new();
+    let t = builder(&format!("{}/api/", server.uri()), &clock)
+        .build()
+        .unwrap();
+    let response = t
+        .send(
+            Request::post("things")
+                .json(&serde_json::json!({"a": 1}))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.attempts(), 3);
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 3);
+    assert!(requests.iter().all(|r| r.body == br#"{"a":1}"#));
+    // Retry-After first, then the jittered backoff of retry 1 (0.5 × 200 ms).
+    assert_eq!(
+        clock.sleeps(),
+        vec![Duration::from_secs(4), Duration::from_millis(100)]
+    );
+
+    // The policy still bounds it.
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(429))
+        .mount(&server)
+        .await;
+    let t = builder(&format!("{}/api/", server.uri()), &clock)
+        .build()
+        .unwrap();
+    let err = t.send(Request::delete("things")).await.unwrap_err();
+    assert_eq!(err.status(), Some(StatusCode::TOO_MANY_REQUESTS));
+    assert_eq!(err.attempts(), 3);
+    let err = t
+        .send(Request::delete("things").retry(RetryPolicy::none()))
+        .await
+        .unwrap_err();
+    assert_eq!(err.attempts(), 1);
+    assert_eq!(server.received_requests().await.unwrap().len(), 4);
+}
+
+#[tokio::test]
+async fn the_final_error_is_the_last_attempts_answer() {
+    // Each attempt's failure is its own API error: the one returned is the last.
+    let server = MockServer::start().await;
+    mount_sequence(
+        &server,
+        "GET",
+        vec![
+            ResponseTemplate::new(503)
+                .set_body_raw(r#"{"message":"first"}"#, "application/json")
+                .insert_header("x-request-id", "req-1")
+                .insert_header("Retry-After", "1"),
+            ResponseTemplate::new(502)
+                .set_body_raw(r#"{"message":"second"}"#, "application/json")
+                .insert_header("x-request-id", "req-2"),
+        ],
+    )
+    .await;
+    let clock = ManualClock::new();
+    let t = builder(&format!("{}/api/", server.uri()), &clock)
+        .retry_policy(RetryPolicy::default().with_max_attempts(2))
+        .build()
+        .unwrap();
+    let err = t.send(Request::get("things")).await.unwrap_err();
+    let api = err.api().expect("an API error");
+    assert_eq!(api.status(), StatusCode::BAD_GATEWAY);
+    assert_eq!(api.message(), Some("second"));
+    assert_eq!(api.request_id(), Some("req-2"));
+    assert_eq!(
+        api.retry_after(),
+        None,
+        "not the first attempt's Retry-After"
+    );
+    assert_eq!(api.attempts(), 2);
+    assert_eq!(clock.sleeps(), vec![Duration::from_secs(1)]);
+}
+
+#[tokio::test]
+async fn a_401_is_not_resent_by_a_bare_transport() {
+    // `Transport::send` has no session to renew: a 401 is the answer.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&server)
+        .await;
+    let clock = ManualClock::new();
+    let t = builder(&format!("{}/api/", server.uri()), &clock)
+        .build()
+        .unwrap();
+    let err = t.send(Request::get("things")).await.unwrap_err();
+    assert_eq!(err.status(), Some(StatusCode::UNAUTHORIZED));
+    assert_eq!(err.attempts(), 1);
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    assert!(clock.sleeps().is_empty());
 }
 
 #[tokio::test]

@@ -195,3 +195,68 @@ async fn transport_options_are_applied_in_one_call() {
     assert_eq!(clock.sleeps().len(), 3, "so did the clock");
     assert_eq!(server.received_requests().await.unwrap().len(), 4);
 }
+
+#[tokio::test]
+async fn send_follows_same_origin_redirects_only_when_asked() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/old"))
+        .respond_with(ResponseTemplate::new(301).insert_header("Location", "/api/new?x=1"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/new"))
+        .and(query_param("x", "1"))
+        .and(header("authorization", format!("Basic {MARKER}").as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_raw("[7]", "application/json"))
+        .mount(&server)
+        .await;
+    let base = format!("{}/api/", server.uri());
+    let transport = |same_origin: bool| {
+        builder(&base, &ManualClock::new())
+            .sensitive_header(
+                "Authorization",
+                SecretString::from(format!("Basic {MARKER}")),
+            )
+            .unwrap()
+            .follow_redirects(false)
+            .same_origin_redirects(same_origin)
+            .build()
+            .unwrap()
+    };
+
+    // Not following: the redirect is the answer, an error naming its status.
+    let err = transport(false)
+        .send(Request::get("old"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(StatusCode::MOVED_PERMANENTLY));
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+
+    // Following the same origin, credentials kept.
+    let items: Vec<u32> = transport(true)
+        .send_json(Request::get("old"))
+        .await
+        .unwrap();
+    assert_eq!(items, [7]);
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn redacted_headers_and_operation_names_show_in_previews_only() {
+    let t = builder("https://h.example/api/", &ManualClock::new())
+        .build()
+        .unwrap();
+    let request = Request::get("x")
+        .operation("list_x")
+        .redacted_header("Authorization")
+        .unwrap();
+    assert_eq!(request.operation_name(), "list_x");
+    let preview = t.preview(&request).unwrap();
+    assert!(
+        preview
+            .headers
+            .contains(&("authorization".into(), "[REDACTED]".into()))
+    );
+    assert_eq!(preview.url, "https://h.example/api/x");
+}

@@ -11,7 +11,7 @@ use std::str::FromStr;
 use crate::output::Failure;
 
 /// Options that take no value.
-const FLAGS: [&str; 3] = ["yes", "internal", "help"];
+const FLAGS: [&str; 4] = ["yes", "internal", "help", "sim"];
 
 /// The arguments after `<vendor> <command>`.
 #[derive(Debug)]
@@ -19,6 +19,8 @@ pub(crate) struct Args {
     positionals: VecDeque<String>,
     /// `(name, value)`; flags have no value.
     options: Vec<(String, Option<String>)>,
+    /// `--sim` or `MSP_SIM=1`: use the built-in simulators.
+    sim: bool,
 }
 
 impl Args {
@@ -27,6 +29,7 @@ impl Args {
         let mut args = Args {
             positionals: VecDeque::new(),
             options: Vec::new(),
+            sim: false,
         };
         let mut raw = raw.into_iter();
         while let Some(arg) = raw.next() {
@@ -56,6 +59,8 @@ impl Args {
         if args.options.iter().any(|(name, _)| name == "help") {
             return Err(Failure::Help);
         }
+        let sim = args.flag("sim");
+        args.sim = sim || msp_examples::simulate::<&str>(&[]);
         Ok(args)
     }
 
@@ -143,8 +148,14 @@ impl Args {
         self.option_as("limit")
     }
 
+    /// `--sim` (or `MSP_SIM=1`): use the vendor's built-in simulator instead of the
+    /// environment's variables.
+    pub(crate) fn sim(&self) -> bool {
+        self.sim
+    }
+
     /// Refuses any argument no one asked for.
-    pub(crate) fn finish(self) -> Result<(), Failure> {
+    pub(crate) fn finish(&self) -> Result<(), Failure> {
         if let Some((name, _)) = self.options.first() {
             return Err(Failure::usage(format!(
                 "unknown option --{name} for this command"

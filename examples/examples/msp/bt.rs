@@ -1,9 +1,9 @@
 //! `msp bt …`: BeyondTrust Password Safe access requests, credentials and sessions.
 
-use msp_common::Request;
 use msp_common::secret::{ExposeSecret, SecretString};
-use msp_examples::bt::{AccessType, Client, ConflictOption, RequestId, SessionStatus, SessionType};
-use serde::Serialize;
+use msp_examples::bt::{
+    AccessType, Client, ConflictOption, Listing, NewRequest, RequestId, SessionStatus, SessionType,
+};
 
 use crate::args::Args;
 use crate::output::{self, Failure};
@@ -31,7 +31,7 @@ Environment: BT_URL (ending in /BeyondTrust/api/public/v3), BT_API_KEY, BT_RUNAS
 pub(crate) async fn run(command: String, mut args: Args) -> Result<(), Failure> {
     let command = parse(&command, &mut args)?;
     args.finish()?;
-    let bt = msp_examples::beyondtrust().await?;
+    let bt = msp_examples::beyondtrust(args.sim()).await?;
     let result = command.run(&bt.client).await;
     // End the server session now rather than at its idle timeout.
     if let Err(err) = bt.client.sign_out().await {
@@ -49,7 +49,7 @@ enum Command {
     },
     Session(u64),
     Request {
-        body: NewRequest,
+        request: NewRequest,
         yes: bool,
     },
     Credentials(RequestId),
@@ -63,22 +63,6 @@ enum Command {
         out: String,
         yes: bool,
     },
-}
-
-/// The body of `POST Requests`, as `requests().create(..)` sends it (shown by dry runs).
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct NewRequest {
-    access_type: AccessType,
-    #[serde(rename = "SystemID")]
-    system_id: u64,
-    #[serde(rename = "AccountID")]
-    account_id: u64,
-    duration_minutes: u32,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    reason: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    conflict_option: Option<ConflictOption>,
 }
 
 fn parse(command: &str, args: &mut Args) -> Result<Command, Failure> {
@@ -117,28 +101,29 @@ fn parse(command: &str, args: &mut Args) -> Result<Command, Failure> {
                     }
                 },
             };
-            let body = NewRequest {
-                access_type,
-                system_id: args.required_as("system-id")?,
-                account_id: args.required_as("account-id")?,
-                duration_minutes: args.option_as("minutes")?.unwrap_or(60),
-                reason: args.option("reason")?,
-                conflict_option: match args.option("conflict")?.as_deref() {
-                    None => None,
-                    Some("reuse") => Some(ConflictOption::Reuse),
-                    Some("renew") => Some(ConflictOption::Renew),
-                    Some(other) => {
-                        return Err(Failure::usage(format!(
-                            "--conflict `{other}` is not reuse or renew"
-                        )));
-                    }
-                },
-            };
-            if !(1..=525_600).contains(&body.duration_minutes) {
+            let system_id: u64 = args.required_as("system-id")?;
+            let account_id: u64 = args.required_as("account-id")?;
+            let minutes: u32 = args.option_as("minutes")?.unwrap_or(60);
+            if !(1..=525_600).contains(&minutes) {
                 return Err(Failure::usage("--minutes must be 1 to 525600"));
             }
+            let mut request =
+                NewRequest::new(access_type, system_id, account_id).duration_minutes(minutes);
+            if let Some(reason) = args.option("reason")? {
+                request = request.reason(reason);
+            }
+            match args.option("conflict")?.as_deref() {
+                None => {}
+                Some("reuse") => request = request.conflict_option(ConflictOption::Reuse),
+                Some("renew") => request = request.conflict_option(ConflictOption::Renew),
+                Some(other) => {
+                    return Err(Failure::usage(format!(
+                        "--conflict `{other}` is not reuse or renew"
+                    )));
+                }
+            }
             Command::Request {
-                body,
+                request,
                 yes: args.yes(),
             }
         }
@@ -173,65 +158,35 @@ impl Command {
                 if let Some(user) = user_id {
                     list = list.user_id(user);
                 }
-                output::print_list(list.send().await?, limit)
+                output::print_list(list.collect().await?, limit)
             }
             Command::Session(id) => output::print_json(&client.sessions().get(id.into()).await?),
-            Command::Request { body, yes } => {
-                if !yes {
-                    return dry_run(client, Request::post("Requests").json(&body)?);
-                }
-                let mut create = client
-                    .requests()
-                    .create(body.access_type, body.system_id, body.account_id)
-                    .duration_minutes(body.duration_minutes);
-                if let Some(reason) = body.reason {
-                    create = create.reason(reason);
-                }
-                if let Some(option) = body.conflict_option {
-                    create = create.conflict_option(option);
-                }
-                let id = create.send().await?;
+            Command::Request { request, yes } => {
+                let call = client.requests().create(request);
+                let Some(id) = output::write_or_preview(call, yes).await? else {
+                    return Ok(());
+                };
                 eprintln!("msp: access request {id} created");
                 print_request(client, id).await
             }
             Command::Credentials(id) => {
-                let secret: SecretString = client.credentials().get(id).send().await?;
+                let secret: SecretString = client.credentials().get(id, None).await?;
                 output::print_json(secret.expose_secret())
             }
             Command::Checkin { id, reason, yes } => {
-                if !yes {
-                    let body = serde_json::json!({ "Reason": reason });
-                    let body = if reason.is_some() {
-                        body
-                    } else {
-                        serde_json::json!({})
-                    };
-                    let request = Request::put("Requests")
-                        .segments([id.to_string().as_str(), "Checkin"])
-                        .json(&body)?;
-                    return dry_run(client, request);
+                let call = client.requests().checkin(id, reason.unwrap_or_default());
+                if output::write_or_preview(call, yes).await?.is_none() {
+                    return Ok(());
                 }
-                let mut checkin = client.requests().checkin(id);
-                if let Some(reason) = reason {
-                    checkin = checkin.reason(reason);
-                }
-                checkin.send().await?;
                 eprintln!("msp: access request {id} checked in");
                 print_request(client, id).await
             }
             Command::Rdp { id, out, yes } => {
-                if !yes {
-                    let request = Request::post("Requests")
-                        .segments([id.to_string().as_str(), "Sessions"])
-                        .json(&serde_json::json!({ "SessionType": SessionType::RdpFile }))?;
-                    return dry_run(client, request);
-                }
-                let file = client
-                    .sessions()
-                    .create(id, SessionType::RdpFile)
-                    .send()
-                    .await?
-                    .into_file()?;
+                let call = client.sessions().create(id, SessionType::RdpFile);
+                let Some(created) = output::write_or_preview(call, yes).await? else {
+                    return Ok(());
+                };
+                let file = created.into_file()?;
                 std::fs::write(&out, file.bytes())
                     .map_err(|e| Failure::failed(format!("cannot write {out}: {e}")))?;
                 eprintln!("msp: RDP file written to {out}");
@@ -246,18 +201,10 @@ impl Command {
     }
 }
 
-/// Prints a write's request. The client adds its session cookie when it sends; the
-/// preview shows where it goes.
-fn dry_run(client: &Client, request: Request) -> Result<(), Failure> {
-    let cookie = SecretString::from("ASP.NET_SessionId=<session>");
-    let request = request.sensitive_header("Cookie", &cookie)?;
-    output::print_dry_run(&client.transport().preview(&request)?)
-}
-
 /// Prints an access request as `GET Requests` lists it (or just its id when it is no
 /// longer listed).
 async fn print_request(client: &Client, id: RequestId) -> Result<(), Failure> {
-    let requests = client.requests().list().send().await?;
+    let requests = client.requests().list().collect().await?;
     match requests.into_iter().find(|r| r.request_id == id) {
         Some(request) => output::print_json(&request),
         None => output::print_json(&serde_json::json!({ "RequestID": id })),

@@ -1,11 +1,12 @@
 //! `msp cw …`: ConnectWise Manage tickets and companies.
 
 use futures_util::{TryStreamExt, future};
-use msp_common::{Method, Request};
+use msp_common::Request;
 use msp_examples::cw::conditions::Condition;
 use msp_examples::cw::models::TicketNote;
 use msp_examples::cw::patch::PatchOp;
 use msp_examples::cw::query::MAX_PAGE_SIZE;
+use msp_examples::cw::{Listing, Raw};
 
 use crate::args::{self, Args};
 use crate::output::{self, Failure};
@@ -43,7 +44,7 @@ pub(crate) async fn run(command: String, mut args: Args) -> Result<(), Failure> 
                     "--page-size must be 1 to {MAX_PAGE_SIZE}"
                 )));
             }
-            let cw = msp_examples::cwmanage().await?;
+            let cw = msp_examples::cwmanage(args.sim()).await?;
             let mut list = cw.client.tickets().list();
             if let Some(conditions) = conditions {
                 list = list.conditions(conditions);
@@ -55,7 +56,7 @@ pub(crate) async fn run(command: String, mut args: Args) -> Result<(), Failure> 
                 list = list.page_size(size);
             }
             if let Some(limit) = limit {
-                list = list.max_items(limit as u64);
+                list = list.limit(limit as u64);
             }
             let tickets = output::collect(list.stream(), limit, "tickets").await?;
             output::print_json(&tickets)
@@ -63,7 +64,7 @@ pub(crate) async fn run(command: String, mut args: Args) -> Result<(), Failure> 
         "ticket" => {
             let id: u64 = args.positional_as("ID")?;
             args.finish()?;
-            let cw = msp_examples::cwmanage().await?;
+            let cw = msp_examples::cwmanage(args.sim()).await?;
             output::print_json(&cw.client.tickets().get(id).await?)
         }
         "companies" => {
@@ -81,7 +82,7 @@ pub(crate) async fn run(command: String, mut args: Args) -> Result<(), Failure> 
                 (Some(raw), Some(by_name)) => Some(raw.and(by_name)),
                 (raw, by_name) => raw.or(by_name),
             };
-            let cw = msp_examples::cwmanage().await?;
+            let cw = msp_examples::cwmanage(args.sim()).await?;
             let mut list = cw.client.companies().list();
             if let Some(condition) = condition {
                 list = list.conditions(condition);
@@ -106,13 +107,12 @@ pub(crate) async fn run(command: String, mut args: Args) -> Result<(), Failure> 
             } else {
                 note.detail_description_flag = Some(true);
             }
-            let cw = msp_examples::cwmanage().await?;
-            let notes = cw.client.tickets().notes(ticket);
-            if !yes {
-                let request = Request::post(notes.path()).json(&note)?;
-                return output::print_dry_run(&cw.client.transport().preview(&request)?);
+            let cw = msp_examples::cwmanage(args.sim()).await?;
+            let call = cw.client.tickets().notes(ticket).create(&note);
+            match output::write_or_preview(call, yes).await? {
+                Some(created) => output::print_json(&created),
+                None => Ok(()),
             }
-            output::print_json(&notes.create(&note).await?)
         }
         "set-status" => {
             let ticket: u64 = args.positional_as("TICKET")?;
@@ -120,13 +120,12 @@ pub(crate) async fn run(command: String, mut args: Args) -> Result<(), Failure> 
             let yes = args.yes();
             args.finish()?;
             let ops = [PatchOp::replace("status/id", status)];
-            let cw = msp_examples::cwmanage().await?;
-            let tickets = cw.client.tickets();
-            if !yes {
-                let request = Request::patch(&format!("{}/{ticket}", tickets.path())).json(&ops)?;
-                return output::print_dry_run(&cw.client.transport().preview(&request)?);
+            let cw = msp_examples::cwmanage(args.sim()).await?;
+            let call = cw.client.tickets().patch(ticket, &ops);
+            match output::write_or_preview(call, yes).await? {
+                Some(updated) => output::print_json(&updated),
+                None => Ok(()),
             }
-            output::print_json(&tickets.patch(ticket, &ops).await?)
         }
         "raw" => {
             let method = args::method(&args.positional("METHOD")?)?;
@@ -140,20 +139,17 @@ pub(crate) async fn run(command: String, mut args: Args) -> Result<(), Failure> 
             };
             let yes = args.yes();
             args.finish()?;
-            let cw = msp_examples::cwmanage().await?;
-            if method != Method::GET && !yes {
-                let mut request = Request::new(method, &path).query_pairs(query);
-                if let Some(body) = &body {
-                    request = request.json(body)?;
-                }
-                return output::print_dry_run(&cw.client.transport().preview(&request)?);
+            let mut request = Request::new(method, &path).query_pairs(query);
+            if let Some(body) = &body {
+                request = request.json(body)?;
             }
-            let query: Vec<(&str, &str)> = query
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect();
-            let response = cw.client.send(method, &path, &query, body.as_ref()).await?;
-            output::print_raw(&response)
+            let cw = msp_examples::cwmanage(args.sim()).await?;
+            let call = cw.client.send(request.operation("raw"));
+            let yes = yes || !call.is_write();
+            match output::write_or_preview(call, yes).await? {
+                Some(response) => output::print_raw(&response),
+                None => Ok(()),
+            }
         }
         other => Err(Failure::unknown_command("cw", other)),
     }

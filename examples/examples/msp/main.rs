@@ -7,14 +7,15 @@
 //! ```
 //!
 //! The contract scripts rely on:
-//! - credentials come from the environment (see `msp --help`); when a vendor's URL
-//!   variable is unset, that vendor's built-in simulator is started and stderr says so;
+//! - credentials come from the environment (see `msp --help`); a missing variable is a
+//!   usage error naming it (exit 2); `--sim` (or `MSP_SIM=1`) starts the vendor's
+//!   built-in simulator instead, and stderr says so;
 //! - results go to stdout as JSON (a list as one JSON array) in the vendor's field names;
 //!   messages go to stderr;
 //! - exit codes: 0 success, 1 API / auth / network failure (one line naming the cause),
 //!   2 usage error;
 //! - state-changing commands need `--yes`; without it they print the request they would
-//!   send and exit 0 without sending anything.
+//!   send — the SDK call's own `preview()` — and exit 0 without sending anything.
 //!
 //! Each vendor lives in its own module: [`sc`], [`cw`], [`vsa`], [`bt`].
 
@@ -40,7 +41,8 @@ vendors:
   vsa   Kaseya VSA           KASEYA_URL (server root), KASEYA_USERNAME, KASEYA_PASSWORD or KASEYA_PAT
   bt    BeyondTrust          BT_URL (…/BeyondTrust/api/public/v3), BT_API_KEY, BT_RUNAS, [BT_PASSWORD]
 
-When a vendor's URL variable is unset, its built-in simulator is used.
+A missing variable is a usage error (exit 2). --sim (or MSP_SIM=1) uses the vendor's
+built-in simulator instead of the variables.
 MSP_ALLOW_HTTP=1 allows plain-http URLs (loopback test servers).
 
 Results are JSON on stdout; messages go to stderr.

@@ -45,8 +45,14 @@ impl From<msp_common::Error> for Failure {
 }
 
 impl From<msp_examples::SetupError> for Failure {
+    /// A missing or unusable variable is a usage error (exit 2); a client that refuses
+    /// its configuration is a failure (exit 1).
     fn from(err: msp_examples::SetupError) -> Self {
-        Failure::Failed(one_line(&err))
+        if err.is_usage() {
+            Failure::Usage(one_line(&err))
+        } else {
+            Failure::Failed(one_line(&err))
+        }
     }
 }
 
@@ -124,6 +130,20 @@ pub(crate) fn print_dry_run(preview: &RequestPreview) -> Result<(), Failure> {
     };
     eprintln!("msp: dry run, nothing was sent; add --yes to send this request");
     print_json(&shown)
+}
+
+/// A state-changing call: without `--yes` its own preview (what the SDK would send,
+/// credentials `[REDACTED]`) is printed and nothing is sent; with `--yes` it is sent and
+/// its answer returned.
+pub(crate) async fn write_or_preview<T: Send + 'static>(
+    call: msp_common::Call<T>,
+    yes: bool,
+) -> Result<Option<T>, Failure> {
+    if !yes {
+        print_dry_run(&call.preview()?)?;
+        return Ok(None);
+    }
+    Ok(Some(call.await?))
 }
 
 /// Collects a stream of records, stopping after `limit`, with a running count on stderr

@@ -1,8 +1,7 @@
 //! `msp sc …`: ScreenConnect sessions through the RESTful API Manager extension.
 
 use msp_examples::sc::installer::Platform;
-use msp_examples::sc::sessions::Call;
-use msp_examples::sc::{Client, models::SessionId};
+use msp_examples::sc::{Call, Client, models::SessionId};
 
 use crate::args::{self, Args};
 use crate::output::{self, Failure};
@@ -31,20 +30,20 @@ pub(crate) async fn run(command: String, mut args: Args) -> Result<(), Failure> 
             let name = args.positional("NAME")?;
             let limit = args.limit()?;
             args.finish()?;
-            let sc = msp_examples::screenconnect().await?;
+            let sc = msp_examples::screenconnect(args.sim()).await?;
             output::print_list(sc.client.sessions().by_name(name).await?, limit)
         }
         "session" => {
             let id = args.positional("ID")?;
             args.finish()?;
-            let sc = msp_examples::screenconnect().await?;
+            let sc = msp_examples::screenconnect(args.sim()).await?;
             output::print_json(&sc.client.sessions().details(id).await?)
         }
         "filter" => {
             let expression = args.positional("EXPR")?;
             let limit = args.limit()?;
             args.finish()?;
-            let sc = msp_examples::screenconnect().await?;
+            let sc = msp_examples::screenconnect(args.sim()).await?;
             output::print_list(sc.client.sessions().by_filter(expression).await?, limit)
         }
         "send-command" | "send-message" | "note" => {
@@ -57,7 +56,7 @@ pub(crate) async fn run(command: String, mut args: Args) -> Result<(), Failure> 
             let text = args.positional(what)?;
             let yes = args.yes();
             args.finish()?;
-            let sc = msp_examples::screenconnect().await?;
+            let sc = msp_examples::screenconnect(args.sim()).await?;
             let sessions = sc.client.sessions();
             let call = match command.as_str() {
                 "send-command" => sessions.send_command(id.clone(), text),
@@ -84,7 +83,7 @@ pub(crate) async fn run(command: String, mut args: Args) -> Result<(), Failure> 
                     "set-properties needs --company, --site, --tag or --cp",
                 ));
             }
-            let sc = msp_examples::screenconnect().await?;
+            let sc = msp_examples::screenconnect(args.sim()).await?;
             // The method replaces all eight values: start from the session's current ones.
             let session = sc
                 .client
@@ -113,7 +112,7 @@ pub(crate) async fn run(command: String, mut args: Args) -> Result<(), Failure> 
             let name = args.required("name")?;
             let named = named_properties(&mut args)?;
             args.finish()?;
-            let sc = msp_examples::screenconnect().await?;
+            let sc = msp_examples::screenconnect(args.sim()).await?;
             let names = sc.client.property_names();
             let mut installer = sc.client.installer(platform).name(name);
             for (property, value) in named {
@@ -135,8 +134,8 @@ pub(crate) async fn run(command: String, mut args: Args) -> Result<(), Failure> 
             let yes = args.yes();
             args.finish()?;
             let read = method.starts_with("Get");
-            let sc = msp_examples::screenconnect().await?;
-            let call = sc.client.call_raw(method, arguments).read(read);
+            let sc = msp_examples::screenconnect(args.sim()).await?;
+            let call = sc.client.call_raw(method, arguments).write(!read);
             if !read && !yes {
                 return output::print_dry_run(&call.preview()?);
             }
@@ -162,7 +161,7 @@ async fn write(client: &Client, call: Call<()>, id: &SessionId, yes: bool) -> Re
     if !yes {
         return output::print_dry_run(&call.preview()?);
     }
-    let method = call.method().to_owned();
+    let method = call.operation().to_owned();
     call.await?;
     eprintln!("msp: {method} sent to session {id}");
     output::print_json(&client.sessions().details(id.clone()).await?)

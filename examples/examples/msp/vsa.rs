@@ -1,10 +1,9 @@
 //! `msp vsa …`: Kaseya VSA 9 agents, organizations and agent procedures.
 
-use msp_common::secret::SecretString;
-use msp_common::{Method, Request};
-use msp_examples::vsa::Client;
+use msp_common::Request;
 use msp_examples::vsa::ids::{AgentId, AgentProcedureId};
 use msp_examples::vsa::odata::{Filter, fields::agents::AGENT_NAME};
+use msp_examples::vsa::{Listing, Raw};
 
 use crate::args::{self, Args};
 use crate::output::{self, Failure};
@@ -37,7 +36,7 @@ pub(crate) async fn run(command: String, mut args: Args) -> Result<(), Failure> 
             // The typed builder quotes the name (`AgentName eq 'O''Brien''s PC'`).
             let by_name = name.map(|name| AGENT_NAME.eq(name));
             let filter = Filter::all(filter.map(Filter::raw).into_iter().chain(by_name));
-            let vsa = msp_examples::kaseya().await?;
+            let vsa = msp_examples::kaseya(args.sim()).await?;
             let mut list = vsa.client.agents().list();
             if let Some(filter) = filter {
                 list = list.filter(filter);
@@ -54,13 +53,13 @@ pub(crate) async fn run(command: String, mut args: Args) -> Result<(), Failure> 
         "agent" => {
             let id: AgentId = args.positional_as("ID")?;
             args.finish()?;
-            let vsa = msp_examples::kaseya().await?;
+            let vsa = msp_examples::kaseya(args.sim()).await?;
             output::print_json(&vsa.client.agents().get(&id).await?)
         }
         "orgs" => {
             let limit = args.limit()?;
             args.finish()?;
-            let vsa = msp_examples::kaseya().await?;
+            let vsa = msp_examples::kaseya(args.sim()).await?;
             let mut list = vsa.client.orgs().list();
             if let Some(limit) = limit {
                 list = list.limit(limit as u64);
@@ -73,13 +72,17 @@ pub(crate) async fn run(command: String, mut args: Args) -> Result<(), Failure> 
             let procedure: AgentProcedureId = args.positional_as("PROCEDURE_ID")?;
             let yes = args.yes();
             args.finish()?;
-            // What `agent_procedures().run_now` sends; sent here through the escape hatch
-            // so that the server's answer can be shown.
-            let request = Request::put("automation/agentprocs")
-                .segments([agent.as_str(), procedure.as_str(), "runnow"])
-                .operation("run_agent_procedure");
-            let vsa = msp_examples::kaseya().await?;
-            send_or_preview(&vsa.client, request, yes).await
+            let vsa = msp_examples::kaseya(args.sim()).await?;
+            let call = vsa.client.agent_procedures().run_now(&agent, &procedure);
+            if output::write_or_preview(call, yes).await?.is_none() {
+                return Ok(());
+            }
+            eprintln!("msp: procedure {procedure} queued to run on agent {agent}");
+            output::print_json(&serde_json::json!({
+                "agent_id": agent.as_str(),
+                "procedure_id": procedure.as_str(),
+                "queued": true,
+            }))
         }
         "raw" => {
             let method = args::method(&args.positional("METHOD")?)?;
@@ -90,26 +93,18 @@ pub(crate) async fn run(command: String, mut args: Args) -> Result<(), Failure> 
             };
             let yes = args.yes();
             args.finish()?;
-            let mut request = Request::new(method.clone(), &path).query_pairs(query);
+            let mut request = Request::new(method, &path).query_pairs(query);
             if let Some(body) = &body {
                 request = request.json(body)?;
             }
-            let vsa = msp_examples::kaseya().await?;
-            send_or_preview(&vsa.client, request, yes || method == Method::GET).await
+            let vsa = msp_examples::kaseya(args.sim()).await?;
+            let call = vsa.client.send(request.operation("raw"));
+            let yes = yes || !call.is_write();
+            match output::write_or_preview(call, yes).await? {
+                Some(response) => output::print_raw(&response),
+                None => Ok(()),
+            }
         }
         other => Err(Failure::unknown_command("vsa", other)),
     }
-}
-
-/// Sends `request` and prints the answer (the `{Result, ResponseCode, Status, Error}`
-/// envelope), or — without `--yes` — prints the request.
-async fn send_or_preview(client: &Client, request: Request, send: bool) -> Result<(), Failure> {
-    if !send {
-        // The client adds its session's bearer token when it sends; show where it goes.
-        let token = SecretString::from("Bearer <session token>");
-        let shown = request.sensitive_header("Authorization", &token)?;
-        return output::print_dry_run(&client.transport().preview(&shown)?);
-    }
-    let response = client.send(request).await?;
-    output::print_raw(&response)
 }

@@ -12,7 +12,7 @@ use std::sync::{Mutex, PoisonError};
 
 /// Every variable that would point the CLI or a workflow at a real server; tests that
 /// use the built-in simulators remove them from the child's environment.
-pub(crate) const VENDOR_VARIABLES: [&str; 17] = [
+pub(crate) const VENDOR_VARIABLES: [&str; 18] = [
     "SCREENCONNECT_URL",
     "SCREENCONNECT_SECRET",
     "SCREENCONNECT_ORIGIN",
@@ -30,6 +30,7 @@ pub(crate) const VENDOR_VARIABLES: [&str; 17] = [
     "BT_RUNAS",
     "BT_PASSWORD",
     "MSP_ALLOW_HTTP",
+    "MSP_SIM",
 ];
 
 /// The workspace root (the parent of `examples/`).
