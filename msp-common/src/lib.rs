@@ -8,10 +8,10 @@
 //! | module | what it does |
 //! |---|---|
 //! | [`error`] | one [`Error`] with predicates (`status()`, `is_not_found()`, `is_retryable()`, `retry_after()`), API errors that keep status, request id, a bounded body and the vendor's parsed error, decode errors that name the failing field |
-//! | [`retry`] | [`RetryPolicy`]: capped, fully jittered exponential backoff, `Retry-After`, a time budget, and the rule that writes are never replayed unless marked idempotent |
+//! | [`retry`] | [`RetryPolicy`]: capped, fully jittered exponential backoff, `Retry-After`, a time budget, and the rule that a write is replayed only when the server refused it before acting (a `429`, or a `401` answered by a fresh sign-in) or it is marked idempotent |
 //! | [`call`] | [`Call`]: every call of every vendor crate as an owned value — awaited to send, `preview()` to see the exact request, per-call `retry`/`timeout`/`idempotent`; [`WriteMode`] (read-write, read-only, dry run); the [`Service`] hooks vendors plug into the one retry loop; the [`Raw`] escape hatch |
 //! | [`paginate`] | one engine turning "fetch the page of this typed token" into a lazy `Stream` of items or pages, with look-ahead and pages in flight; [`Listing`], the one list surface (`limit`, `page_size`, `look_ahead`, `pages_in_flight`, `stream`, `pages`, `collect`) |
-//! | [`http`] | [`Transport`]: the shared `reqwest` client with base-URL joining, full query encoding, sensitive headers, user agent, timeouts, a body-size cap, the retry loop, and one `tracing` span per call |
+//! | [`http`] | [`Transport`]: the shared `reqwest` client with base-URL joining, full query encoding, sensitive headers, user agent, timeouts, a body-size cap, and [`Transport::execute`], the one retry loop every call of every vendor goes through, with one `tracing` span per logical call (attempts and re-sign-ins recorded) |
 //! | [`chaos`] | latency and failure injection decided per request, for the vendor simulators |
 //! | [`secret`] | [`SecretString`](secret::SecretString), the type every credential is held in, and redaction of secrets from error bodies |
 //!

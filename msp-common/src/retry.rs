@@ -1,12 +1,15 @@
 //! Retries: when a failed call is sent again, and how long to wait first.
 //!
 //! The rule, shared by every vendor crate:
-//! - **Idempotent calls** (GET, HEAD, OPTIONS, and vendor read methods) are retried on
-//!   transport errors, timeouts and the statuses 408, 429, 502, 503 and 504.
-//! - **Everything else** — POST, PATCH, and also PUT and DELETE, whose vendor semantics
-//!   (check-ins, state changes) are not safe to repeat blindly — is sent **once**, unless
-//!   the call is explicitly marked idempotent ([`crate::Request::idempotent`]). A replayed
-//!   write can run a remote command twice or check a credential out twice.
+//! - **Idempotent calls** (reads, whatever their method, and calls marked
+//!   [`crate::Call::idempotent`]) are retried on transport errors, timeouts and the
+//!   statuses 408, 429, 502, 503 and 504 — and on a vendor's retryable error inside a
+//!   success status ([`crate::Service::check`]).
+//! - **Writes** are sent **once** whenever the server may have acted on them: a replayed
+//!   write can run a remote command twice or check a credential out twice. They are
+//!   replayed only when the server refused them *before* acting: a `429 Too Many
+//!   Requests` (waiting as asked), or a `401` answered by a fresh sign-in
+//!   ([`crate::Service::renew`]; at most one per call).
 //! - The wait before retry `n` (0-based) is "full jitter": a uniformly random duration in
 //!   `[0, min(max_delay, base_delay × 2ⁿ)]`. When the server sends `Retry-After` (seconds
 //!   or an HTTP-date) that delay is used instead, clamped to `max_delay`.
