@@ -351,7 +351,7 @@ impl<T: Send + 'static> Call<T> {
                 }
             }
         }
-        let operation = request.operation_name().to_owned();
+        let operation = request.operation_cow();
         let response = service
             .transport()
             .execute(request, service.as_ref())

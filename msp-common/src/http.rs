@@ -1319,6 +1319,11 @@ impl Request {
         &self.operation
     }
 
+    /// The operation's name, cheaply cloned (no allocation for a static name).
+    pub(crate) fn operation_cow(&self) -> Cow<'static, str> {
+        self.operation.clone()
+    }
+
     /// Whether the call was marked idempotent or not (`None`: decided by the method).
     pub fn idempotent_override(&self) -> Option<bool> {
         self.idempotent
