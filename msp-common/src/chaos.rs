@@ -93,18 +93,86 @@ impl Chaos {
     pub fn decide(&self) -> Decision {
         let fail = self.fault_rate > 0.0 && {
             // SplitMix64 step on a shared counter: cheap, lock-free, reproducible.
-            let x = self
-                .state
-                .fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed);
-            let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^= z >> 31;
-            ((z >> 11) as f64 / (1u64 << 53) as f64) < self.fault_rate
+            let x = self.state.fetch_add(GOLDEN_GAMMA, Ordering::Relaxed);
+            unit(splitmix64(x.wrapping_add(GOLDEN_GAMMA))) < self.fault_rate
         };
         Decision {
             delay: self.latency,
             fail,
         }
+    }
+}
+
+const GOLDEN_GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// The SplitMix64 output function: a well-mixed 64-bit value from a counter.
+fn splitmix64(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// A uniform value in `[0, 1)` from 64 random bits.
+fn unit(bits: u64) -> f64 {
+    (bits >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// The one seeded generator of the workspace (SplitMix64): the simulators draw their
+/// seeded data and their random faults from it, so a seed reproduces a run. Not for
+/// anything secret.
+///
+/// ```
+/// use msp_common::chaos::Prng;
+///
+/// let mut a = Prng::new(7);
+/// let mut b = Prng::new(7);
+/// assert_eq!(a.next_u64(), b.next_u64());
+/// assert!(a.below(10) < 10);
+/// assert!((0.0..1.0).contains(&a.next_f64()));
+/// assert_eq!(*Prng::new(1).pick(&["only"]), "only");
+/// ```
+#[derive(Debug, Clone)]
+pub struct Prng {
+    state: u64,
+}
+
+impl Prng {
+    /// A generator from a seed.
+    pub fn new(seed: u64) -> Self {
+        Prng { state: seed }
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.state = self.state.wrapping_add(GOLDEN_GAMMA);
+        splitmix64(self.state)
+    }
+
+    /// A uniform value in `[0, 1)`.
+    pub fn next_f64(&mut self) -> f64 {
+        unit(self.next_u64())
+    }
+
+    /// A uniform value in `[0, n)` (`0` when `n` is 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        if n == 0 {
+            return 0;
+        }
+        // Multiply-shift: uniform enough for test data, no division.
+        ((u128::from(self.next_u64()) * u128::from(n)) >> 64) as u64
+    }
+
+    /// Whether an event of probability `p` happens.
+    pub fn chance(&mut self, p: f64) -> bool {
+        self.next_f64() < p
+    }
+
+    /// One element of a non-empty slice.
+    ///
+    /// # Panics
+    /// When `items` is empty.
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        let i = self.below(items.len() as u64) as usize;
+        &items[i]
     }
 }

@@ -61,7 +61,7 @@ pub enum Error {
     Decode(Box<DecodeError>),
 
     /// The HTTP exchange itself failed: connection refused or reset, TLS, a body cut short.
-    #[error("{vendor}: the HTTP exchange failed{}", attempts_suffix(*attempts))]
+    #[error("{vendor}: the HTTP exchange failed{}: {}", attempts_suffix(*attempts), root_cause(source))]
     Transport {
         /// The vendor the call was made to.
         vendor: &'static str,
@@ -73,7 +73,7 @@ pub enum Error {
     },
 
     /// The request or the connection timed out.
-    #[error("{vendor}: the request timed out{}", attempts_suffix(*attempts))]
+    #[error("{vendor}: the request timed out{}: {}", attempts_suffix(*attempts), root_cause(source))]
     Timeout {
         /// The vendor the call was made to.
         vendor: &'static str,
@@ -150,6 +150,16 @@ pub enum Error {
         /// What would have been sent (credentials redacted).
         preview: Box<crate::http::RequestPreview>,
     },
+}
+
+/// The innermost cause of an error, as text: what actually went wrong ("connection
+/// refused", "invalid peer certificate: UnknownIssuer"), said once.
+pub fn root_cause(err: &(dyn StdError + 'static)) -> String {
+    let mut cause: &(dyn StdError + 'static) = err;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    cause.to_string()
 }
 
 fn attempts_suffix(attempts: u32) -> String {

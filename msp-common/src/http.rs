@@ -156,8 +156,11 @@ fn html_title(body: &[u8]) -> Option<String> {
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TransportOptions {
-    /// Timeout of one attempt ([`TransportBuilder::timeout`]).
+    /// Timeout of one attempt ([`TransportBuilder::timeout`]); `None` keeps the default.
     pub timeout: Option<Duration>,
+    /// No timeout at all for an attempt ([`TransportBuilder::no_timeout`]); wins over
+    /// `timeout`.
+    pub no_timeout: bool,
     /// Connect timeout ([`TransportBuilder::connect_timeout`]).
     pub connect_timeout: Option<Duration>,
     /// Application suffix of the user agent ([`TransportBuilder::app_user_agent`]).
@@ -182,6 +185,7 @@ impl fmt::Debug for TransportOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TransportOptions")
             .field("timeout", &self.timeout)
+            .field("no_timeout", &self.no_timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("app_user_agent", &self.app_user_agent)
             .field("retry_policy", &self.retry_policy)
@@ -290,9 +294,15 @@ impl TransportBuilder {
         self
     }
 
-    /// Sets the timeout of one attempt, body included (default 60 s; `None` for none).
-    pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.timeout = timeout;
+    /// Sets the timeout of one attempt, body included (default 60 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Lets an attempt take as long as it takes (a long download, say): no timeout.
+    pub fn no_timeout(mut self) -> Self {
+        self.timeout = None;
         self
     }
 
@@ -378,6 +388,9 @@ impl TransportBuilder {
     pub fn options(mut self, options: TransportOptions) -> Self {
         if let Some(t) = options.timeout {
             self.timeout = Some(t);
+        }
+        if options.no_timeout {
+            self.timeout = None;
         }
         if let Some(t) = options.connect_timeout {
             self.connect_timeout = t;

@@ -79,19 +79,34 @@ pub mod call;
 pub mod chaos;
 pub mod error;
 pub mod http;
+pub mod ids;
+pub mod lenient;
+pub mod options;
 pub mod paginate;
 pub mod retry;
 pub mod secret;
+#[cfg(feature = "sim")]
+pub mod sim;
 
 pub use call::{Call, Raw, Service, WriteMode};
 pub use error::{ApiError, DecodeError, Error, ParsedError, Result, VendorError};
 pub use http::{Request, RequestPreview, Response, Transport, TransportBuilder, TransportOptions};
+pub use options::ClientOptions;
 pub use paginate::{Fetched, ListOptions, Listing, Page, Paginator};
 pub use retry::RetryPolicy;
 
 /// Re-export of the date-time crate the workspace uses.
 pub use chrono;
+/// Re-export of the HTTP client crate (its `Client` is in the builders' public API).
+pub use reqwest;
 /// Re-exports of the HTTP types in this crate's public API.
 pub use reqwest::{Method, StatusCode, header};
 /// Re-export of the URL type in this crate's public API.
 pub use url::Url;
+
+/// What the exported macros refer to; not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use reqwest;
+    pub use serde;
+}

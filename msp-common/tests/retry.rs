@@ -371,7 +371,7 @@ async fn a_request_timeout_is_a_typed_retryable_error() {
         .await;
     let clock = ManualClock::new();
     let t = builder(&format!("{}/api/", server.uri()), &clock)
-        .timeout(Some(Duration::from_millis(100)))
+        .timeout(Duration::from_millis(100))
         .retry_policy(RetryPolicy::default().with_max_attempts(2))
         .build()
         .unwrap();
