@@ -86,7 +86,8 @@ pub enum Error {
 
     /// The response body was larger than the configured cap; reading it was abandoned.
     #[error(
-        "{vendor}: the response body (HTTP {status}) is larger than the {limit}-byte limit; it starts: {snippet:?}"
+        "{vendor}: the response body (HTTP {status}) {}; reading it was abandoned; it starts: {snippet:?}",
+        too_large_reason(*declared, *limit)
     )]
     BodyTooLarge {
         /// The vendor the call was made to.
@@ -95,6 +96,9 @@ pub enum Error {
         status: StatusCode,
         /// The configured cap, in bytes.
         limit: usize,
+        /// The size the server declared (`Content-Length`), when it declared more than
+        /// the cap; `None` when the body grew past the cap while it was read.
+        declared: Option<u64>,
         /// The first characters of the body.
         snippet: String,
     },
@@ -160,6 +164,15 @@ pub fn root_cause(err: &(dyn StdError + 'static)) -> String {
         cause = next;
     }
     cause.to_string()
+}
+
+fn too_large_reason(declared: Option<u64>, limit: usize) -> String {
+    match declared {
+        Some(declared) => format!(
+            "was declared as {declared} bytes (Content-Length), over the {limit}-byte limit"
+        ),
+        None => format!("grew past the {limit}-byte limit"),
+    }
 }
 
 fn attempts_suffix(attempts: u32) -> String {
@@ -245,6 +258,24 @@ impl Error {
             )
     }
 
+    /// Whether the TLS handshake failed because of the server's certificate (unknown
+    /// issuer, expired, wrong name, …). Such an error is not retried: a certificate does
+    /// not fix itself between attempts, and retrying only hides a possible interception.
+    pub fn is_certificate_error(&self) -> bool {
+        let Error::Transport { source, .. } = self else {
+            return false;
+        };
+        let mut cause: Option<&(dyn StdError + 'static)> = Some(source);
+        while let Some(err) = cause {
+            let text = err.to_string().to_ascii_lowercase();
+            if text.contains("certificate") || text.contains("unknownissuer") {
+                return true;
+            }
+            cause = err.source();
+        }
+        false
+    }
+
     /// Whether the request timed out.
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Timeout { .. })
@@ -258,7 +289,8 @@ impl Error {
     /// idempotent calls (see [`crate::retry`]).
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Transport { .. } | Error::Timeout { .. } => true,
+            Error::Transport { .. } => !self.is_certificate_error(),
+            Error::Timeout { .. } => true,
             Error::Api(api) => crate::retry::is_retryable_status(api.status),
             Error::Vendor(vendor) => vendor.retryable,
             _ => false,
@@ -668,9 +700,19 @@ impl fmt::Display for ApiError {
             (Some(message), None) => write!(f, ": {message}")?,
             (None, Some(code)) => write!(f, ": {code}")?,
             (None, None) => {
-                let snippet = snippet(self.body.as_bytes(), SNIPPET_CHARS);
-                if !snippet.is_empty() {
-                    write!(f, ": {snippet}")?;
+                let body = self.body.trim_start().as_bytes();
+                if body.first() == Some(&b'<') {
+                    // Markup (a proxy's or IIS's error page): its title, never the page.
+                    match crate::http::html_title(body) {
+                        Some(title) => write!(f, ": {title}")?,
+                        None => write!(f, ": an HTML page")?,
+                    }
+                } else {
+                    let first_line = self.body.lines().find(|l| !l.trim().is_empty());
+                    let snippet = snippet(first_line.unwrap_or("").as_bytes(), SNIPPET_CHARS);
+                    if !snippet.is_empty() {
+                        write!(f, ": {snippet}")?;
+                    }
                 }
             }
         }

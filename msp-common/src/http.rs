@@ -140,7 +140,7 @@ fn default_parse(body: &[u8]) -> ParsedError {
 }
 
 /// The text of an HTML page's `<title>`, if the body is such a page.
-fn html_title(body: &[u8]) -> Option<String> {
+pub(crate) fn html_title(body: &[u8]) -> Option<String> {
     let head = String::from_utf8_lossy(&body[..body.len().min(8192)]);
     let lower = head.to_ascii_lowercase();
     let start = lower.find("<title")?;
@@ -215,7 +215,6 @@ pub struct TransportBuilder {
     allow_http: bool,
     danger_accept_invalid_certs: bool,
     http_client: Option<reqwest::Client>,
-    follow_redirects: bool,
     same_origin_redirects: bool,
     retry_policy: RetryPolicy,
     clock: Arc<dyn Clock>,
@@ -335,18 +334,26 @@ impl TransportBuilder {
         self
     }
 
-    /// Whether the built client follows redirects (default: yes, up to 10, as reqwest
-    /// does, which drops sensitive headers when the host changes). Ignored with an
-    /// injected client.
+    /// The redirect policy, decided here once for every vendor (default: follow).
+    ///
+    /// The HTTP client never follows a redirect on its own; the transport does, by one
+    /// rule: a call that may be replayed (a read, or one marked idempotent) follows
+    /// `301`, `302`, `303`, `307` and `308` answers **to the same origin** — scheme, host
+    /// and port — keeping its credentials, at most 5 hops. A redirect to another origin
+    /// (an `https` → `http` downgrade included) is an [`Error::Protocol`] and sends
+    /// nothing there: no credential header, cookie or body ever reaches another origin.
+    /// A write never follows a redirect: it was sent once, and the `3xx` is its error.
+    /// With `false`, no redirect is followed at all.
+    ///
+    /// An injected client ([`TransportBuilder::http_client`]) must be built with
+    /// `reqwest::redirect::Policy::none()` for this rule to hold.
     pub fn follow_redirects(mut self, follow: bool) -> Self {
-        self.follow_redirects = follow;
+        self.same_origin_redirects = follow;
         self
     }
 
-    /// Whether replayable calls follow redirects to the same origin (scheme, host and
-    /// port) themselves, keeping their credentials, when the HTTP client does not follow
-    /// redirects ([`TransportBuilder::follow_redirects`]`(false)`). A redirect to another
-    /// origin is then an [`Error::Protocol`]; writes never follow one. Default: no.
+    #[doc(hidden)]
+    /// The same as [`TransportBuilder::follow_redirects`].
     pub fn same_origin_redirects(mut self, follow: bool) -> Self {
         self.same_origin_redirects = follow;
         self
@@ -439,11 +446,16 @@ impl TransportBuilder {
                 client
             }
             None => {
-                let mut builder = reqwest::Client::builder()
+                let builder = reqwest::Client::builder()
                     .connect_timeout(self.connect_timeout)
-                    .danger_accept_invalid_certs(self.danger_accept_invalid_certs);
-                if !self.follow_redirects {
-                    builder = builder.redirect(reqwest::redirect::Policy::none());
+                    .redirect(reqwest::redirect::Policy::none());
+                #[cfg(any(feature = "rustls", feature = "native-tls"))]
+                let builder = builder.danger_accept_invalid_certs(self.danger_accept_invalid_certs);
+                #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+                if self.danger_accept_invalid_certs {
+                    return Err(Error::config(
+                        "danger_accept_invalid_certs needs TLS: build with the `rustls` or `native-tls` feature",
+                    ));
                 }
                 builder.build().map_err(|e| {
                     Error::config(format!("the HTTP client could not be built: {e}"))
@@ -496,6 +508,29 @@ fn sensitive_value(name: &HeaderName, value: &SecretString) -> Result<HeaderValu
     })?;
     v.set_sensitive(true);
     Ok(v)
+}
+
+/// Refuses a path segment the URL parser would alter: one holding a control character
+/// (tab, CR and LF are silently stripped, so `".\t."` would become `..`), or any spelling
+/// of a dot-segment (`.`, `..`, `%2e`, `.%2E`, …), which would pop or keep a segment and
+/// send the call to another path. Refusing is chosen over percent-encoding because a
+/// vendor id or name never legitimately holds these, and a request to an unintended path
+/// (`DELETE …/assets/` instead of one asset) must not be possible.
+fn check_segment(segment: &str) -> Result<()> {
+    if let Some(c) = segment.chars().find(|c| c.is_control()) {
+        return Err(Error::config(format!(
+            "a path segment holds the control character U+{:04X}; it cannot be sent without changing the path",
+            u32::from(c)
+        )));
+    }
+    let lower = segment.to_ascii_lowercase();
+    let undotted = lower.replace("%2e", ".");
+    if undotted == "." || undotted == ".." {
+        return Err(Error::config(format!(
+            "`{segment}` cannot be sent as a path segment: it is a dot-segment and would change the path"
+        )));
+    }
+    Ok(())
 }
 
 fn parse_base_url(raw: &str) -> Result<Url> {
@@ -604,8 +639,7 @@ impl Transport {
             allow_http: false,
             danger_accept_invalid_certs: false,
             http_client: None,
-            follow_redirects: true,
-            same_origin_redirects: false,
+            same_origin_redirects: true,
             retry_policy: RetryPolicy::default(),
             clock: Arc::new(SystemClock),
             jitter: Arc::new(RandomJitter),
@@ -678,13 +712,7 @@ impl Transport {
                         .map_err(|_| Error::config("the base URL cannot carry a path"))?;
                     path.pop_if_empty();
                     for segment in segments {
-                        // `url` silently drops `.` and `..` (and cannot send them
-                        // encoded): refuse them rather than call another path.
-                        if segment == "." || segment == ".." {
-                            return Err(Error::config(format!(
-                                "`{segment}` cannot be sent as a path segment: it would change the path"
-                            )));
-                        }
+                        check_segment(segment)?;
                         path.push(segment);
                     }
                 }
@@ -940,23 +968,25 @@ impl Transport {
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
         let limit = i.max_response_bytes;
-        let mut body = BytesMut::new();
-        let too_large = |body: &[u8]| Error::BodyTooLarge {
+        let declared = response.content_length();
+        // Sized from Content-Length (within the cap), so a body is read without regrowing.
+        let mut body = BytesMut::with_capacity(
+            declared.map_or(0, |len| usize::try_from(len).unwrap_or(limit).min(limit)),
+        );
+        let too_large = |body: &[u8], declared: Option<u64>| Error::BodyTooLarge {
             vendor: i.vendor,
             status,
             limit,
+            declared,
             // Redacted before it is cut, so no piece of a secret survives the cut.
             snippet: snippet(
                 redactor.redact(&String::from_utf8_lossy(body)).as_bytes(),
                 SNIPPET_CHARS,
             ),
         };
-        if response
-            .content_length()
-            .is_some_and(|len| len > limit as u64)
-        {
+        if let Some(len) = declared.filter(|len| *len > limit as u64) {
             let first = response.chunk().await.ok().flatten().unwrap_or_default();
-            return Err(too_large(&first));
+            return Err(too_large(&first, Some(len)));
         }
         while let Some(chunk) = response
             .chunk()
@@ -965,7 +995,7 @@ impl Transport {
         {
             if body.len() + chunk.len() > limit {
                 body.extend_from_slice(&chunk[..limit - body.len()]);
-                return Err(too_large(&body));
+                return Err(too_large(&body, None));
             }
             body.extend_from_slice(&chunk);
         }

@@ -21,9 +21,29 @@ pub const REDACTED: &str = "[REDACTED]";
 
 /// Replaces known secret values in text that is about to be stored in an error or a log
 /// (a server that echoes a request header back in its error page, for example).
+///
+/// A secret is caught in every form it can travel in: as is, base64-encoded (standard
+/// and URL-safe alphabets, with and without padding), JSON-escaped, percent-encoded
+/// (upper- and lower-case hex) and form-encoded.
+///
+/// ```
+/// use msp_common::secret::{Redactor, SecretString};
+///
+/// let r = Redactor::new([SecretString::from("p@ss \"word\"/+")]);
+/// for echoed in [
+///     r#"p@ss "word"/+"#,            // plain
+///     r#"p@ss \"word\"\/+"#,          // JSON-escaped (with an escaped slash)
+///     "p%40ss%20%22word%22%2F%2B",   // percent-encoded
+///     "p%40ss+%22word%22%2F%2B",     // form-encoded
+///     "cEBzcyAid29yZCIvKw==",        // base64
+/// ] {
+///     assert_eq!(r.redact(&format!("echo: {echoed}!")), "echo: [REDACTED]!", "{echoed}");
+/// }
+/// ```
 #[derive(Clone, Default)]
 pub struct Redactor {
     secrets: Arc<Vec<SecretString>>,
+    forms: Arc<Vec<SecretString>>,
 }
 
 impl std::fmt::Debug for Redactor {
@@ -38,12 +58,20 @@ impl Redactor {
     /// A redactor for these secrets. Values shorter than 4 characters are ignored: they
     /// would turn ordinary text into noise and are not worth hiding anyway.
     pub fn new(secrets: impl IntoIterator<Item = SecretString>) -> Self {
-        let secrets = secrets
+        let secrets: Vec<SecretString> = secrets
             .into_iter()
             .filter(|s| s.expose_secret().len() >= 4)
             .collect();
+        let mut forms: Vec<String> = secrets
+            .iter()
+            .flat_map(|s| encoded_forms(s.expose_secret()))
+            .collect();
+        // Longest first, so a form containing another is replaced whole.
+        forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+        forms.dedup();
         Redactor {
             secrets: Arc::new(secrets),
+            forms: Arc::new(forms.into_iter().map(SecretString::from).collect()),
         }
     }
 
@@ -55,17 +83,82 @@ impl Redactor {
         Redactor::new(self.secrets.iter().chain(more).cloned())
     }
 
-    /// `text` with every known secret replaced by [`REDACTED`].
+    /// `text` with every known secret, in every form it can travel in, replaced by
+    /// [`REDACTED`].
     pub fn redact(&self, text: &str) -> String {
         let mut out = text.to_owned();
-        for secret in self.secrets.iter() {
-            let value = secret.expose_secret();
+        for form in self.forms.iter() {
+            let value = form.expose_secret();
             if out.contains(value) {
                 out = out.replace(value, REDACTED);
             }
         }
         out
     }
+
+    /// Whether `text` holds a known secret in any of its forms.
+    pub fn finds(&self, text: &str) -> bool {
+        self.forms.iter().any(|f| text.contains(f.expose_secret()))
+    }
+}
+
+/// The forms a secret can travel in: plain, base64 (standard and URL-safe, padded or
+/// not), JSON-escaped, percent-encoded (both hex cases) and form-encoded. Forms shorter
+/// than 4 characters are left out.
+fn encoded_forms(secret: &str) -> Vec<String> {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+    use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+    const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    const FORM: &AsciiSet = &UNRESERVED.remove(b' ');
+    let percent = utf8_percent_encode(secret, UNRESERVED).to_string();
+    let lower_hex = lower_percent_hex(&percent);
+    let form = utf8_percent_encode(secret, FORM)
+        .to_string()
+        .replace(' ', "+");
+    let json = serde_json::to_string(secret).unwrap_or_default();
+    let json = json
+        .strip_prefix('"')
+        .and_then(|j| j.strip_suffix('"'))
+        .unwrap_or(&json)
+        .to_owned();
+    let json_slash = json.replace('/', "\\/");
+    let mut forms = vec![
+        secret.to_owned(),
+        STANDARD.encode(secret),
+        STANDARD_NO_PAD.encode(secret),
+        URL_SAFE.encode(secret),
+        URL_SAFE_NO_PAD.encode(secret),
+        json,
+        json_slash,
+        percent,
+        lower_hex,
+        form,
+    ];
+    forms.retain(|f| f.len() >= 4);
+    forms
+}
+
+/// `%2F` spelled `%2f`.
+fn lower_percent_hex(encoded: &str) -> String {
+    let mut out = String::with_capacity(encoded.len());
+    let mut chars = encoded.chars();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == '%' {
+            for _ in 0..2 {
+                if let Some(h) = chars.next() {
+                    out.push(h.to_ascii_lowercase());
+                }
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -80,6 +173,7 @@ mod tests {
             "bearer [REDACTED] and ab"
         );
         assert!(!format!("{r:?}").contains("s3cr3t"));
+        assert!(r.finds("x czNjcjN0LXRva2Vu y"), "base64 found");
         let r2 = r.with(&[SecretString::from("other-secret")]);
         assert_eq!(
             r2.redact("other-secret s3cr3t-token"),
