@@ -1496,6 +1496,11 @@ pub fn decode_json<T: DeserializeOwned>(
             body,
         ));
     }
+    // The fast path decodes without tracking where it is; only a body that fails is
+    // decoded again, with the path tracked, to name the failing field.
+    if let Ok(value) = serde_json::from_slice::<T>(body) {
+        return Ok(value);
+    }
     let de = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(de).map_err(|err| {
         let path = err.path().to_string();
