@@ -5,14 +5,12 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Duration;
 
 use msp_common::call::Authorized;
 use msp_common::paginate::{Fetched, ListOptions, Paginator};
-use msp_common::retry::{Clock, Jitter};
+use msp_common::retry::Clock;
 use msp_common::{
-    Call, Error, Raw, Request, Result, RetryPolicy, Service, StatusCode, Transport,
-    TransportOptions, WriteMode,
+    Call, ClientOptions, Error, Raw, Request, Result, Service, StatusCode, Transport, WriteMode,
 };
 use serde::de::DeserializeOwned;
 
@@ -23,7 +21,8 @@ use crate::models::SignInUser;
 use crate::requests::RequestsHandler;
 use crate::sessions::SessionsHandler;
 
-/// The path of the public API under a Password Safe host.
+/// The path of the public API under a Password Safe host: a base URL is
+/// `https://{host}/BeyondTrust/api/public/v3`.
 pub const API_PATH: &str = "BeyondTrust/api/public/v3/";
 
 /// A Password Safe v3 client: one cookie session, shared by every clone.
@@ -126,119 +125,45 @@ impl fmt::Debug for Client {
 }
 
 /// Builds a [`Client`]; see [`Client::builder`].
+///
+/// The shared setters (`base_url`, `user_agent`, `timeout`, `no_timeout`,
+/// `connect_timeout`, `max_response_bytes`, `allow_http`, `danger_accept_invalid_certs`,
+/// `retry_policy`, `http_client`, `write_mode`, `clock`, `jitter`) mean the same in every
+/// msp-sdk crate (see [`msp_common::options`]). `base_url` is the API base, ending in
+/// `/BeyondTrust/api/public/v3`; [`ClientBuilder::host`] builds it from the host. On top
+/// come the Password Safe settings: [`ClientBuilder::credentials`] and
+/// [`ClientBuilder::reauthenticate`].
 #[must_use]
 pub struct ClientBuilder {
-    transport: TransportOptions,
-    base_url: Option<String>,
+    options: ClientOptions,
     credentials: Option<Credentials>,
-    timeout: Option<Option<Duration>>,
     reauthenticate: bool,
-    write_mode: WriteMode,
 }
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
+            .field("options", &self.options)
             .field("credentials", &self.credentials)
-            .field("timeout", &self.timeout)
-            .field("transport", &self.transport)
             .field("reauthenticate", &self.reauthenticate)
-            .field("write_mode", &self.write_mode)
-            .finish_non_exhaustive()
+            .finish()
     }
 }
 
 impl ClientBuilder {
-    /// The full API base URL, ending in `/BeyondTrust/api/public/v3`.
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
-        self
-    }
+    msp_common::client_builder_setters!(options);
 
-    /// The Password Safe host (`https://pam.example.com`); the API path
-    /// `/BeyondTrust/api/public/v3/` is appended.
+    /// The Password Safe host (`https://pam.example.com`): sets the
+    /// [`base_url`](Self::base_url) to `{host}/BeyondTrust/api/public/v3/`.
     pub fn host(mut self, host: impl AsRef<str>) -> Self {
         let host = host.as_ref().trim_end_matches('/');
-        self.base_url = Some(format!("{host}/{API_PATH}"));
+        self.options.base_url = Some(format!("{host}/{API_PATH}"));
         self
     }
 
     /// How to sign in. Required.
     pub fn credentials(mut self, credentials: impl Into<Credentials>) -> Self {
         self.credentials = Some(credentials.into());
-        self
-    }
-
-    /// The timeout of one attempt, body included (default 60 s; `None` for none).
-    pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
-
-    /// The connect timeout (default 10 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.transport.connect_timeout = Some(timeout);
-        self
-    }
-
-    /// An application name appended to the user agent.
-    pub fn user_agent(mut self, app: impl Into<String>) -> Self {
-        self.transport.app_user_agent = Some(app.into());
-        self
-    }
-
-    /// The retry policy of reads. Writes (requests, check-ins, sessions, lock,
-    /// terminate) and sign-ins are sent once, unless the server refused them before
-    /// acting (a 401 answered by a fresh sign-in, or a 429).
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.transport.retry_policy = Some(policy);
-        self
-    }
-
-    /// What the client does with writes (default [`WriteMode::ReadWrite`]): in
-    /// [`WriteMode::ReadOnly`] every write fails with [`Error::ReadOnly`] naming the
-    /// call, in [`WriteMode::DryRun`] with [`Error::DryRun`] carrying the request it
-    /// would have sent; nothing is sent either way. Signing in and out is not a write.
-    pub fn write_mode(mut self, mode: WriteMode) -> Self {
-        self.write_mode = mode;
-        self
-    }
-
-    /// Uses this `reqwest::Client` (its pool, TLS and proxy settings).
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.transport.http_client = Some(client);
-        self
-    }
-
-    /// Allows plain `http://` (for loopback test servers such as the simulator).
-    pub fn allow_http(mut self, allow: bool) -> Self {
-        self.transport.allow_http = allow;
-        self
-    }
-
-    /// Turns TLS certificate verification off (lab servers only).
-    pub fn danger_accept_invalid_certs(mut self, accept: bool) -> Self {
-        self.transport.danger_accept_invalid_certs = accept;
-        self
-    }
-
-    /// The largest response body accepted (default 16 MiB).
-    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
-        self.transport.max_response_bytes = Some(bytes);
-        self
-    }
-
-    /// The clock for retry waits and the approval wait (tests inject
-    /// [`msp_common::retry::ManualClock`]).
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.transport.clock = Some(clock);
-        self
-    }
-
-    /// The randomness of retry jitter.
-    pub fn jitter(mut self, jitter: Arc<dyn Jitter>) -> Self {
-        self.transport.jitter = Some(jitter);
         self
     }
 
@@ -259,7 +184,13 @@ impl ClientBuilder {
             .credentials
             .ok_or_else(|| Error::config("Password Safe credentials are required"))?;
         credentials.validate()?;
-        let base_url = self.base_url.ok_or_else(|| {
+        let ClientOptions {
+            base_url,
+            transport,
+            write_mode,
+            ..
+        } = self.options;
+        let base_url = base_url.ok_or_else(|| {
             Error::config("a Password Safe base URL (…/BeyondTrust/api/public/v3) is required")
         })?;
         let mut builder = Transport::builder(
@@ -267,13 +198,10 @@ impl ClientBuilder {
             concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
         )
         .base_url(base_url)
-        .options(self.transport)
+        .options(transport)
         .error_parser(parse_error);
         for secret in credentials.secrets() {
             builder = builder.redact(secret);
-        }
-        if let Some(timeout) = self.timeout {
-            builder = builder.timeout(timeout);
         }
         let transport = builder.build()?;
         Ok(Client {
@@ -281,7 +209,7 @@ impl ClientBuilder {
                 auth: Arc::new(Auth::new(credentials, &transport)),
                 transport,
                 reauthenticate: self.reauthenticate,
-                write_mode: self.write_mode,
+                write_mode,
             }),
         })
     }
@@ -291,12 +219,9 @@ impl Client {
     /// Starts a builder.
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
-            transport: TransportOptions::default(),
-            base_url: None,
+            options: ClientOptions::default(),
             credentials: None,
-            timeout: None,
             reauthenticate: true,
-            write_mode: WriteMode::ReadWrite,
         }
     }
 

@@ -19,8 +19,8 @@
 //!
 //! let sim = Simulator::start().await;
 //! let client = Client::builder()
-//!     .base_url(sim.base_url()) // https://{host}/BeyondTrust/api/public/v3 in production
-//!     .allow_http(true)         // the simulator listens on plain-http loopback
+//!     .base_url(sim.api_url()) // https://{host}/BeyondTrust/api/public/v3 in production
+//!     .allow_http(true)        // the simulator listens on plain-http loopback
 //!     .credentials(PsAuth::new(sim.api_key()).runas(sim.runas()))
 //!     .build()?;
 //!
@@ -36,7 +36,7 @@
 //! assert!(preview.url.ends_with("/BeyondTrust/api/public/v3/Requests"));
 //!
 //! let guard = client.requests().create_guarded(new).await?;
-//! sim.approve(guard.id().get()); // an approver says yes
+//! sim.approve(guard.id()); // an approver says yes
 //! client
 //!     .requests()
 //!     .wait_for_approval(guard.id(), ApprovalWait::new().initial_interval(Duration::from_millis(10)))
@@ -69,6 +69,41 @@
 //!
 //! # One shape with the other vendor crates
 //!
+//! - **The builder** speaks the shared vocabulary of [`msp_common::options`]:
+//!   `base_url`, `user_agent`, `timeout(Duration)` / `no_timeout()`, `connect_timeout`,
+//!   `max_response_bytes`, `allow_http`, `danger_accept_invalid_certs`, `retry_policy`,
+//!   `http_client`, `write_mode` (and `clock`, `jitter` for tests). **`base_url` is the
+//!   API base, `https://{host}/BeyondTrust/api/public/v3`**;
+//!   [`host`](ClientBuilder::host)`("https://{host}")` is the convenience that builds it.
+//!   Password Safe adds [`credentials`](ClientBuilder::credentials) (required) and
+//!   [`reauthenticate`](ClientBuilder::reauthenticate).
+//!
+//!   ```
+//!   use std::time::Duration;
+//!   use beyondtrust_sessions_client::{Client, PsAuth, RetryPolicy, WriteMode};
+//!
+//!   let client = Client::builder()
+//!       .base_url("https://pam.example.com/BeyondTrust/api/public/v3")
+//!       .credentials(PsAuth::new("c479a66f").runas(r"doe-main\johndoe"))
+//!       .timeout(Duration::from_secs(30))
+//!       .retry_policy(RetryPolicy::default().with_max_attempts(5))
+//!       .write_mode(WriteMode::ReadOnly)
+//!       .build()?;
+//!   assert_eq!(
+//!       client.transport().base_url().as_str(),
+//!       "https://pam.example.com/BeyondTrust/api/public/v3/"
+//!   );
+//!   # Ok::<(), beyondtrust_sessions_client::Error>(())
+//!   ```
+//! - **Ids** ([`RequestId`], [`SessionId`], [`UserId`], [`SystemId`], [`AccountId`]) are
+//!   `u64` newtypes from [`msp_common::numeric_id!`]: `From<u64>` both ways, `.get()`,
+//!   `FromStr`, read from a number or a string of digits.
+//! - **Errors** are [`msp_common::Error`]; Password Safe's detail (codes 4031 / 4034 /
+//!   4091, sign-in failures, local validation, approval waits) is read through
+//!   [`ErrorExt`].
+//! - **The crate re-exports** [`msp_common`], [`reqwest`] and the types its API takes
+//!   ([`Call`], [`Error`], [`Result`], [`Listing`], [`Raw`], [`RetryPolicy`],
+//!   [`WriteMode`]): one dependency line is enough.
 //! - **Every call is a [`Call`]** from a plain method: owned, `#[must_use]`, sent by
 //!   awaiting it; [`Call::preview`] shows the exact method, URL, headers (the session
 //!   cookie as `[REDACTED]`) and body; [`Call::retry`], [`Call::timeout`] and
@@ -86,6 +121,10 @@
 //!   carrying its preview; nothing is sent. Signing in and out is session management,
 //!   not a write, and works in every mode. [`Client::with_write_mode`] gives a copy
 //!   sharing the session.
+//! - **The simulator** ([`sim::Simulator`], feature `sim`) has the shared shape:
+//!   `start()`, `builder()…start()`, `url()` (the server root; `api_url()` is the API
+//!   base), `client()`, `client_builder()`, `inject(fault, times)`, `set_chaos(..)`,
+//!   `received()`.
 //! - **Raw access** for what the crate does not model: [`Raw`]'s `get`, `post`, `put`,
 //!   `patch`, `delete` and `send`, with the session and the write mode.
 //! - **Composites** — helpers that make several calls — are `async`:
@@ -140,9 +179,16 @@ pub use models::{
     SessionStatus, SessionTicket, SessionType, SignInUser, SystemId, UserId,
 };
 pub use msp_common;
-pub use msp_common::{Call, Error, Listing, Method, Page, Raw, Result, RetryPolicy, WriteMode};
+pub use msp_common::{
+    Call, Error, Listing, Method, Page, Raw, Result, RetryPolicy, WriteMode, reqwest,
+};
 pub use requests::{ApprovalWait, CheckinGuard, ListRequests, NewRequest};
 pub use sessions::{AdminSession, ListSessions, NewSession};
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(all(doctest, feature = "sim"))]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 /// The secret type credentials are returned in, and [`ExposeSecret`](secret::ExposeSecret)
 /// to read one.

@@ -9,58 +9,22 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use bytes::Bytes;
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 use msp_common::secret::SecretString;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-macro_rules! id_type {
-    ($(#[$meta:meta])* $name:ident) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[serde(transparent)]
-        pub struct $name(pub u64);
-
-        impl $name {
-            /// The number as the server uses it.
-            pub fn get(self) -> u64 {
-                self.0
-            }
-        }
-
-        impl From<u64> for $name {
-            fn from(id: u64) -> Self {
-                $name(id)
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                fmt::Display::fmt(&self.0, f)
-            }
-        }
-    };
-}
-
-id_type!(
+msp_common::numeric_id! {
     /// The id of an access request (`RequestID`).
-    RequestId
-);
-id_type!(
+    RequestId,
     /// The id of a recorded session (`SessionID`).
-    SessionId
-);
-id_type!(
+    SessionId,
     /// The id of a Password Safe user (`UserID`).
-    UserId
-);
-id_type!(
+    UserId,
     /// The id of a managed system (`SystemID`).
-    SystemId
-);
-id_type!(
+    SystemId,
     /// The id of a managed account (`AccountID`).
-    AccountId
-);
+    AccountId,
+}
 
 macro_rules! string_enum {
     (
@@ -355,47 +319,6 @@ impl<'de> Deserialize<'de> for SessionProtocol {
     }
 }
 
-/// Reads the server's dates: RFC 3339 with an offset, or a zone-less timestamp taken as UTC.
-pub(crate) mod date {
-    use super::*;
-
-    pub(crate) fn parse(text: &str) -> Option<DateTime<Utc>> {
-        if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
-            return Some(dt.with_timezone(&Utc));
-        }
-        [
-            "%Y-%m-%dT%H:%M:%S%.f",
-            "%Y-%m-%d %H:%M:%S%.f",
-            "%Y-%m-%dT%H:%M",
-        ]
-        .iter()
-        .find_map(|fmt| NaiveDateTime::parse_from_str(text, fmt).ok())
-        .map(|naive| naive.and_utc())
-    }
-
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<Option<DateTime<Utc>>, D::Error> {
-        match Option::<String>::deserialize(d)? {
-            None => Ok(None),
-            Some(text) if text.trim().is_empty() => Ok(None),
-            Some(text) => parse(text.trim()).map(Some).ok_or_else(|| {
-                serde::de::Error::custom(format!("`{text}` is not a date and time"))
-            }),
-        }
-    }
-
-    pub(crate) fn serialize<S: Serializer>(
-        value: &Option<DateTime<Utc>>,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
-        match value {
-            Some(dt) => s.serialize_str(&dt.to_rfc3339()),
-            None => s.serialize_none(),
-        }
-    }
-}
-
 /// A recorded session (`GET Sessions`, `GET Sessions/{id}`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -419,10 +342,10 @@ pub struct Session {
     #[serde(default)]
     pub protocol: Option<SessionProtocol>,
     /// When the session started.
-    #[serde(default, with = "date")]
+    #[serde(default, deserialize_with = "msp_common::lenient::opt_datetime")]
     pub start_time: Option<DateTime<Utc>>,
     /// When the session ended.
-    #[serde(default, with = "date")]
+    #[serde(default, deserialize_with = "msp_common::lenient::opt_datetime")]
     pub end_time: Option<DateTime<Utc>>,
     /// How long the session lasted, in seconds.
     #[serde(default)]
@@ -477,13 +400,13 @@ pub struct AccessRequest {
     #[serde(rename = "ApplicationID", default)]
     pub application_id: Option<u64>,
     /// When the credentials were (or will be) released.
-    #[serde(default, with = "date")]
+    #[serde(default, deserialize_with = "msp_common::lenient::opt_datetime")]
     pub request_release_date: Option<DateTime<Utc>>,
     /// When the request was approved.
-    #[serde(default, with = "date")]
+    #[serde(default, deserialize_with = "msp_common::lenient::opt_datetime")]
     pub approved_date: Option<DateTime<Utc>>,
     /// When the request expires.
-    #[serde(default, with = "date")]
+    #[serde(default, deserialize_with = "msp_common::lenient::opt_datetime")]
     pub expires_date: Option<DateTime<Utc>>,
     /// The state of the request.
     pub status: RequestStatus,
@@ -531,10 +454,10 @@ pub struct ManagedAccount {
     #[serde(default)]
     pub maximum_release_duration: Option<u32>,
     /// When the password last changed.
-    #[serde(default, with = "date")]
+    #[serde(default, deserialize_with = "msp_common::lenient::opt_datetime")]
     pub last_change_date: Option<DateTime<Utc>>,
     /// When the password next changes.
-    #[serde(default, with = "date")]
+    #[serde(default, deserialize_with = "msp_common::lenient::opt_datetime")]
     pub next_change_date: Option<DateTime<Utc>>,
     /// Whether the password is being changed now.
     #[serde(default)]
@@ -576,14 +499,6 @@ fn de_opt_secret<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SecretString>
     Ok(Option::<String>::deserialize(d)?.map(SecretString::from))
 }
 
-fn de_opt_stringish<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(match Option::<serde_json::Value>::deserialize(d)? {
-        None | Some(serde_json::Value::Null) => None,
-        Some(serde_json::Value::String(s)) => Some(s),
-        Some(other) => Some(other.to_string()),
-    })
-}
-
 /// The connection details of a new session answered as JSON (every [`SessionType`] but
 /// the file types).
 ///
@@ -603,7 +518,7 @@ pub struct SessionTicket {
     #[serde(default)]
     pub host: Option<String>,
     /// The proxy port (a string on the wire).
-    #[serde(default, deserialize_with = "de_opt_stringish")]
+    #[serde(default, deserialize_with = "msp_common::lenient::opt_string")]
     pub port: Option<String>,
     /// `ticket@host`, for SSH.
     #[serde(default, deserialize_with = "de_opt_secret")]
@@ -902,9 +817,22 @@ mod tests {
     }
 
     #[test]
-    fn dates_with_and_without_zone() {
-        assert!(date::parse("2025-03-01T10:00:00Z").is_some());
-        assert!(date::parse("2025-03-01T10:00:00.1234567").is_some());
-        assert!(date::parse("yesterday").is_none());
+    fn ids_and_dates_decode_leniently() {
+        let session: Session = serde_json::from_value(serde_json::json!({
+            "SessionID": "501", "UserID": 7, "Status": 1,
+            "StartTime": "2025-03-01T10:00:00.1234567", "EndTime": "yesterday",
+        }))
+        .unwrap();
+        assert_eq!(session.session_id, SessionId::from(501));
+        assert_eq!(session.user_id, Some(UserId(7)));
+        assert_eq!(
+            session.start_time.unwrap().to_rfc3339(),
+            "2025-03-01T10:00:00.123456700+00:00"
+        );
+        assert_eq!(
+            session.end_time, None,
+            "an unreadable date is absent, not an error"
+        );
+        assert_eq!(serde_json::to_value(session.session_id).unwrap(), 501);
     }
 }

@@ -1,7 +1,8 @@
 //! A fake Password Safe for examples and tests (feature `sim`).
 //!
-//! [`Simulator::start`] runs an in-process HTTP server on a loopback port (built on
-//! `wiremock`) that behaves like the Password Safe public API v3 as this crate knows it:
+//! [`Simulator::start`] runs an in-process HTTP server on a loopback port (built on the
+//! shared simulator kit, [`msp_common::sim::Kit`]) that behaves like the Password Safe
+//! public API v3 as this crate knows it:
 //!
 //! - **Sign-in**: parses `PS-Auth key=…; runas=…; pwd=[…];` exactly (runas optional,
 //!   `pwd` required when configured), runs the two-factor `challenge=` second step,
@@ -17,16 +18,33 @@
 //! - **Sessions**: listing with the `status` / `userID` filters, get, creation for a
 //!   request (`rdpfile` / `appfile` answer with an `.rdp` attachment), admin sessions
 //!   with the server's field lengths, lock and terminate.
-//! - **Faults**: injected statuses (with `Retry-After`), HTML error pages and latency.
+//! - **Faults** ([`Simulator::inject`]): statuses (with `Retry-After`, answered with
+//!   Password Safe's JSON-string error body), HTML error pages, latency and reset
+//!   connections; **chaos** ([`Simulator::set_chaos`]): latency and a rate of
+//!   `503 Service Unavailable` answers.
+//!
+//! The same shape as every msp-sdk simulator: `Simulator::start()`,
+//! `Simulator::builder()…start()`, [`Simulator::url`] (the server root),
+//! [`Simulator::client`], [`Simulator::client_builder`], [`Simulator::inject`],
+//! [`Simulator::set_chaos`] and [`Simulator::received`] (the kit's own request record).
+//! Session cookies, OAuth tokens and session tickets come from the seeded generator
+//! ([`SimulatorBuilder::seed`]).
 //!
 //! ```
 //! # tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap().block_on(async {
-//! use beyondtrust_sessions_client::sim::Simulator;
+//! use beyondtrust_sessions_client::sim::{Fault, Simulator};
+//! use beyondtrust_sessions_client::{ErrorExt, Listing};
 //!
 //! let sim = Simulator::start().await;
 //! let client = sim.client()?;
 //! let me = client.sign_in().await?;
 //! assert_eq!(me.user_name.as_deref(), Some(sim.runas()));
+//!
+//! sim.inject(Fault::status(503), 1).await; // retried: the list is a read
+//! assert_eq!(client.sessions().list().collect().await?.len(), 5);
+//! let sent = sim.received();
+//! assert_eq!(sent.last().unwrap().path, "/BeyondTrust/api/public/v3/Sessions");
+//!
 //! client.sign_out().await?;
 //! assert_eq!(sim.active_sessions(), 0);
 //! # Ok::<(), beyondtrust_sessions_client::Error>(()) }).unwrap();
@@ -36,17 +54,20 @@
 // so its size does not matter.
 #![allow(clippy::result_large_err)]
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use msp_common::sim::{Gate, Kit, Prng};
 use serde_json::{Value, json};
 use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
+use wiremock::{Mock, Respond, ResponseTemplate};
 
 use crate::auth::PsAuth;
 use crate::client::{API_PATH, Client, ClientBuilder};
-use crate::models::{AccessRequest, Session};
+use crate::models::{AccessRequest, AccountId, RequestId, Session};
+
+pub use msp_common::sim::{Chaos, Fault, Received};
 
 /// The API key the simulator accepts by default.
 pub const DEFAULT_API_KEY: &str = "sim-4c2a7f0e9b1d4e5f8a6b3c2d1e0f9a8b";
@@ -58,26 +79,9 @@ pub const DEFAULT_OAUTH_CLIENT_ID: &str = "sim-oauth-client";
 pub const DEFAULT_OAUTH_CLIENT_SECRET: &str = "sim-oauth-secret-5d1c";
 /// The name of the session cookie.
 pub const SESSION_COOKIE: &str = "ASP.NET_SessionId";
-
-/// A fault the simulator answers with instead of the normal response.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Fault {
-    /// This status with a short JSON string body, and `Retry-After` when given.
-    Status {
-        /// The HTTP status.
-        status: u16,
-        /// The `Retry-After` seconds to send.
-        retry_after_secs: Option<u64>,
-    },
-    /// An HTML error page, as a proxy in front of the server would send.
-    HtmlPage {
-        /// The HTTP status.
-        status: u16,
-    },
-    /// The normal response, after this delay.
-    Latency(Duration),
-}
+/// The seed of the generator behind cookies, tokens and tickets, unless
+/// [`SimulatorBuilder::seed`] sets another.
+pub const DEFAULT_SEED: u64 = 0x5EED_0B75;
 
 /// Configures a [`Simulator`]; from [`Simulator::builder`].
 #[derive(Clone)]
@@ -90,6 +94,7 @@ pub struct SimulatorBuilder {
     oauth_client_id: String,
     oauth_client_secret: String,
     idle_timeout: Duration,
+    seed: u64,
 }
 
 impl std::fmt::Debug for SimulatorBuilder {
@@ -100,6 +105,7 @@ impl std::fmt::Debug for SimulatorBuilder {
             .field("two_factor", &self.two_factor_code.is_some())
             .field("oauth_client_id", &self.oauth_client_id)
             .field("idle_timeout", &self.idle_timeout)
+            .field("seed", &self.seed)
             .finish_non_exhaustive()
     }
 }
@@ -142,31 +148,40 @@ impl SimulatorBuilder {
         self
     }
 
-    /// Starts the server on `127.0.0.1` and an ephemeral port.
+    /// Seeds the generator behind session cookies, OAuth tokens and session tickets
+    /// (default [`DEFAULT_SEED`]): the same seed gives the same values in the same order.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Starts the server on `127.0.0.1` and a free port.
     pub async fn start(self) -> Simulator {
-        self.start_with_server(MockServer::start().await).await
+        self.serve(Kit::start().await).await
     }
 
-    /// Starts the server on `ip` (a loopback address) and an ephemeral port.
+    /// Starts the server on `ip` (which must be a loopback address) and a free port.
     pub async fn start_on(self, ip: std::net::IpAddr) -> std::io::Result<Simulator> {
-        let listener = std::net::TcpListener::bind((ip, 0))?;
-        Ok(self
-            .start_with_server(MockServer::builder().listener(listener).start().await)
-            .await)
+        Ok(self.serve(Kit::start_on(ip).await?).await)
     }
 
-    async fn start_with_server(self, server: MockServer) -> Simulator {
-        let state = Arc::new(Mutex::new(State::seeded()));
+    async fn serve(self, kit: Kit) -> Simulator {
+        let state = Arc::new(Mutex::new(State::seeded(self.seed)));
         let config = Arc::new(self);
+        // The responder lives inside the server, so it must not own the kit (which owns
+        // the server) past the simulator: the simulator empties this slot when dropped.
+        let gate = Arc::new(Mutex::new(Some(kit.clone())));
         Mock::given(any())
             .respond_with(Responder {
+                gate: gate.clone(),
                 state: state.clone(),
                 config: config.clone(),
             })
-            .mount(&server)
+            .mount(kit.server())
             .await;
         Simulator {
-            server,
+            kit,
+            gate,
             state,
             config,
         }
@@ -175,7 +190,8 @@ impl SimulatorBuilder {
 
 /// A running fake Password Safe. Dropping it stops the server.
 pub struct Simulator {
-    server: MockServer,
+    kit: Kit,
+    gate: Arc<Mutex<Option<Kit>>>,
     state: Arc<Mutex<State>>,
     config: Arc<SimulatorBuilder>,
 }
@@ -183,9 +199,16 @@ pub struct Simulator {
 impl std::fmt::Debug for Simulator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Simulator")
-            .field("base_url", &self.base_url())
+            .field("url", &self.url())
             .field("runas", &self.config.runas)
             .finish_non_exhaustive()
+    }
+}
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        // Breaks the server → responder → kit → server cycle, so the server stops.
+        lock(&self.gate).take();
     }
 }
 
@@ -205,17 +228,20 @@ impl Simulator {
             oauth_client_id: DEFAULT_OAUTH_CLIENT_ID.into(),
             oauth_client_secret: DEFAULT_OAUTH_CLIENT_SECRET.into(),
             idle_timeout: Duration::from_secs(20 * 60),
+            seed: DEFAULT_SEED,
         }
     }
 
-    /// The API base URL, ending in `/BeyondTrust/api/public/v3`.
-    pub fn base_url(&self) -> String {
-        format!("{}/{}", self.server.uri(), API_PATH.trim_end_matches('/'))
+    /// The server's root URL (`http://127.0.0.1:PORT`): the "host" of
+    /// [`ClientBuilder::host`].
+    pub fn url(&self) -> String {
+        self.kit.url()
     }
 
-    /// The server's root URL (`http://127.0.0.1:port`).
-    pub fn host(&self) -> String {
-        self.server.uri()
+    /// The API base URL (`http://127.0.0.1:PORT/BeyondTrust/api/public/v3`): what
+    /// [`ClientBuilder::base_url`] takes.
+    pub fn api_url(&self) -> String {
+        format!("{}/{}", self.url(), API_PATH.trim_end_matches('/'))
     }
 
     /// The accepted API key.
@@ -260,12 +286,34 @@ impl Simulator {
     /// A client builder pointed at this simulator (plain http allowed), without
     /// credentials.
     pub fn client_builder(&self) -> ClientBuilder {
-        Client::builder().base_url(self.base_url()).allow_http(true)
+        Client::builder().base_url(self.api_url()).allow_http(true)
     }
 
-    /// A client signing in as the runas user.
+    /// A client signing in as the runas user ([`Simulator::ps_auth`]).
     pub fn client(&self) -> crate::Result<Client> {
         self.client_builder().credentials(self.ps_auth()).build()
+    }
+
+    /// Answers the next `times` requests with `fault` instead of serving them: a
+    /// [`Fault::Status`] with Password Safe's JSON-string error body (and its
+    /// `Retry-After`), a [`Fault::Html`] error page as a proxy sends, a [`Fault::Delay`]
+    /// before the normal answer, or a [`Fault::Reset`] connection.
+    pub async fn inject(&self, fault: Fault, times: usize) {
+        match fault {
+            Fault::Reset => self.kit.inject_reset(times as u64).await,
+            fault => self.kit.inject(fault, times),
+        }
+    }
+
+    /// Adds latency to every later answer and fails a fraction of them with
+    /// `503 Service Unavailable` and `Retry-After: 1` (see [`Chaos`]).
+    pub fn set_chaos(&self, chaos: Chaos) {
+        self.kit.set_chaos(chaos);
+    }
+
+    /// Every HTTP request received so far, in order (path as sent, headers, body).
+    pub fn received(&self) -> Vec<Received> {
+        self.kit.received()
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -273,13 +321,13 @@ impl Simulator {
     }
 
     /// Approves a pending request; `false` when there is no such pending request.
-    pub fn approve(&self, request_id: u64) -> bool {
-        self.decide(request_id, "Active")
+    pub fn approve(&self, request_id: impl Into<RequestId>) -> bool {
+        self.decide(request_id.into().get(), "Active")
     }
 
     /// Denies a pending request; `false` when there is no such pending request.
-    pub fn deny(&self, request_id: u64) -> bool {
-        self.decide(request_id, "Denied")
+    pub fn deny(&self, request_id: impl Into<RequestId>) -> bool {
+        self.decide(request_id.into().get(), "Denied")
     }
 
     fn decide(&self, request_id: u64, status: &'static str) -> bool {
@@ -320,7 +368,7 @@ impl Simulator {
     }
 
     /// Every access request, as `GET Requests` would list them.
-    pub fn requests(&self) -> Vec<AccessRequest> {
+    pub fn access_requests(&self) -> Vec<AccessRequest> {
         let state = self.state();
         state
             .requests
@@ -339,36 +387,18 @@ impl Simulator {
     }
 
     /// The current password of a managed account.
-    pub fn account_password(&self, account_id: u64) -> Option<String> {
+    pub fn account_password(&self, account_id: impl Into<AccountId>) -> Option<String> {
+        let account_id = account_id.into().get();
         self.state()
             .accounts
             .iter()
             .find(|a| a.account_id == account_id)
             .map(|a| a.password.clone())
     }
-
-    /// Adds latency to every answer and fails a fraction of them with 503 and
-    /// `Retry-After: 1` (see [`msp_common::chaos`]).
-    pub fn set_chaos(&self, chaos: msp_common::chaos::Chaos) {
-        lock(&self.state).chaos = chaos;
-    }
-
-    /// Answers the next `times` calls with `fault`.
-    pub fn inject_fault(&self, fault: Fault, times: usize) {
-        let mut state = self.state();
-        for _ in 0..times {
-            state.faults.push_back(fault.clone());
-        }
-    }
-
-    /// Every HTTP request received so far, for wire-level assertions.
-    pub async fn received_requests(&self) -> Vec<wiremock::Request> {
-        self.server.received_requests().await.unwrap_or_default()
-    }
 }
 
-fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
-    state.lock().unwrap_or_else(|e| e.into_inner())
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 struct SimUser {
@@ -410,7 +440,6 @@ struct AuthSession {
     pending_two_factor: bool,
 }
 
-#[derive(Default)]
 struct State {
     users: Vec<SimUser>,
     accounts: Vec<SimAccount>,
@@ -418,9 +447,7 @@ struct State {
     sessions: Vec<Value>,
     auth_sessions: HashMap<String, AuthSession>,
     tokens: HashMap<String, Instant>,
-    faults: VecDeque<Fault>,
-    chaos: msp_common::chaos::Chaos,
-    counter: u64,
+    prng: Prng,
     next_request_id: u64,
     next_session_id: u64,
     sign_ins: usize,
@@ -431,7 +458,7 @@ const KEY_ONLY_USER_ID: u64 = 3;
 const OAUTH_USER_ID: u64 = 12;
 
 impl State {
-    fn seeded() -> State {
+    fn seeded(seed: u64) -> State {
         let account = |system_id,
                        system_name,
                        account_id,
@@ -561,16 +588,19 @@ impl State {
                     1800,
                 ),
             ],
+            requests: Vec::new(),
+            auth_sessions: HashMap::new(),
+            tokens: HashMap::new(),
+            prng: Prng::new(seed),
             next_request_id: 100,
             next_session_id: 1001,
-            ..State::default()
+            sign_ins: 0,
         }
     }
 
+    /// A fresh random token (cookies, OAuth tokens, tickets): 32 hex digits.
     fn token(&mut self) -> String {
-        self.counter += 1;
-        let a = splitmix(self.counter);
-        let b = splitmix(a ^ 0x9E37_79B9_7F4A_7C15);
+        let (a, b) = (self.prng.next_u64(), self.prng.next_u64());
         format!("{a:016x}{b:016x}")
     }
 
@@ -618,14 +648,9 @@ impl State {
     }
 }
 
-fn splitmix(seed: u64) -> u64 {
-    let mut z = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
 struct Responder {
+    /// The kit while the simulator lives (see [`SimulatorBuilder::serve`]).
+    gate: Arc<Mutex<Option<Kit>>>,
     state: Arc<Mutex<State>>,
     config: Arc<SimulatorBuilder>,
 }
@@ -764,38 +789,35 @@ fn form_pairs(body: &[u8]) -> HashMap<String, String> {
 
 impl Respond for Responder {
     fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
-        let mut state = lock(&self.state);
-        let decision = state.chaos.decide();
-        if decision.fail {
-            return text(503, "Service Unavailable")
-                .insert_header("Retry-After", "1")
-                .set_delay(decision.delay);
-        }
-        let mut latency = (!decision.delay.is_zero()).then_some(decision.delay);
-        match state.faults.pop_front() {
-            Some(Fault::Status {
+        let Some(kit) = lock(&self.gate).clone() else {
+            return text(503, "The simulator has stopped.");
+        };
+        // The kit records the request, then an injected fault or chaos may answer it.
+        let delay = match kit.gate(request) {
+            Gate::Pass { delay } => delay,
+            Gate::Fail { delay } => {
+                return text(503, "Service Unavailable")
+                    .insert_header("Retry-After", "1")
+                    .set_delay(delay);
+            }
+            Gate::Fault(Fault::Delay(delay)) => delay,
+            Gate::Fault(Fault::Status {
                 status,
-                retry_after_secs,
+                retry_after,
             }) => {
-                let mut response = text(status, "Simulated failure");
-                if let Some(secs) = retry_after_secs {
-                    response = response.insert_header("Retry-After", secs.to_string().as_str());
-                }
-                return response;
+                let response = text(status, "Simulated failure");
+                return match retry_after {
+                    Some(after) => response.insert_header("Retry-After", after.as_str()),
+                    None => response,
+                };
             }
-            Some(Fault::HtmlPage { status }) => {
-                return ResponseTemplate::new(status).set_body_raw(
-                    format!("<html><head><title>{status} Service Unavailable</title></head><body><h1>Proxy error</h1></body></html>"),
-                    "text/html",
-                );
-            }
-            Some(Fault::Latency(delay)) => latency = Some(delay),
-            None => {}
-        }
-        let response = self.route(&mut state, request);
-        match latency {
-            Some(delay) => response.set_delay(delay),
-            None => response,
+            Gate::Fault(other) => return other.response(),
+        };
+        let response = self.route(&mut lock(&self.state), request);
+        if delay.is_zero() {
+            response
+        } else {
+            response.set_delay(delay)
         }
     }
 }

@@ -10,13 +10,6 @@ use beyondtrust_sessions_client::{
     Listing, NewRequest, OAuthClient, PsAuth, Raw, RequestStatus, SessionStatus, SessionType,
 };
 
-fn header(request: &wiremock::Request, name: &str) -> Option<String> {
-    request
-        .headers
-        .get(name)
-        .map(|v| v.to_str().unwrap().to_owned())
-}
-
 #[tokio::test]
 async fn the_whole_flow_and_the_old_cookie_is_refused_after_sign_out() {
     let sim = Simulator::start().await;
@@ -55,11 +48,11 @@ async fn the_whole_flow_and_the_old_cookie_is_refused_after_sign_out() {
 
     // Wait for approval while an approver approves.
     let approver = {
-        let pending = sim.requests();
+        let pending = sim.access_requests();
         assert_eq!(pending[0].status, RequestStatus::Pending);
         async {
             tokio::task::yield_now().await;
-            assert!(sim.approve(id.get()));
+            assert!(sim.approve(id));
         }
     };
     let (approved, ()) = tokio::join!(
@@ -127,19 +120,19 @@ async fn the_whole_flow_and_the_old_cookie_is_refused_after_sign_out() {
 
     // Check in, sign out.
     guard.checkin("Patched").await.unwrap();
-    assert_eq!(sim.requests()[0].status, RequestStatus::Expired);
+    assert_eq!(sim.access_requests()[0].status, RequestStatus::Expired);
     client.sign_out().await.unwrap();
     assert_eq!(sim.active_sessions(), 0);
 
     // The old cookie is refused.
-    let received = sim.received_requests().await;
+    let received = sim.received();
     let cookie = received
         .iter()
-        .find(|r| r.url.path().ends_with("/Sessions"))
-        .and_then(|r| header(r, "cookie"))
+        .find(|r| r.path.ends_with("/Sessions"))
+        .and_then(|r| r.header("cookie"))
         .unwrap();
-    let replay = reqwest::Client::new()
-        .get(format!("{}/Sessions", sim.base_url()))
+    let replay = beyondtrust_sessions_client::reqwest::Client::new()
+        .get(format!("{}/Sessions", sim.api_url()))
         .header("Cookie", cookie)
         .send()
         .await
@@ -357,27 +350,31 @@ async fn sessions_admin_lock_terminate_and_faults() {
     );
 
     // Reads ride out injected 503s with Retry-After; writes do not.
-    sim.inject_fault(
+    sim.inject(
         Fault::Status {
             status: 503,
-            retry_after_secs: Some(0),
+            retry_after: Some("0".into()),
         },
         1,
-    );
+    )
+    .await;
     assert_eq!(client.sessions().list().collect().await.unwrap().len(), 6);
-    sim.inject_fault(Fault::HtmlPage { status: 502 }, 1);
+    sim.inject(Fault::Html { status: 502 }, 1).await;
     let err = client.sessions().lock(id).await.unwrap_err();
     assert_eq!(err.status().unwrap().as_u16(), 502);
-    assert_eq!(
-        err.api().unwrap().message(),
-        Some("502 Service Unavailable")
-    );
+    assert_eq!(err.api().unwrap().message(), Some("502 Error"));
+    // A reset connection is not replayed for a write either; a read rides it out.
+    sim.inject(Fault::Reset, 1).await;
+    let err = client.sessions().lock(id).await.unwrap_err();
+    assert!(err.status().is_none(), "{err}");
+    sim.inject(Fault::Reset, 1).await;
+    assert_eq!(client.sessions().get(id).await.unwrap().session_id, id);
     client.sign_out().await.unwrap();
 }
 
 #[tokio::test]
 async fn chaos_failures_are_retried_on_reads_and_reported_when_they_persist() {
-    use msp_common::chaos::Chaos;
+    use beyondtrust_sessions_client::sim::Chaos;
     use msp_common::retry::{FixedJitter, ManualClock};
     use std::sync::Arc;
     let sim = Simulator::start().await;
@@ -403,4 +400,21 @@ async fn chaos_failures_are_retried_on_reads_and_reported_when_they_persist() {
         Some(msp_common::StatusCode::SERVICE_UNAVAILABLE)
     );
     assert_eq!(err.attempts(), 6);
+}
+
+#[tokio::test]
+async fn dropping_the_simulator_stops_its_server() {
+    let sim = Simulator::start().await;
+    let url = format!("{}/Sessions", sim.api_url());
+    let http = beyondtrust_sessions_client::reqwest::Client::new();
+    assert_eq!(http.get(&url).send().await.unwrap().status().as_u16(), 401);
+    drop(sim);
+    // The server shuts down in the background: soon nothing answers on its port.
+    for _ in 0..100 {
+        if http.get(&url).send().await.is_err() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("the server still answers after the simulator was dropped");
 }

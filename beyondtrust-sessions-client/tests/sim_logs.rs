@@ -9,13 +9,6 @@ use beyondtrust_sessions_client::secret::ExposeSecret;
 use beyondtrust_sessions_client::sim::Simulator;
 use beyondtrust_sessions_client::{AccessType, NewRequest};
 
-fn header(request: &wiremock::Request, name: &str) -> Option<String> {
-    request
-        .headers
-        .get(name)
-        .map(|v| v.to_str().unwrap().to_owned())
-}
-
 #[tokio::test]
 async fn secrets_stay_out_of_trace_logs() {
     use std::io::Write;
@@ -63,10 +56,9 @@ async fn secrets_stay_out_of_trace_logs() {
     client.sign_out().await.unwrap();
 
     let cookies: Vec<String> = sim
-        .received_requests()
-        .await
+        .received()
         .iter()
-        .filter_map(|r| header(r, "cookie"))
+        .filter_map(|r| r.header("cookie").map(str::to_owned))
         .collect();
     assert!(!cookies.is_empty());
     let logs = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();

@@ -6,18 +6,17 @@
 use beyondtrust_sessions_client::sim::Simulator;
 use beyondtrust_sessions_client::{AccessType, Client, Listing, NewRequest, OAuthClient};
 
-async fn count(sim: &Simulator, method: &str, suffix: &str) -> usize {
-    sim.received_requests()
-        .await
+fn count(sim: &Simulator, method: &str, suffix: &str) -> usize {
+    sim.received()
         .iter()
-        .filter(|r| r.method.as_str() == method && r.url.path().ends_with(suffix))
+        .filter(|r| r.method == method && r.path.ends_with(suffix))
         .count()
 }
 
 /// Signs in, invalidates every session on the server, then makes 100 reads at once.
 async fn hundred_reads_after_expiry(sim: &Simulator, client: &Client) {
     client.sign_in().await.unwrap();
-    assert_eq!(count(sim, "POST", "/Auth/SignAppin").await, 1);
+    assert_eq!(count(sim, "POST", "/Auth/SignAppin"), 1);
     sim.expire_sessions();
     let reads = (0..100).map(|_| {
         let client = client.clone();
@@ -27,12 +26,12 @@ async fn hundred_reads_after_expiry(sim: &Simulator, client: &Client) {
         assert_eq!(read.unwrap().unwrap().len(), 5);
     }
     // Exactly one re-sign-in for the whole wave of refusals.
-    assert_eq!(count(sim, "POST", "/Auth/SignAppin").await, 2);
+    assert_eq!(count(sim, "POST", "/Auth/SignAppin"), 2);
     assert_eq!(sim.sign_in_count(), 2);
     assert_eq!(sim.active_sessions(), 1);
     // Each read went out at most twice (refused, then resent with the new cookie); at
     // least one of them was refused.
-    let lists = count(sim, "GET", "/Sessions").await;
+    let lists = count(sim, "GET", "/Sessions");
     assert!((101..=200).contains(&lists), "{lists} list requests");
 }
 
@@ -56,7 +55,7 @@ async fn hundred_concurrent_reads_sign_in_again_once_with_oauth() {
         .unwrap();
     hundred_reads_after_expiry(&sim, &client).await;
     // One token per sign-in.
-    assert_eq!(count(&sim, "POST", "/Auth/connect/token").await, 2);
+    assert_eq!(count(&sim, "POST", "/Auth/connect/token"), 2);
 }
 
 #[tokio::test]
@@ -72,16 +71,15 @@ async fn a_write_refused_with_401_is_resent_once_after_the_sign_in() {
         .create(NewRequest::new(AccessType::View, 1, 10).duration_minutes(10))
         .await
         .unwrap();
-    assert_eq!(count(&sim, "POST", "/Requests").await, 2);
-    assert_eq!(count(&sim, "POST", "/Auth/SignAppin").await, 2);
-    let requests = sim.requests();
+    assert_eq!(count(&sim, "POST", "/Requests"), 2);
+    assert_eq!(count(&sim, "POST", "/Auth/SignAppin"), 2);
+    let requests = sim.access_requests();
     assert_eq!(requests.len(), 1, "created once");
     assert_eq!(requests[0].request_id, id);
     let bodies: Vec<Vec<u8>> = sim
-        .received_requests()
-        .await
+        .received()
         .into_iter()
-        .filter(|r| r.method.as_str() == "POST" && r.url.path().ends_with("/Requests"))
+        .filter(|r| r.method == "POST" && r.path.ends_with("/Requests"))
         .map(|r| r.body)
         .collect();
     assert_eq!(bodies[0], bodies[1], "the resend is the same write");
@@ -89,10 +87,10 @@ async fn a_write_refused_with_401_is_resent_once_after_the_sign_in() {
     // The same for a check-in: refused, one sign-in, resent once, done once.
     sim.expire_sessions();
     client.requests().checkin(id, "done").await.unwrap();
-    assert_eq!(count(&sim, "PUT", "/Checkin").await, 2);
-    assert_eq!(count(&sim, "POST", "/Auth/SignAppin").await, 3);
+    assert_eq!(count(&sim, "PUT", "/Checkin"), 2);
+    assert_eq!(count(&sim, "POST", "/Auth/SignAppin"), 3);
     assert_eq!(
-        sim.requests()[0].status,
+        sim.access_requests()[0].status,
         beyondtrust_sessions_client::RequestStatus::Expired
     );
     // (A write refused again after the re-sign-in is not sent a third time: see

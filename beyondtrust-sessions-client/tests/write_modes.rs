@@ -3,7 +3,7 @@
 //! preview and sends nothing, read-write sends exactly what the preview showed.
 #![cfg(feature = "sim")]
 
-use beyondtrust_sessions_client::sim::Simulator;
+use beyondtrust_sessions_client::sim::{Received, Simulator};
 use beyondtrust_sessions_client::{
     AccessType, AdminSession, Call, Client, Error, Listing, NewRequest, Raw, RequestId, SessionId,
     SessionStatus, SessionType, WriteMode,
@@ -154,7 +154,7 @@ async fn fixture(sim: &Simulator, client: &Client) -> Fixture {
         .create(NewRequest::new(AccessType::Rdp, 1, 11).duration_minutes(30))
         .await
         .unwrap();
-    assert!(sim.approve(rdp.get()));
+    assert!(sim.approve(rdp));
     Fixture {
         view_a,
         view_b,
@@ -162,8 +162,8 @@ async fn fixture(sim: &Simulator, client: &Client) -> Fixture {
     }
 }
 
-fn is_sign_in(request: &wiremock::Request) -> bool {
-    request.url.path().ends_with("/Auth/SignAppin")
+fn is_sign_in(request: &Received) -> bool {
+    request.path.ends_with("/Auth/SignAppin")
 }
 
 #[tokio::test]
@@ -182,7 +182,7 @@ async fn every_write_obeys_the_write_mode() {
         let name = row.call;
 
         // (a) Read-only: refused before anything is sent, naming the call.
-        let before = sim.received_requests().await.len();
+        let before = sim.received().len();
         let call = (row.build)(&read_only, &fixture);
         assert!(call.is_write(), "{name} is a write");
         assert_eq!(call.operation(), row.operation, "{name}");
@@ -197,7 +197,7 @@ async fn every_write_obeys_the_write_mode() {
             "{name}: {err}"
         );
         assert_eq!(
-            sim.received_requests().await.len(),
+            sim.received().len(),
             before,
             "{name}: read-only sent something"
         );
@@ -210,7 +210,7 @@ async fn every_write_obeys_the_write_mode() {
         assert!(err.to_string().contains(row.operation), "{name}: {err}");
         assert!(!format!("{err:?}").contains(ADMIN_PASSWORD), "{name}");
         assert_eq!(
-            sim.received_requests().await.len(),
+            sim.received().len(),
             before,
             "{name}: the dry run sent something"
         );
@@ -226,7 +226,7 @@ async fn every_write_obeys_the_write_mode() {
             "{name}: {preview:?}"
         );
         let _ = call.await; // some answers are refusals (403, 404): the wire is what counts
-        let received = sim.received_requests().await;
+        let received = sim.received();
         let sent: Vec<_> = received[before..]
             .iter()
             .filter(|r| !is_sign_in(r))
@@ -235,8 +235,8 @@ async fn every_write_obeys_the_write_mode() {
         let sent = sent[0];
         let url = msp_common::Url::parse(&preview.url).unwrap();
         assert_eq!(sent.method.as_str(), preview.method.as_str(), "{name}");
-        assert_eq!(sent.url.path(), url.path(), "{name}");
-        assert_eq!(sent.url.query(), url.query(), "{name}");
+        assert_eq!(sent.path, url.path(), "{name}");
+        assert_eq!(sent.raw_query.as_deref(), url.query(), "{name}");
         let body = String::from_utf8(sent.body.clone()).unwrap();
         if row.operation == "create_admin_session" {
             // The password travels; the preview shows where, redacted.
@@ -253,11 +253,11 @@ async fn every_write_obeys_the_write_mode() {
                 "{name}"
             );
         }
-        assert!(sent.headers.get("cookie").is_some(), "{name}");
+        assert!(sent.header("cookie").is_some(), "{name}");
     }
 
     // The read-write calls did what they say.
-    let requests = sim.requests();
+    let requests = sim.access_requests();
     assert!(
         requests
             .iter()
@@ -341,7 +341,7 @@ async fn reads_and_sessions_work_in_every_mode() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::ReadOnly { .. }), "{err:?}");
-    assert!(sim.requests().is_empty());
+    assert!(sim.access_requests().is_empty());
 
     // The read-write copy shares the session: no second sign-in.
     let read_write = read_only.with_write_mode(WriteMode::ReadWrite);

@@ -6,8 +6,10 @@
 //! same names in all four crates: `Simulator::start()`, `Simulator::builder()…start()`,
 //! `url()`, `client()`, `client_builder()`, `inject(fault, times)`, `set_chaos(..)` and
 //! `received()` (a `Vec` of this module's [`Received`]). Its responders call
-//! [`Kit::gate`] first, which records the request and decides whether an injected
-//! fault or chaos answers it instead.
+//! [`Gatekeeper::gate`] (or [`Kit::gate`]) first, which records the request and decides
+//! whether an injected fault or chaos answers it instead. A responder holds a
+//! [`Kit::gatekeeper`], not a clone of the kit: a responder mounted on the kit's server
+//! that held the kit would keep that server running after the simulator is dropped.
 //!
 //! ```
 //! # tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap().block_on(async {
@@ -15,7 +17,7 @@
 //! use wiremock::{Mock, ResponseTemplate, matchers::any};
 //!
 //! let kit: Kit = Kit::start().await;
-//! let gate = kit.clone();
+//! let gate = kit.gatekeeper();
 //! Mock::given(any())
 //!     .respond_with(move |req: &wiremock::Request| match gate.gate(req) {
 //!         Gate::Fault(fault) => fault.response(),
@@ -343,10 +345,48 @@ impl<F: Send + 'static> Kit<F> {
     }
 
     /// Records `request` and decides its fate: the next injected fault, a chaos failure,
+    /// or [`Gate::Pass`]. Call it first in every responder (through a
+    /// [`Kit::gatekeeper`]).
+    pub fn gate(&self, request: &wiremock::Request) -> Gate<F> {
+        self.gatekeeper().gate(request)
+    }
+
+    /// What a responder holds to [`gate`](Gatekeeper::gate) requests: the kit's record,
+    /// faults and chaos, without the server (so dropping the simulator stops it).
+    pub fn gatekeeper(&self) -> Gatekeeper<F> {
+        Gatekeeper {
+            state: self.state.clone(),
+        }
+    }
+}
+
+/// The part of a [`Kit`] a responder needs: it records requests and decides their fate,
+/// sharing the kit's record, faults and chaos but not its server. From
+/// [`Kit::gatekeeper`].
+pub struct Gatekeeper<F = Fault> {
+    state: Arc<Mutex<State<F>>>,
+}
+
+impl<F> Clone for Gatekeeper<F> {
+    fn clone(&self) -> Self {
+        Gatekeeper {
+            state: self.state.clone(),
+        }
+    }
+}
+
+impl<F> std::fmt::Debug for Gatekeeper<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Gatekeeper").finish_non_exhaustive()
+    }
+}
+
+impl<F> Gatekeeper<F> {
+    /// Records `request` and decides its fate: the next injected fault, a chaos failure,
     /// or [`Gate::Pass`]. Call it first in every responder.
     pub fn gate(&self, request: &wiremock::Request) -> Gate<F> {
         let (fault, decision) = {
-            let mut state = self.state();
+            let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
             state.received.push(Received::from_wiremock(request));
             let fault = state.faults.pop_front();
             (fault, state.chaos.decide())
