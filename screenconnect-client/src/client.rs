@@ -2,13 +2,10 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 
-use msp_common::retry::{Clock, Jitter};
 use msp_common::secret::{ExposeSecret, SecretString};
 use msp_common::{
-    Call, Error, Raw, Request, Response, Result, RetryPolicy, Service, Transport, TransportOptions,
-    Url, WriteMode,
+    Call, ClientOptions, Error, Raw, Request, Response, Result, Service, Transport, Url, WriteMode,
 };
 use serde_json::Value;
 
@@ -40,7 +37,7 @@ pub const AUTH_HEADER: &str = "CTRLAuthHeader";
 /// use screenconnect_client::Client;
 ///
 /// let client = Client::builder()
-///     .instance_url("https://acme.screenconnect.com")
+///     .base_url("https://acme.screenconnect.com")
 ///     .secret(std::env::var("SC_SECRET").unwrap_or_default())
 ///     .build()?;
 /// for session in client.sessions().by_name("ACME-PC01").await? {
@@ -104,7 +101,7 @@ impl Client {
     /// use screenconnect_client::{Client, Error, WriteMode};
     ///
     /// let client = Client::builder()
-    ///     .instance_url("https://acme.screenconnect.com")
+    ///     .base_url("https://acme.screenconnect.com")
     ///     .secret("s3cret")
     ///     .write_mode(WriteMode::ReadOnly)
     ///     .build()?;
@@ -126,7 +123,7 @@ impl Client {
     /// ```
     /// use screenconnect_client::{Client, installer::Platform};
     ///
-    /// let client = Client::builder().instance_url("https://acme.screenconnect.com").secret("s3cret").build()?;
+    /// let client = Client::builder().base_url("https://acme.screenconnect.com").secret("s3cret").build()?;
     /// let url = client.installer(Platform::Pkg).name("ACME-MAC").build()?;
     /// assert!(url.as_str().starts_with("https://acme.screenconnect.com/Bin/ScreenConnect.ClientSetup.pkg?e=Access&y=Guest&t=ACME-MAC&c="));
     /// # Ok::<(), screenconnect_client::Error>(())
@@ -135,8 +132,9 @@ impl Client {
         InstallerUrl::new(self.inner.instance.as_str(), platform)
     }
 
-    /// The instance's base URL (path ending in `/`).
-    pub fn instance_url(&self) -> &Url {
+    /// The instance URL the client was built with ([`ClientBuilder::base_url`]), its
+    /// path ending in `/`.
+    pub fn base_url(&self) -> &Url {
         &self.inner.instance
     }
 
@@ -166,7 +164,7 @@ impl Client {
     /// ```
     /// use screenconnect_client::{Client, WriteMode};
     ///
-    /// let client = Client::builder().instance_url("https://acme.screenconnect.com").secret("s3cret").build()?;
+    /// let client = Client::builder().base_url("https://acme.screenconnect.com").secret("s3cret").build()?;
     /// let careful = client.with_write_mode(WriteMode::DryRun);
     /// assert_eq!(careful.write_mode(), WriteMode::DryRun);
     /// assert_eq!(client.write_mode(), WriteMode::ReadWrite);
@@ -219,7 +217,7 @@ impl Client {
 /// use screenconnect_client::{Client, Raw};
 /// use serde_json::{Value, json};
 ///
-/// let client = Client::builder().instance_url("https://acme.screenconnect.com").secret("s3cret").build()?;
+/// let client = Client::builder().base_url("https://acme.screenconnect.com").secret("s3cret").build()?;
 /// let call = client.post::<Value, _>("GetSessionsByName", &json!(["ACME-PC01"])).write(false);
 /// let preview = call.preview()?;
 /// assert_eq!(
@@ -328,8 +326,21 @@ fn is_guid(text: &str) -> bool {
             .all(|(g, len)| g.len() == len && g.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
-/// Builds a [`Client`]. Obtained from [`Client::builder`]; `instance_url` and `secret`
-/// are required.
+/// Builds a [`Client`]. Obtained from [`Client::builder`]; `base_url` (the instance URL)
+/// and `secret` are required.
+///
+/// The shared setters of every msp-sdk builder (`base_url`, `user_agent`, `timeout`,
+/// `no_timeout`, `connect_timeout`, `max_response_bytes`, `allow_http`,
+/// `danger_accept_invalid_certs`, `retry_policy`, `http_client`, `write_mode`, `clock`,
+/// `jitter`; see [`msp_common::options`]) come with ScreenConnect's own: [`secret`](
+/// Self::secret), [`origin`](Self::origin), [`extension_guid`](Self::extension_guid) and
+/// [`property_names`](Self::property_names).
+///
+/// `base_url` is the instance URL as a browser opens it: `https://acme.screenconnect.com`
+/// for a cloud instance, or an on-premise one with its port and path,
+/// `https://sc.acme.example:8040/control`. The client adds
+/// `App_Extensions/{guid}/Service.ashx/{Method}` to it for calls and `Bin/…` for
+/// installer URLs.
 ///
 /// ```
 /// use std::time::Duration;
@@ -337,7 +348,7 @@ fn is_guid(text: &str) -> bool {
 /// use screenconnect_client::models::PropertyNames;
 ///
 /// let client = Client::builder()
-///     .instance_url("https://acme.screenconnect.com")
+///     .base_url("https://acme.screenconnect.com")
 ///     .secret("s3cret")
 ///     .origin("https://tools.acme.example") // the extension's RESTfulAllowedOrigin
 ///     .timeout(Duration::from_secs(30))
@@ -345,29 +356,25 @@ fn is_guid(text: &str) -> bool {
 ///     .write_mode(WriteMode::ReadOnly)
 ///     .build()?;
 /// assert_eq!(client.origin(), "https://tools.acme.example");
-/// assert!(Client::builder().secret("s3cret").build().is_err()); // no instance URL
+/// assert!(Client::builder().secret("s3cret").build().is_err()); // no base URL
 /// # Ok::<(), screenconnect_client::Error>(())
 /// ```
 #[must_use]
 pub struct ClientBuilder {
-    transport: TransportOptions,
-    instance_url: Option<String>,
+    options: ClientOptions,
     secret: Option<SecretString>,
     origin: Option<String>,
     extension_guid: String,
-    write_mode: WriteMode,
     property_names: PropertyNames,
 }
 
 impl Default for ClientBuilder {
     fn default() -> Self {
         ClientBuilder {
-            instance_url: None,
+            options: ClientOptions::default(),
             secret: None,
             origin: None,
             extension_guid: DEFAULT_EXTENSION_GUID.to_owned(),
-            transport: TransportOptions::default(),
-            write_mode: WriteMode::ReadWrite,
             property_names: PropertyNames::new(),
         }
     }
@@ -376,26 +383,21 @@ impl Default for ClientBuilder {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("instance_url", &self.instance_url)
+            .field("base_url", &self.options.base_url)
             .field(
                 "secret",
                 &self.secret.as_ref().map(|_| msp_common::secret::REDACTED),
             )
             .field("origin", &self.origin)
             .field("extension_guid", &self.extension_guid)
-            .field("transport", &self.transport)
-            .field("write_mode", &self.write_mode)
+            .field("transport", &self.options.transport)
+            .field("write_mode", &self.options.write_mode)
             .finish_non_exhaustive()
     }
 }
 
 impl ClientBuilder {
-    /// The instance's URL, e.g. `https://acme.screenconnect.com` (an on-premise
-    /// instance may have a path). Required.
-    pub fn instance_url(mut self, url: impl Into<String>) -> Self {
-        self.instance_url = Some(url.into());
-        self
-    }
+    msp_common::client_builder_setters!(options);
 
     /// The RESTful API Manager's secret, sent raw in `CTRLAuthHeader`. Required.
     pub fn secret(mut self, secret: impl Into<SecretString>) -> Self {
@@ -416,73 +418,6 @@ impl ClientBuilder {
         self
     }
 
-    /// The timeout of one attempt, body included (default 60 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.transport.timeout = Some(timeout);
-        self
-    }
-
-    /// The connect timeout (default 10 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.transport.connect_timeout = Some(timeout);
-        self
-    }
-
-    /// Appends an application name to the user agent `screenconnect-client/{version}`.
-    pub fn user_agent(mut self, app: impl Into<String>) -> Self {
-        self.transport.app_user_agent = Some(app.into());
-        self
-    }
-
-    /// The retry policy of reads (writes are never replayed; a call may override it with
-    /// [`Call::retry`]).
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.transport.retry_policy = Some(policy);
-        self
-    }
-
-    /// Uses this `reqwest::Client` and its connection pool.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.transport.http_client = Some(client);
-        self
-    }
-
-    /// Allows a plain `http://` instance URL (the secret then travels in clear text):
-    /// for loopback simulators and lab servers only.
-    pub fn allow_http(mut self, allow: bool) -> Self {
-        self.transport.allow_http = allow;
-        self
-    }
-
-    /// The largest response body accepted (default 16 MiB).
-    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
-        self.transport.max_response_bytes = Some(bytes);
-        self
-    }
-
-    /// The clock behind retry waits (tests inject
-    /// [`ManualClock`](msp_common::retry::ManualClock)).
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.transport.clock = Some(clock);
-        self
-    }
-
-    /// The randomness behind retry jitter (tests inject
-    /// [`FixedJitter`](msp_common::retry::FixedJitter)).
-    pub fn jitter(mut self, jitter: Arc<dyn Jitter>) -> Self {
-        self.transport.jitter = Some(jitter);
-        self
-    }
-
-    /// What to do with writes (default [`WriteMode::ReadWrite`]): in
-    /// [`WriteMode::ReadOnly`] writes fail with [`Error::ReadOnly`] and in
-    /// [`WriteMode::DryRun`] with [`Error::DryRun`] carrying their preview; nothing is
-    /// sent. Reads are sent in every mode.
-    pub fn write_mode(mut self, mode: WriteMode) -> Self {
-        self.write_mode = mode;
-        self
-    }
-
     /// What this instance's custom property slots mean (e.g.
     /// [`PropertyNames::company_site_tag`]).
     pub fn property_names(mut self, names: PropertyNames) -> Self {
@@ -490,14 +425,13 @@ impl ClientBuilder {
         self
     }
 
-    /// Builds the client. Fails with [`Error::Config`] when the instance URL or secret
-    /// is missing or unusable, the GUID is not a GUID, or the origin is not a valid
-    /// header value. Nothing is sent.
+    /// Builds the client. Fails with [`Error::Config`] when the base URL or secret is
+    /// missing or unusable, the GUID is not a GUID, or the origin is not a valid header
+    /// value. Nothing is sent.
     pub fn build(self) -> Result<Client> {
-        let raw = self
-            .instance_url
-            .as_deref()
-            .ok_or_else(|| Error::config("ScreenConnect: an instance URL is required"))?;
+        let raw = self.options.base_url.as_deref().ok_or_else(|| {
+            Error::config("ScreenConnect: the base URL (the instance URL) is required")
+        })?;
         let instance = instance_base(raw)?;
         let secret = self.secret.ok_or_else(|| {
             Error::config("ScreenConnect: the RESTful API Manager secret is required")
@@ -528,7 +462,7 @@ impl ClientBuilder {
             concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
         )
         .base_url(base)
-        .options(self.transport)
+        .options(self.options.transport)
         .sensitive_header(AUTH_HEADER, secret)?
         .header("Origin", &origin)?;
         Ok(Client {
@@ -537,7 +471,7 @@ impl ClientBuilder {
                 instance,
                 origin,
                 extension_guid: self.extension_guid,
-                write_mode: self.write_mode,
+                write_mode: self.options.write_mode,
                 property_names: self.property_names,
                 basic_prefix,
             }),
@@ -553,7 +487,7 @@ mod tests {
     fn builder_validates_without_panicking() {
         let ok = || {
             Client::builder()
-                .instance_url("https://sc.example")
+                .base_url("https://sc.example")
                 .secret("marker-secret-123")
         };
         let client = ok().build().unwrap();
@@ -563,9 +497,9 @@ mod tests {
         assert!(!debug.contains("marker-secret-123"), "{debug}");
         assert!(ok().extension_guid("not-a-guid").build().is_err());
         assert!(ok().origin("bad\norigin").build().is_err());
-        assert!(ok().instance_url("http://sc.example").build().is_err());
+        assert!(ok().base_url("http://sc.example").build().is_err());
         assert!(
-            ok().instance_url("http://127.0.0.1:9")
+            ok().base_url("http://127.0.0.1:9")
                 .allow_http(true)
                 .build()
                 .is_ok()
@@ -575,17 +509,17 @@ mod tests {
         assert!(!err.to_string().contains("line"), "{err}");
         assert!(
             Client::builder()
-                .instance_url("https://sc.example")
+                .base_url("https://sc.example")
                 .build()
                 .is_err()
         );
         let on_prem = ok()
-            .instance_url("https://sc.example:8040/control")
+            .base_url("https://sc.example:8040/control")
             .build()
             .unwrap();
         assert_eq!(on_prem.origin(), "https://sc.example:8040");
         assert_eq!(
-            on_prem.instance_url().as_str(),
+            on_prem.base_url().as_str(),
             "https://sc.example:8040/control/"
         );
     }

@@ -156,10 +156,11 @@ pub struct InstallerUrl {
 }
 
 impl InstallerUrl {
-    /// An installer for `platform` served by the instance at `instance_url`.
-    pub fn new(instance_url: impl Into<String>, platform: Platform) -> Self {
+    /// An installer for `platform` served by the instance at `base_url` (the instance
+    /// URL, as given to [`ClientBuilder::base_url`](crate::ClientBuilder::base_url)).
+    pub fn new(base_url: impl Into<String>, platform: Platform) -> Self {
         InstallerUrl {
-            instance: instance_url.into(),
+            instance: base_url.into(),
             platform,
             name: String::new(),
             properties: CustomProperties::new(),
@@ -246,17 +247,17 @@ impl InstallerUrl {
 pub(crate) fn instance_base(raw: &str) -> Result<Url> {
     let mut url = Url::parse(raw.trim()).map_err(|e| {
         Error::config(format!(
-            "the instance URL `{raw}` is not a valid absolute URL: {e}"
+            "the base URL (instance URL) `{raw}` is not a valid absolute URL: {e}"
         ))
     })?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
         return Err(Error::config(format!(
-            "the instance URL `{raw}` must be an http(s) URL with a host"
+            "the base URL (instance URL) `{raw}` must be an http(s) URL with a host"
         )));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(Error::config(format!(
-            "the instance URL `{raw}` must not carry a query or fragment"
+            "the base URL (instance URL) `{raw}` must not carry a query or fragment"
         )));
     }
     if !url.path().ends_with('/') {

@@ -11,7 +11,28 @@
 //!   install commands.
 //! - [`error`] — typed faults (a method missing on this instance, an unknown parameter,
 //!   a refused secret or origin), read through [`ErrorExt`].
-//! - `sim` (feature `sim`) — a fake instance for tests and examples.
+//! - `sim` (feature `sim`) — a fake instance for tests and examples, with the shape of
+//!   every msp-sdk simulator (`Simulator::start()`, `builder()`, `url()`, `client()`,
+//!   `inject(fault, times)`, `set_chaos(..)`, `received()`).
+//!
+//! The crate re-exports what its API takes — [`msp_common`], [`Call`], [`Error`],
+//! [`Result`], [`RetryPolicy`], [`WriteMode`], [`reqwest`] — so this one dependency is
+//! enough.
+//!
+//! # Building a client
+//!
+//! [`Client::builder`] takes the setters every msp-sdk client shares (`base_url`,
+//! `user_agent`, `timeout`/`no_timeout`, `connect_timeout`, `max_response_bytes`,
+//! `allow_http`, `danger_accept_invalid_certs`, `retry_policy`, `http_client`,
+//! `write_mode`; see [`msp_common::options`]) and ScreenConnect's own: the `secret`
+//! (required), the `origin`, the `extension_guid` and the `property_names`.
+//!
+//! **`base_url` is the instance URL**, as a browser opens it: `https://acme.screenconnect.com`
+//! for a cloud instance; an on-premise instance may have a port and a path
+//! (`https://sc.acme.example:8040/control`). Calls go to
+//! `{base_url}/App_Extensions/{extension_guid}/Service.ashx/{Method}`, installer URLs to
+//! `{base_url}/Bin/ScreenConnect.ClientSetup.{ext}`, and the `Origin` defaults to the
+//! base URL's origin.
 //!
 //! # Example
 //!
@@ -32,7 +53,7 @@
 //! let sim = Simulator::start().await;
 //! let names = PropertyNames::company_site_tag();
 //! let client = Client::builder()
-//!     .instance_url(sim.url())
+//!     .base_url(sim.url())
 //!     .secret(sim.secret())
 //!     .allow_http(true) // the simulator is plain http on loopback
 //!     .property_names(names.clone())
@@ -110,4 +131,6 @@ pub mod sim;
 pub use client::{Client, ClientBuilder};
 pub use error::{ErrorExt, Fault};
 pub use msp_common;
-pub use msp_common::{Call, Error, Listing, Raw, RequestPreview, Result, RetryPolicy, WriteMode};
+pub use msp_common::{
+    Call, Error, Listing, Raw, RequestPreview, Result, RetryPolicy, WriteMode, reqwest,
+};

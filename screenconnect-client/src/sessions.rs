@@ -131,7 +131,7 @@ impl Sessions {
     /// use screenconnect_client::models::{CustomProperties, SessionType};
     /// use screenconnect_client::sessions::NewSession;
     ///
-    /// let client = Client::builder().instance_url("https://acme.screenconnect.com").secret("s3cret").build()?;
+    /// let client = Client::builder().base_url("https://acme.screenconnect.com").secret("s3cret").build()?;
     /// let create = client.sessions().create(
     ///     NewSession::new(SessionType::Support, "Printer help")
     ///         .public(true)

@@ -11,42 +11,63 @@
 //!   documented instance does for `GetSessions`, `GetAllSessions`, `GetSessionGroups`);
 //! - arguments of the wrong shape and unknown session ids answer a 500 fault; unknown
 //!   named parameters answer 500 `Unknown parameter: x`;
-//! - filters are parsed and evaluated against the sessions ([`crate::filter`]);
+//! - filters are parsed by the library's own grammar ([`crate::filter`]) and evaluated
+//!   against the sessions;
 //! - name and custom property updates are applied; commands, messages, notes and
 //!   toolbox items are recorded as session events;
 //! - `GET /Bin/ScreenConnect.ClientSetup.{ext}?e=Access&y=Guest…` serves an installer,
 //!   and [`Simulator::install`] "runs" one: it downloads the URL and creates the access
 //!   session from its parameters, as a real agent would.
 //!
-//! Faults can be injected ([`Simulator::inject`]): any status and body, 429 with
-//! `Retry-After`, an HTML error page, latency, a dropped connection.
+//! It has the shape of every msp-sdk simulator, built on msp-common's
+//! [`Kit`]: [`Simulator::start`], [`Simulator::builder`]…
+//! [`start`](SimulatorBuilder::start), [`url`](Simulator::url),
+//! [`client`](Simulator::client), [`client_builder`](Simulator::client_builder),
+//! [`inject`](Simulator::inject) (a [`Fault`]: the common status, HTML page, reset and
+//! delay faults, plus ScreenConnect's own), [`set_chaos`](Simulator::set_chaos) and
+//! [`received`](Simulator::received) (every request, refused ones included, as
+//! [`Received`]; [`method_of`] names the ScreenConnect method one called).
 //!
-//! Everything is deterministic: seeded sessions, ids and event times do not depend on
-//! the clock.
+//! Everything is deterministic: the sample sessions, ids and event times do not depend on
+//! the clock, and generated sessions ([`SimulatorBuilder::access_sessions`]) come from
+//! the [`seed`](SimulatorBuilder::seed).
 //!
 //! ```
 //! # tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap().block_on(async {
-//! use screenconnect_client::sim::Simulator;
+//! use screenconnect_client::ErrorExt;
+//! use screenconnect_client::sim::{Fault, Simulator, method_of};
 //!
-//! let sim = Simulator::start().await;
+//! let sim = Simulator::builder().access_sessions(3).start().await;
 //! let client = sim.client()?;
 //! let found = client.sessions().by_name("ACME-DC01").await?;
 //! assert_eq!(found.len(), 1);
 //! client.sessions().add_note(&found[0].session_id, "patched").await?;
 //! assert_eq!(sim.events(&found[0].session_id).last().unwrap().data.as_deref(), Some("patched"));
+//!
+//! // An instance whose extension lacks the method, once.
+//! sim.inject(Fault::MethodMissing, 1).await;
+//! let err = client.sessions().by_name("HOST-0002").await.unwrap_err();
+//! assert_eq!(err.missing_method(), Some("GetSessionsByName"));
+//!
+//! // Every request, as it came over the wire.
+//! let methods: Vec<String> = sim.received().iter().filter_map(method_of).map(str::to_owned).collect();
+//! assert_eq!(methods, ["GetSessionsByName", "AddNoteToSession", "GetSessionsByName"]);
 //! # Ok::<(), screenconnect_client::Error>(()) }).unwrap();
 //! ```
 
 use std::fmt;
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::net::{IpAddr, Ipv4Addr};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use chrono::{DateTime, Utc};
 use msp_common::secret::SecretString;
+use msp_common::sim::{Gate, Gatekeeper, Kit, Prng};
 use msp_common::{Error, Result, Url};
 use serde_json::{Value, json};
 use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::{Mock, Request, Respond, ResponseTemplate};
+
+pub use msp_common::sim::{Chaos, Received};
 
 use crate::client::{AUTH_HEADER, Client, ClientBuilder, DEFAULT_EXTENSION_GUID};
 use crate::filter::Filter;
@@ -74,43 +95,75 @@ pub const METHODS: [&str; 11] = [
     "SendToolboxItemToSession",
 ];
 
-/// A fault to answer instead of the normal response.
+/// A fault to answer instead of the normal response ([`Simulator::inject`]).
+///
+/// The faults every msp-sdk simulator knows are [`Fault::Common`] (and convert into this
+/// type, so `sim.inject(msp_common::sim::Fault::Reset, 1)` works as in the other
+/// crates); the others are ScreenConnect's own.
+///
+/// ```
+/// use screenconnect_client::sim::Fault;
+///
+/// assert_eq!(Fault::too_many_requests(7), Fault::Common(msp_common::sim::Fault::too_many_requests(7)));
+/// assert_eq!(Fault::from(msp_common::sim::Fault::Reset), Fault::Common(msp_common::sim::Fault::Reset));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum SimFault {
-    /// Any status with a plain-text body.
-    Status {
-        /// The HTTP status.
-        status: u16,
-        /// The body.
-        body: String,
-    },
-    /// 429 with `Retry-After: {seconds}`.
-    TooManyRequests {
-        /// The `Retry-After` value in seconds.
-        retry_after_secs: u64,
-    },
-    /// A proxy's HTML error page with this status.
-    HtmlPage {
-        /// The HTTP status.
-        status: u16,
-    },
-    /// A 200 answer whose body is not JSON.
-    Garbage,
-    /// The normal answer, sent after this delay.
-    Latency(Duration),
-    /// The connection is closed without an answer.
-    DropConnection,
+pub enum Fault {
+    /// A fault every simulator can inject: a status with an optional `Retry-After`, a
+    /// proxy's HTML error page, a reset connection, or a delayed (then normal) answer.
+    Common(msp_common::sim::Fault),
+    /// HTTP 500 `Web method does not exist`, whatever method was called: the answer of
+    /// an instance whose extension lacks it ([`crate::ErrorExt::missing_method`]).
+    /// [`Simulator::set_missing_methods`] makes named methods missing for good.
+    MethodMissing,
+    /// A `200` answer whose body is not JSON.
+    NotJson,
 }
 
-/// A call the simulator answered (after the auth and origin checks).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct RecordedCall {
-    /// The method name from the path.
-    pub method: String,
-    /// The JSON body.
-    pub args: Value,
+impl Fault {
+    /// An answer with `status` and no `Retry-After`.
+    pub fn status(status: u16) -> Self {
+        msp_common::sim::Fault::status(status).into()
+    }
+
+    /// `429 Too Many Requests` with `Retry-After: {seconds}`.
+    pub fn too_many_requests(seconds: u64) -> Self {
+        msp_common::sim::Fault::too_many_requests(seconds).into()
+    }
+
+    /// `503 Service Unavailable` with `Retry-After: 1`.
+    pub fn unavailable() -> Self {
+        msp_common::sim::Fault::unavailable().into()
+    }
+}
+
+impl From<msp_common::sim::Fault> for Fault {
+    fn from(fault: msp_common::sim::Fault) -> Self {
+        Fault::Common(fault)
+    }
+}
+
+/// The ScreenConnect method a received request called — the last segment of
+/// `…/App_Extensions/{guid}/Service.ashx/{Method}` — whether or not it was answered;
+/// `None` for other requests (installer downloads, say).
+///
+/// ```
+/// # tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap().block_on(async {
+/// use screenconnect_client::sim::{Simulator, method_of};
+///
+/// let sim = Simulator::start().await;
+/// sim.client()?.sessions().by_name("ACME-DC01").await?;
+/// let received = sim.received();
+/// assert_eq!(method_of(&received[0]), Some("GetSessionsByName"));
+/// assert_eq!(received[0].json(), Some(serde_json::json!(["ACME-DC01"])));
+/// # Ok::<(), screenconnect_client::Error>(()) }).unwrap();
+/// ```
+pub fn method_of(received: &Received) -> Option<&str> {
+    let (_, rest) = received.path.split_once("/App_Extensions/")?;
+    let (_guid, rest) = rest.split_once('/')?;
+    let method = rest.strip_prefix("Service.ashx/")?;
+    (!method.is_empty() && !method.contains('/')).then_some(method)
 }
 
 #[derive(Debug)]
@@ -124,11 +177,8 @@ struct State {
     records: Vec<Record>,
     missing: Vec<String>,
     allowed_origin: String,
-    faults: Vec<SimFault>,
-    calls: Vec<RecordedCall>,
     tick: i64,
     next_id: u64,
-    chaos: msp_common::chaos::Chaos,
 }
 
 const BASE_TIME: &str = "2026-07-19T06:41:52.6169911Z";
@@ -205,6 +255,75 @@ impl State {
         self.add_event(id.as_str(), EventType::CreatedSession, "");
         id
     }
+
+    /// The sample sessions ([`SimulatorBuilder::sample_sessions`]).
+    fn add_samples(&mut self) {
+        self.add_session(
+            SessionType::Access,
+            "ACME-DC01",
+            ["Acme", "HQ", "Servers"],
+            true,
+            "Windows Server 2022 Standard",
+        );
+        self.add_session(
+            SessionType::Access,
+            "ACME-LT07",
+            ["Acme", "HQ", "Laptops"],
+            false,
+            "Windows 11 Pro",
+        );
+        self.add_session(
+            SessionType::Access,
+            "GLOBEX-WS12",
+            ["Globex", "Branch", "Workstations"],
+            true,
+            "Windows 10 Pro",
+        );
+        self.add_session(
+            SessionType::Access,
+            "",
+            ["Globex", "Branch", ""],
+            false,
+            "Ubuntu 24.04 LTS",
+        );
+        let id = self.add_session(
+            SessionType::Support,
+            "Printer help",
+            ["", "", ""],
+            false,
+            "Windows 11 Home",
+        );
+        self.add_event(
+            id.as_str(),
+            EventType::AddedNote,
+            "Customer called about the printer",
+        );
+    }
+
+    /// `n` generated access sessions ([`SimulatorBuilder::access_sessions`]).
+    fn add_generated(&mut self, n: usize, seed: u64) {
+        const COMPANIES: [&str; 3] = ["Acme", "Globex", "Initech"];
+        const SITES: [&str; 3] = ["HQ", "Branch", "Remote"];
+        const SYSTEMS: [&str; 4] = [
+            "Windows 11 Pro",
+            "Windows 10 Pro",
+            "Windows Server 2022 Standard",
+            "macOS 15.5",
+        ];
+        let mut rng = Prng::new(seed);
+        for i in 1..=n {
+            let props = [*rng.pick(&COMPANIES), *rng.pick(&SITES), "Generated"];
+            let online = rng.chance(1.0 / 3.0);
+            let os = *rng.pick(&SYSTEMS);
+            self.add_session(
+                SessionType::Access,
+                &format!("HOST-{i:04}"),
+                props,
+                online,
+                os,
+            );
+        }
+    }
 }
 
 fn guest_connection(id: &SessionId, name: &str, at: Option<DateTime<Utc>>) -> Connection {
@@ -217,137 +336,173 @@ fn guest_connection(id: &SessionId, name: &str, at: Option<DateTime<Utc>>) -> Co
 /// A running fake instance. See the [module docs](self). The server stops when this is
 /// dropped.
 pub struct Simulator {
-    server: MockServer,
+    kit: Kit<Fault>,
     state: Arc<Mutex<State>>,
 }
 
 impl fmt::Debug for Simulator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Simulator")
-            .field("url", &self.server.uri())
+            .field("url", &self.kit.url())
             .finish_non_exhaustive()
     }
 }
 
 fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
-    state
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+    state.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-impl Simulator {
-    /// Starts a simulator seeded with a few access sessions (two companies, online and
-    /// offline machines, one blank-named unattended session) and a support session.
-    pub async fn start() -> Simulator {
-        Self::seeded(Self::start_empty().await)
-    }
+/// Configures and starts a [`Simulator`]; from [`Simulator::builder`].
+///
+/// ```
+/// # tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap().block_on(async {
+/// use screenconnect_client::sim::Simulator;
+///
+/// let sim = Simulator::builder()
+///     .sample_sessions(false)
+///     .access_sessions(50)
+///     .seed(7)
+///     .start()
+///     .await;
+/// assert_eq!(sim.sessions().len(), 50);
+/// assert_eq!(sim.sessions()[0].name, "HOST-0001");
+/// # });
+/// ```
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct SimulatorBuilder {
+    sample_sessions: bool,
+    access_sessions: usize,
+    seed: u64,
+}
 
-    /// [`Simulator::start`] on `ip` (a loopback address) and an ephemeral port.
-    pub async fn start_on(ip: std::net::IpAddr) -> std::io::Result<Simulator> {
-        let listener = std::net::TcpListener::bind((ip, 0))?;
-        let server = MockServer::builder().listener(listener).start().await;
-        Ok(Self::seeded(Self::with_server(server).await))
-    }
-
-    fn seeded(sim: Simulator) -> Simulator {
-        {
-            let mut s = lock(&sim.state);
-            s.add_session(
-                SessionType::Access,
-                "ACME-DC01",
-                ["Acme", "HQ", "Servers"],
-                true,
-                "Windows Server 2022 Standard",
-            );
-            s.add_session(
-                SessionType::Access,
-                "ACME-LT07",
-                ["Acme", "HQ", "Laptops"],
-                false,
-                "Windows 11 Pro",
-            );
-            s.add_session(
-                SessionType::Access,
-                "GLOBEX-WS12",
-                ["Globex", "Branch", "Workstations"],
-                true,
-                "Windows 10 Pro",
-            );
-            s.add_session(
-                SessionType::Access,
-                "",
-                ["Globex", "Branch", ""],
-                false,
-                "Ubuntu 24.04 LTS",
-            );
-            let id = s.add_session(
-                SessionType::Support,
-                "Printer help",
-                ["", "", ""],
-                false,
-                "Windows 11 Home",
-            );
-            s.add_event(
-                id.as_str(),
-                EventType::AddedNote,
-                "Customer called about the printer",
-            );
-        }
-        sim
-    }
-
-    /// Adds `n` generated access sessions (`HOST-0001`, … spread over three companies,
-    /// about a third of them online), for load and paging tests.
-    pub fn seed_access_sessions(&self, n: usize) {
-        let mut s = lock(&self.state);
-        let companies = ["Acme", "Globex", "Initech"];
-        for i in 1..=n {
-            let company = companies[i % companies.len()];
-            s.add_session(
-                SessionType::Access,
-                &format!("HOST-{i:04}"),
-                [company, "HQ", "Generated"],
-                i % 3 == 0,
-                "Windows 11 Pro",
-            );
+impl Default for SimulatorBuilder {
+    fn default() -> Self {
+        SimulatorBuilder {
+            sample_sessions: true,
+            access_sessions: 0,
+            seed: 0x5C_2026,
         }
     }
+}
 
-    /// Adds latency to every answer and fails a fraction of them with 503 and
-    /// `Retry-After: 1` (see [`msp_common::chaos`]).
-    pub fn set_chaos(&self, chaos: msp_common::chaos::Chaos) {
-        lock(&self.state).chaos = chaos;
+impl SimulatorBuilder {
+    /// Whether to seed the sample sessions (default yes): access sessions of two
+    /// companies (`ACME-DC01` and `GLOBEX-WS12` online, `ACME-LT07` offline, one
+    /// blank-named unattended session) and a support session with a note.
+    pub fn sample_sessions(mut self, seed: bool) -> Self {
+        self.sample_sessions = seed;
+        self
     }
 
-    /// Starts a simulator with no sessions.
-    pub async fn start_empty() -> Simulator {
-        Self::with_server(MockServer::start().await).await
+    /// Adds `n` generated access sessions `HOST-0001`, `HOST-0002`, … (default none),
+    /// spread over three companies, about a third of them online, for load tests.
+    pub fn access_sessions(mut self, n: usize) -> Self {
+        self.access_sessions = n;
+        self
     }
 
-    async fn with_server(server: MockServer) -> Simulator {
+    /// The seed of the generated sessions (a fixed default, so runs repeat anyway).
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Starts the simulator on `127.0.0.1` and a free port.
+    ///
+    /// # Panics
+    /// When no loopback port is free.
+    pub async fn start(self) -> Simulator {
+        self.start_on(Ipv4Addr::LOCALHOST.into())
+            .await
+            .expect("a loopback port is free")
+    }
+
+    /// Starts the simulator on `ip` (a loopback address) and a free port.
+    pub async fn start_on(self, ip: IpAddr) -> std::io::Result<Simulator> {
+        let kit: Kit<Fault> = Kit::start_on(ip).await?;
         let state = Arc::new(Mutex::new(State {
             records: Vec::new(),
             missing: Vec::new(),
-            allowed_origin: server.uri(),
-            faults: Vec::new(),
-            calls: Vec::new(),
+            allowed_origin: kit.url(),
             tick: 0,
             next_id: 0,
-            chaos: msp_common::chaos::Chaos::none(),
         }));
         Mock::given(any())
             .respond_with(Responder {
+                gate: kit.gatekeeper(),
                 state: state.clone(),
             })
             .named("ScreenConnect simulator")
-            .mount(&server)
+            .mount(kit.server())
             .await;
-        Simulator { server, state }
+        {
+            let mut s = lock(&state);
+            if self.sample_sessions {
+                s.add_samples();
+            }
+            s.add_generated(self.access_sessions, self.seed);
+        }
+        Ok(Simulator { kit, state })
+    }
+}
+
+impl Simulator {
+    /// Starts a simulator with the sample sessions (see
+    /// [`SimulatorBuilder::sample_sessions`]) on `127.0.0.1` and a free port.
+    ///
+    /// # Panics
+    /// When no loopback port is free.
+    pub async fn start() -> Simulator {
+        Self::builder().start().await
     }
 
-    /// The instance URL (`http://127.0.0.1:{port}`).
+    /// A builder to choose the seeded sessions and the address.
+    pub fn builder() -> SimulatorBuilder {
+        SimulatorBuilder::default()
+    }
+
+    /// The instance URL, the server root (`http://127.0.0.1:{port}`): what
+    /// [`ClientBuilder::base_url`] takes.
     pub fn url(&self) -> String {
-        self.server.uri()
+        self.kit.url()
+    }
+
+    /// A client builder pointed at this instance with its secret and plain HTTP allowed.
+    pub fn client_builder(&self) -> ClientBuilder {
+        Client::builder()
+            .base_url(self.url())
+            .secret(self.secret())
+            .allow_http(true)
+    }
+
+    /// A client of this instance.
+    pub fn client(&self) -> Result<Client> {
+        self.client_builder().build()
+    }
+
+    /// Answers the next `times` requests with `fault` instead of the normal answer (a
+    /// [`Fault::Common`] reset drops the next `times` connections).
+    pub async fn inject(&self, fault: impl Into<Fault>, times: usize) {
+        match fault.into() {
+            Fault::Common(msp_common::sim::Fault::Reset) => {
+                self.kit.inject_reset(times as u64).await;
+            }
+            fault => self.kit.inject(fault, times),
+        }
+    }
+
+    /// Adds latency to every later answer and fails a fraction of them with 503 and
+    /// `Retry-After: 1` (see [`Chaos`]).
+    pub fn set_chaos(&self, chaos: Chaos) {
+        self.kit.set_chaos(chaos);
+    }
+
+    /// Every request received so far, in order: calls (refused ones included) and
+    /// installer downloads. [`method_of`] names the method a call called; its body is
+    /// [`Received::json`].
+    pub fn received(&self) -> Vec<Received> {
+        self.kit.received()
     }
 
     /// The secret the instance accepts ([`SECRET`]).
@@ -370,36 +525,6 @@ impl Simulator {
     /// extension lacks them.
     pub fn set_missing_methods<S: Into<String>>(&self, methods: impl IntoIterator<Item = S>) {
         lock(&self.state).missing = methods.into_iter().map(Into::into).collect();
-    }
-
-    /// A client builder pointed at this instance with its secret and plain HTTP allowed.
-    pub fn client_builder(&self) -> ClientBuilder {
-        Client::builder()
-            .instance_url(self.url())
-            .secret(self.secret())
-            .allow_http(true)
-    }
-
-    /// A client of this instance.
-    pub fn client(&self) -> Result<Client> {
-        self.client_builder().build()
-    }
-
-    /// Answers the next `times` service calls with `fault` instead of the normal answer.
-    pub async fn inject(&self, fault: SimFault, times: usize) {
-        if fault == SimFault::DropConnection {
-            Mock::given(any())
-                .respond_with_err(|_: &Request| {
-                    std::io::Error::other("connection dropped by the simulator")
-                })
-                .up_to_n_times(times as u64)
-                .with_priority(1)
-                .mount(&self.server)
-                .await;
-            return;
-        }
-        let mut s = lock(&self.state);
-        s.faults.extend(std::iter::repeat_n(fault, times));
     }
 
     /// Every session.
@@ -434,16 +559,6 @@ impl Simulator {
         });
     }
 
-    /// The service calls answered so far (after the auth and origin checks), in order.
-    pub fn calls(&self) -> Vec<RecordedCall> {
-        lock(&self.state).calls.clone()
-    }
-
-    /// Every HTTP request received, refused ones included.
-    pub async fn requests(&self) -> Vec<Request> {
-        self.server.received_requests().await.unwrap_or_default()
-    }
-
     /// "Runs" an installer as a machine would: downloads `url` from this instance and
     /// creates the access session it describes (name from `t=`, custom properties from
     /// the `c=` slots), online.
@@ -461,7 +576,7 @@ impl Simulator {
                 params.instance
             )));
         }
-        let response = reqwest::get(parsed.clone())
+        let response = msp_common::reqwest::get(parsed.clone())
             .await
             .map_err(|e| Error::Transport {
                 vendor: crate::error::VENDOR,
@@ -508,7 +623,10 @@ impl Simulator {
     }
 }
 
+/// Answers every request. It holds the kit's gatekeeper, not the kit: the kit owns the
+/// server, which owns this responder.
 struct Responder {
+    gate: Gatekeeper<Fault>,
     state: Arc<Mutex<State>>,
 }
 
@@ -548,23 +666,25 @@ fn null_reference() -> ResponseTemplate {
 
 impl Respond for Responder {
     fn respond(&self, request: &Request) -> ResponseTemplate {
-        let decision = lock(&self.state).chaos.decide();
-        let response = if decision.fail {
-            text(503, "Service Unavailable").insert_header("Retry-After", "1")
-        } else {
-            self.answer(request)
-        };
-        if decision.delay.is_zero() {
-            response
-        } else {
-            response.set_delay(decision.delay)
+        match self.gate.gate(request) {
+            Gate::Pass { delay } => self.answer(request).set_delay(delay),
+            Gate::Fail { delay } => msp_common::sim::Fault::unavailable()
+                .response()
+                .set_delay(delay),
+            Gate::Fault(Fault::Common(msp_common::sim::Fault::Delay(delay))) => {
+                self.answer(request).set_delay(delay)
+            }
+            Gate::Fault(Fault::Common(common)) => common.response(),
+            Gate::Fault(Fault::MethodMissing) => text(500, "Web method does not exist"),
+            Gate::Fault(Fault::NotJson) => ResponseTemplate::new(200)
+                .set_body_raw(b"\xff\xfe not json {".to_vec(), "application/json"),
         }
     }
 }
 
 impl Responder {
     fn answer(&self, request: &Request) -> ResponseTemplate {
-        let path = request.url.path().to_owned();
+        let path = request.url.path();
         if let Some(rest) = path.strip_prefix("/App_Extensions/") {
             return self.service(request, rest);
         }
@@ -572,6 +692,46 @@ impl Responder {
             return installer_download(request, file);
         }
         text(404, "The resource cannot be found.")
+    }
+
+    fn service(&self, request: &Request, rest: &str) -> ResponseTemplate {
+        let mut parts = rest.splitn(3, '/');
+        let (guid, ashx, method) = (parts.next(), parts.next(), parts.next());
+        if guid != Some(DEFAULT_EXTENSION_GUID) || ashx != Some("Service.ashx") {
+            return text(404, "The resource cannot be found.");
+        }
+        self.service_checked(request, method.unwrap_or(""))
+    }
+
+    fn service_checked(&self, request: &Request, method: &str) -> ResponseTemplate {
+        if request.method.as_str() != "POST" {
+            return text(405, "Method Not Allowed");
+        }
+        let header = |name: &str| request.headers.get(name).and_then(|v| v.to_str().ok());
+        if header(AUTH_HEADER) != Some(SECRET) {
+            return text(401, "Unauthorized");
+        }
+        let mut s = lock(&self.state);
+        if header("Origin") != Some(s.allowed_origin.as_str()) {
+            return text(403, "Forbidden");
+        }
+        if !METHODS.contains(&method) || s.missing.iter().any(|m| m == method) {
+            return text(500, "Web method does not exist");
+        }
+        if !header("Content-Type").is_some_and(|ct| ct.starts_with("application/json")) {
+            return fault(
+                "Invalid JSON request: Content-Type must be application/json",
+                "System.InvalidOperationException",
+            );
+        }
+        let Ok(args) = serde_json::from_slice::<Value>(&request.body) else {
+            return fault("Invalid JSON primitive.", "System.ArgumentException");
+        };
+        let args = match positional(method, args) {
+            Ok(args) => args,
+            Err(response) => return *response,
+        };
+        dispatch(&mut s, method, &args)
     }
 }
 
@@ -605,80 +765,6 @@ fn installer_download(request: &Request, file: &str) -> ResponseTemplate {
         .into_bytes(),
         mime,
     )
-}
-
-impl Responder {
-    fn service(&self, request: &Request, rest: &str) -> ResponseTemplate {
-        let mut parts = rest.splitn(3, '/');
-        let (guid, ashx, method) = (parts.next(), parts.next(), parts.next());
-        if guid != Some(DEFAULT_EXTENSION_GUID) || ashx != Some("Service.ashx") {
-            return text(404, "The resource cannot be found.");
-        }
-        let method = method.unwrap_or("").to_owned();
-        let mut s = lock(&self.state);
-        if !s.faults.is_empty() {
-            let injected = s.faults.remove(0);
-            match injected {
-                SimFault::Status { status, body } => return text(status, &body),
-                SimFault::TooManyRequests { retry_after_secs } => {
-                    return text(429, "Too Many Requests")
-                        .insert_header("Retry-After", retry_after_secs.to_string().as_str());
-                }
-                SimFault::HtmlPage { status } => {
-                    return ResponseTemplate::new(status).set_body_raw(
-                        format!("<html><head><title>{status} Service Unavailable</title></head><body><h1>Proxy error</h1></body></html>").into_bytes(),
-                        "text/html",
-                    );
-                }
-                SimFault::Garbage => {
-                    return ResponseTemplate::new(200)
-                        .set_body_raw(b"\xff\xfe not json {".to_vec(), "application/json");
-                }
-                SimFault::Latency(delay) => {
-                    drop(s);
-                    return self.service_checked(request, &method).set_delay(delay);
-                }
-                SimFault::DropConnection => {}
-            }
-        }
-        drop(s);
-        self.service_checked(request, &method)
-    }
-
-    fn service_checked(&self, request: &Request, method: &str) -> ResponseTemplate {
-        if request.method.as_str() != "POST" {
-            return text(405, "Method Not Allowed");
-        }
-        let header = |name: &str| request.headers.get(name).and_then(|v| v.to_str().ok());
-        if header(AUTH_HEADER) != Some(SECRET) {
-            return text(401, "Unauthorized");
-        }
-        let mut s = lock(&self.state);
-        if header("Origin") != Some(s.allowed_origin.as_str()) {
-            return text(403, "Forbidden");
-        }
-        if !METHODS.contains(&method) || s.missing.iter().any(|m| m == method) {
-            return text(500, "Web method does not exist");
-        }
-        if !header("Content-Type").is_some_and(|ct| ct.starts_with("application/json")) {
-            return fault(
-                "Invalid JSON request: Content-Type must be application/json",
-                "System.InvalidOperationException",
-            );
-        }
-        let Ok(args) = serde_json::from_slice::<Value>(&request.body) else {
-            return fault("Invalid JSON primitive.", "System.ArgumentException");
-        };
-        s.calls.push(RecordedCall {
-            method: method.to_owned(),
-            args: args.clone(),
-        });
-        let args = match positional(method, args) {
-            Ok(args) => args,
-            Err(response) => return *response,
-        };
-        dispatch(&mut s, method, &args)
-    }
 }
 
 /// The names reads accept for their one argument.

@@ -2,63 +2,49 @@
 //! installer URL — built, rendered as text, parsed by the `url` crate, and read back
 //! both by [`InstallerParams::from_url`] and by an independent query parser.
 //!
-//! The workspace has no property-testing crate, so this runs a small deterministic
-//! generator (SplitMix64) over thousands of cases biased toward hostile characters.
+//! The workspace has no property-testing crate, so this runs the workspace's seeded
+//! generator ([`Prng`]) over thousands of cases biased toward hostile characters.
 
 use screenconnect_client::installer::{InstallerParams, InstallerUrl, Platform};
 use screenconnect_client::models::CustomProperties;
+use screenconnect_client::msp_common::chaos::Prng;
 use url::Url;
 
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    fn text(&mut self) -> String {
-        const HOSTILE: &[char] = &[
-            ' ', '&', '#', '+', '%', '=', '?', '/', '\\', '\'', '"', ';', ',', '~', '*', '<', '>',
-            '\t', '\n', '\0', 'é', 'ß', '中', '😀', '\u{200b}', '\u{feff}', '%', '2', '0', 'c',
-            '[',
-        ];
-        let len = self.below(24) as usize;
-        (0..len)
-            .map(|_| match self.below(4) {
-                0 => HOSTILE[self.below(HOSTILE.len() as u64) as usize],
-                1 => char::from(b'A' + self.below(26) as u8),
-                2 => char::from_u32(self.below(0x11_0000) as u32).unwrap_or('x'),
-                _ => char::from(b' ' + self.below(95) as u8),
-            })
-            .collect()
-    }
+/// A random text biased toward characters that break URLs and query parsers.
+fn text(rng: &mut Prng) -> String {
+    const HOSTILE: &[char] = &[
+        ' ', '&', '#', '+', '%', '=', '?', '/', '\\', '\'', '"', ';', ',', '~', '*', '<', '>',
+        '\t', '\n', '\0', 'é', 'ß', '中', '😀', '\u{200b}', '\u{feff}', '%', '2', '0', 'c', '[',
+    ];
+    let len = rng.below(24) as usize;
+    (0..len)
+        .map(|_| match rng.below(4) {
+            0 => *rng.pick(HOSTILE),
+            1 => char::from(b'A' + rng.below(26) as u8),
+            2 => char::from_u32(rng.below(0x11_0000) as u32).unwrap_or('x'),
+            _ => char::from(b' ' + rng.below(95) as u8),
+        })
+        .collect()
 }
 
 #[test]
 fn names_and_properties_survive_the_round_trip() {
-    let mut rng = SplitMix(0x5C_2026);
+    let mut rng = Prng::new(0x5C_2026);
     for case in 0..4000 {
         let platform = Platform::ALL[rng.below(6) as usize];
-        let name = rng.text();
+        let name = text(&mut rng);
         let values: Vec<String> = (0..8)
             .map(|_| {
                 if rng.below(3) == 0 {
                     String::new()
                 } else {
-                    rng.text()
+                    text(&mut rng)
                 }
             })
             .collect();
         let props = CustomProperties::from_values(values.clone());
-        let relay = (rng.below(2) == 0).then(|| (rng.text(), rng.below(65536) as u16, rng.text()));
+        let relay =
+            (rng.below(2) == 0).then(|| (text(&mut rng), rng.below(65536) as u16, text(&mut rng)));
         let instance = if rng.below(2) == 0 {
             "https://acme.screenconnect.com"
         } else {

@@ -14,7 +14,7 @@ const SID: &str = "6b7c2c4e-0d7f-4a47-9a53-0c0f6a2f1a11";
 
 fn builder(server: &MockServer) -> ClientBuilder {
     Client::builder()
-        .instance_url(server.uri())
+        .base_url(server.uri())
         .secret(SECRET)
         .allow_http(true)
         .clock(Arc::new(ManualClock::new()))

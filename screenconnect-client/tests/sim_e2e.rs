@@ -7,10 +7,24 @@ use msp_common::retry::{FixedJitter, ManualClock};
 use screenconnect_client::filter::Field;
 use screenconnect_client::installer::Platform;
 use screenconnect_client::models::{EventType, PropertyNames, SessionId, SessionType};
+use screenconnect_client::msp_common::sim::{Chaos, Fault as CommonFault};
 use screenconnect_client::sessions::NewSession;
-use screenconnect_client::sim::{SECRET, SimFault, Simulator};
+use screenconnect_client::sim::{Fault as SimFault, SECRET, Simulator, method_of};
 use screenconnect_client::{Client, Error, ErrorExt, Fault, RetryPolicy, WriteMode};
 use serde_json::json;
+
+/// A client of `sim` whose retries wait on a manual clock, with fixed jitter.
+fn on_a_manual_clock(sim: &Simulator, jitter: f64, attempts: u32) -> (Client, ManualClock) {
+    let clock = ManualClock::new();
+    let client = sim
+        .client_builder()
+        .clock(Arc::new(clock.clone()))
+        .jitter(Arc::new(FixedJitter(jitter)))
+        .retry_policy(RetryPolicy::default().with_max_attempts(attempts))
+        .build()
+        .unwrap();
+    (client, clock)
+}
 
 #[tokio::test]
 async fn install_find_retag_command_and_see_the_event() {
@@ -39,11 +53,11 @@ async fn install_find_retag_command_and_see_the_event() {
     );
     let installed = sim.install(url.as_str()).await.unwrap();
     // The download went to the instance's Bin/ path.
-    let requests = sim.requests().await;
-    assert_eq!(
-        requests.last().unwrap().url.path(),
-        "/Bin/ScreenConnect.ClientSetup.msi"
-    );
+    let received = sim.received();
+    let download = received.last().unwrap();
+    assert_eq!(download.path, "/Bin/ScreenConnect.ClientSetup.msi");
+    assert_eq!(download.query_param("t"), Some("ACME-PC01"));
+    assert_eq!(method_of(download), None);
 
     let found = client.sessions().by_name("ACME-PC01").await.unwrap();
     assert_eq!(found.len(), 1);
@@ -111,7 +125,7 @@ async fn install_find_retag_command_and_see_the_event() {
     );
 
     // Read-only: the write is refused and nothing reaches the instance.
-    let before = sim.requests().await.len();
+    let before = sim.received().len();
     let read_only = client.with_write_mode(WriteMode::ReadOnly);
     let err = read_only
         .sessions()
@@ -119,7 +133,7 @@ async fn install_find_retag_command_and_see_the_event() {
         .await
         .unwrap_err();
     assert!(err.is_read_only_refusal());
-    assert_eq!(sim.requests().await.len(), before);
+    assert_eq!(sim.received().len(), before);
     assert_eq!(sim.events(&session.session_id).len(), details.events.len());
 
     // A method missing on the instance.
@@ -204,11 +218,22 @@ async fn every_method_works_against_the_sim() {
             EventType::QueuedTool
         ]
     );
-    let calls = sim.calls();
-    assert_eq!(calls.last().unwrap().method, "GetSessionDetailsBySessionID");
+    let received = sim.received();
+    let last = received.last().unwrap();
+    assert_eq!(method_of(last), Some("GetSessionDetailsBySessionID"));
+    assert_eq!(last.json(), Some(json!([created.session_id.as_str()])));
+    assert_eq!(last.header("ctrlauthheader"), Some(SECRET));
+    let methods: Vec<&str> = received.iter().filter_map(method_of).collect();
     assert_eq!(
-        calls.last().unwrap().args,
-        json!([created.session_id.as_str()])
+        methods[methods.len() - 6..],
+        [
+            "CreateSession",
+            "UpdateSessionName",
+            "SendMessageToSession",
+            "AddNoteToSession",
+            "SendToolboxItemToSession",
+            "GetSessionDetailsBySessionID"
+        ]
     );
 }
 
@@ -343,24 +368,11 @@ async fn the_sim_is_as_strict_as_the_vendor() {
 #[tokio::test]
 async fn injected_faults() {
     let sim = Simulator::start().await;
-    let clock = ManualClock::new();
-    let client = sim
-        .client_builder()
-        .clock(Arc::new(clock.clone()))
-        .jitter(Arc::new(FixedJitter(0.0)))
-        .retry_policy(RetryPolicy::default().with_max_attempts(3))
-        .build()
-        .unwrap();
+    let (client, clock) = on_a_manual_clock(&sim, 0.0, 3);
     let id = sim.sessions()[0].session_id.clone();
 
     // A 429 with Retry-After on a read: waited out (on the manual clock) and retried.
-    sim.inject(
-        SimFault::TooManyRequests {
-            retry_after_secs: 7,
-        },
-        1,
-    )
-    .await;
+    sim.inject(SimFault::too_many_requests(7), 1).await;
     assert_eq!(
         client.sessions().by_name("ACME-DC01").await.unwrap().len(),
         1
@@ -370,16 +382,10 @@ async fn injected_faults() {
     // The same on a write: a 429 means the server refused it before acting, so it is
     // replayed once after the wait, and applied once.
     let events = sim.events(&id).len();
-    let before = sim.requests().await.len();
-    sim.inject(
-        SimFault::TooManyRequests {
-            retry_after_secs: 7,
-        },
-        1,
-    )
-    .await;
+    let before = sim.received().len();
+    sim.inject(SimFault::too_many_requests(7), 1).await;
     client.sessions().send_command(&id, "dir").await.unwrap();
-    assert_eq!(sim.requests().await.len() - before, 2);
+    assert_eq!(sim.received().len() - before, 2);
     assert_eq!(clock.sleeps().len(), 2);
     assert_eq!(
         clock.sleeps().last(),
@@ -389,14 +395,7 @@ async fn injected_faults() {
 
     // A 503 on a write may have reached the server: returned, not replayed.
     let events = sim.events(&id).len();
-    sim.inject(
-        SimFault::Status {
-            status: 503,
-            body: "Service Unavailable".into(),
-        },
-        1,
-    )
-    .await;
+    sim.inject(SimFault::status(503), 1).await;
     let err = client
         .sessions()
         .send_command(&id, "dir")
@@ -406,15 +405,12 @@ async fn injected_faults() {
     assert_eq!(err.attempts(), 1);
     assert_eq!(sim.events(&id).len(), events);
 
-    // A proxy's HTML page, garbage, a dropped connection.
-    sim.inject(SimFault::HtmlPage { status: 502 }, 3).await;
+    // A proxy's HTML page, a body that is not JSON, a dropped connection, a delay.
+    sim.inject(CommonFault::Html { status: 502 }, 3).await;
     let err = client.sessions().by_name("x").await.unwrap_err();
     assert_eq!(err.attempts(), 3);
-    assert_eq!(
-        err.api().unwrap().message(),
-        Some("502 Service Unavailable")
-    );
-    sim.inject(SimFault::Garbage, 1).await;
+    assert_eq!(err.api().unwrap().message(), Some("502 Error"));
+    sim.inject(SimFault::NotJson, 1).await;
     assert!(
         client
             .sessions()
@@ -424,20 +420,29 @@ async fn injected_faults() {
             .decode_error()
             .is_some()
     );
-    sim.inject(SimFault::DropConnection, 1).await;
+    let events = sim.events(&id).len();
+    let before = sim.received().len();
+    sim.inject(CommonFault::Reset, 1).await;
     let err = client.sessions().add_note(&id, "n").await.unwrap_err();
     assert!(
         matches!(err, Error::Transport { attempts: 1, .. }),
         "{err:?}"
     );
-    sim.inject(
-        SimFault::Status {
-            status: 500,
-            body: "Web method does not exist".into(),
-        },
+    assert_eq!(
+        sim.received().len() - before,
         1,
-    )
-    .await;
+        "the reset request is recorded"
+    );
+    assert_eq!(sim.events(&id).len(), events);
+    sim.inject(CommonFault::Delay(std::time::Duration::from_millis(20)), 1)
+        .await;
+    let started = std::time::Instant::now();
+    assert_eq!(
+        client.sessions().by_name("ACME-DC01").await.unwrap().len(),
+        1
+    );
+    assert!(started.elapsed() >= std::time::Duration::from_millis(20));
+    sim.inject(SimFault::MethodMissing, 1).await;
     assert!(
         client
             .sessions()
@@ -468,7 +473,7 @@ async fn dry_run_against_the_sim_changes_nothing() {
     let preview = err.dry_run_preview().unwrap();
     assert!(preview.url.ends_with("/Service.ashx/AddNoteToSession"));
     assert_eq!(sim.events(&id).len(), before);
-    assert!(sim.calls().is_empty());
+    assert!(sim.received().is_empty(), "nothing was sent");
     // Reads are sent.
     assert_eq!(
         client.sessions().by_name("ACME-DC01").await.unwrap().len(),
@@ -478,17 +483,8 @@ async fn dry_run_against_the_sim_changes_nothing() {
 
 #[tokio::test]
 async fn chaos_failures_are_retried_on_reads_and_writes_are_not_replayed() {
-    use msp_common::chaos::Chaos;
-    let sim = Simulator::start().await;
-    sim.seed_access_sessions(20);
-    let clock = ManualClock::new();
-    let client = sim
-        .client_builder()
-        .clock(Arc::new(clock.clone()))
-        .jitter(Arc::new(FixedJitter(0.5)))
-        .retry_policy(RetryPolicy::default().with_max_attempts(6))
-        .build()
-        .unwrap();
+    let sim = Simulator::builder().access_sessions(20).start().await;
+    let (client, clock) = on_a_manual_clock(&sim, 0.5, 6);
     sim.set_chaos(Chaos::new(std::time::Duration::ZERO, 0.3).seed(3));
     for i in 1..=20 {
         let found = client
@@ -500,7 +496,6 @@ async fn chaos_failures_are_retried_on_reads_and_writes_are_not_replayed() {
     }
     assert!(clock.sleeps().contains(&std::time::Duration::from_secs(1)));
     sim.set_chaos(Chaos::new(std::time::Duration::ZERO, 1.0));
-    let before = sim.calls().len();
     let id = client.sessions().by_name("HOST-0001").await.unwrap_err();
     assert_eq!(
         id.status(),
@@ -511,15 +506,95 @@ async fn chaos_failures_are_retried_on_reads_and_writes_are_not_replayed() {
         .into_iter()
         .find(|s| s.name == "HOST-0002")
         .unwrap();
+    let events = sim.events(&session.session_id).len();
+    let before = sim.received().len();
     let err = client
         .sessions()
         .send_command(&session.session_id, "hostname")
         .await
         .unwrap_err();
     assert!(err.is_retryable());
+    assert_eq!(sim.received().len() - before, 1, "sent once, not replayed");
     assert_eq!(
-        sim.calls().len() - before,
-        0,
-        "the failed calls never reached the method"
+        sim.events(&session.session_id).len(),
+        events,
+        "the failed call never reached the method"
     );
+}
+
+#[tokio::test]
+async fn the_builder_seeds_deterministic_sessions_on_a_loopback_address() {
+    let names = |sim: &Simulator| -> Vec<(String, Vec<String>, bool)> {
+        sim.sessions()
+            .into_iter()
+            .map(|s| {
+                (
+                    s.name.clone(),
+                    s.custom_property_values.as_slice().to_vec(),
+                    s.is_online(),
+                )
+            })
+            .collect()
+    };
+    let a = Simulator::builder()
+        .sample_sessions(false)
+        .access_sessions(30)
+        .seed(11)
+        .start_on("127.0.0.2".parse().unwrap())
+        .await
+        .unwrap();
+    assert!(a.url().starts_with("http://127.0.0.2:"), "{}", a.url());
+    let b = Simulator::builder()
+        .sample_sessions(false)
+        .access_sessions(30)
+        .seed(11)
+        .start()
+        .await;
+    let c = Simulator::builder()
+        .sample_sessions(false)
+        .access_sessions(30)
+        .seed(12)
+        .start()
+        .await;
+    assert_eq!(names(&a), names(&b), "one seed, one data set");
+    assert_ne!(names(&a), names(&c), "another seed, other data");
+    assert_eq!(names(&a).len(), 30);
+    assert_eq!(names(&a)[29].0, "HOST-0030");
+    let online = names(&a).iter().filter(|(_, _, on)| *on).count();
+    assert!((3..=20).contains(&online), "about a third online: {online}");
+
+    // The generated sessions are found through the filter grammar like any other.
+    let client = a.client().unwrap();
+    let generated = client
+        .sessions()
+        .by_filter(Field::custom_property(3).eq("Generated"))
+        .await
+        .unwrap();
+    assert_eq!(generated.len(), 30);
+
+    // Simulators listen on loopback only.
+    let err = Simulator::builder()
+        .start_on("0.0.0.0".parse().unwrap())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+
+    // The default: the sample sessions only.
+    let sim = Simulator::start().await;
+    assert_eq!(sim.sessions().len(), 5);
+}
+
+#[tokio::test]
+async fn dropping_the_simulator_stops_its_server() {
+    let sim = Simulator::start().await;
+    let client = sim.client().unwrap();
+    client.sessions().by_name("ACME-DC01").await.unwrap();
+    drop(sim);
+    let err = client
+        .sessions()
+        .by_name("ACME-DC01")
+        .retry(RetryPolicy::none())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
 }

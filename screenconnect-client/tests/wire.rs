@@ -32,7 +32,7 @@ fn service_path(m: &str) -> String {
 
 fn builder(server: &MockServer) -> ClientBuilder {
     Client::builder()
-        .instance_url(server.uri())
+        .base_url(server.uri())
         .secret(SECRET)
         .allow_http(true)
         .clock(Arc::new(ManualClock::new()))
@@ -235,7 +235,7 @@ async fn origin_guid_and_path_prefix_are_configurable() {
         .mount(&server)
         .await;
     let client = builder(&server)
-        .instance_url(format!("{}/control", server.uri()))
+        .base_url(format!("{}/control", server.uri()))
         .extension_guid(guid)
         .origin("https://tools.example")
         .build()
