@@ -39,6 +39,8 @@
 //! # });
 //! ```
 
+pub mod hostile;
+
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
