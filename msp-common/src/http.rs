@@ -175,6 +175,8 @@ pub struct TransportOptions {
     pub allow_http: bool,
     /// Turn certificate checks off ([`TransportBuilder::danger_accept_invalid_certs`]).
     pub danger_accept_invalid_certs: bool,
+    /// Extra trusted authorities, PEM ([`TransportBuilder::root_certificate`]).
+    pub root_certificates: Vec<Vec<u8>>,
     /// Injected clock ([`TransportBuilder::clock`]).
     pub clock: Option<Arc<dyn Clock>>,
     /// Injected jitter ([`TransportBuilder::jitter`]).
@@ -196,6 +198,7 @@ impl fmt::Debug for TransportOptions {
                 "danger_accept_invalid_certs",
                 &self.danger_accept_invalid_certs,
             )
+            .field("root_certificates", &self.root_certificates.len())
             .finish_non_exhaustive()
     }
 }
@@ -214,6 +217,7 @@ pub struct TransportBuilder {
     max_response_bytes: usize,
     allow_http: bool,
     danger_accept_invalid_certs: bool,
+    root_certificates: Vec<Vec<u8>>,
     http_client: Option<reqwest::Client>,
     same_origin_redirects: bool,
     retry_policy: RetryPolicy,
@@ -326,6 +330,13 @@ impl TransportBuilder {
         self
     }
 
+    /// Trusts this certificate authority (PEM) besides the platform's: a private CA, or
+    /// a simulator's generated one. Cannot be combined with an injected client.
+    pub fn root_certificate(mut self, pem: impl AsRef<[u8]>) -> Self {
+        self.root_certificates.push(pem.as_ref().to_vec());
+        self
+    }
+
     /// Uses this `reqwest::Client` (sharing its connection pool) instead of building one.
     /// Its own TLS, proxy and connect-timeout settings apply; the request timeout, headers
     /// and user agent of this builder are still sent with every request.
@@ -422,6 +433,7 @@ impl TransportBuilder {
         }
         self.allow_http |= options.allow_http;
         self.danger_accept_invalid_certs |= options.danger_accept_invalid_certs;
+        self.root_certificates.extend(options.root_certificates);
         self
     }
 
@@ -438,6 +450,11 @@ impl TransportBuilder {
         check_scheme(&base_url, self.allow_http)?;
         let client = match self.http_client {
             Some(client) => {
+                if !self.root_certificates.is_empty() {
+                    return Err(Error::config(
+                        "root_certificate cannot change an injected reqwest::Client; add the certificate to that client instead",
+                    ));
+                }
                 if self.danger_accept_invalid_certs {
                     return Err(Error::config(
                         "danger_accept_invalid_certs cannot change an injected reqwest::Client; configure that client instead",
@@ -451,10 +468,23 @@ impl TransportBuilder {
                     .redirect(reqwest::redirect::Policy::none());
                 #[cfg(any(feature = "rustls", feature = "native-tls"))]
                 let builder = builder.danger_accept_invalid_certs(self.danger_accept_invalid_certs);
+                #[cfg(any(feature = "rustls", feature = "native-tls"))]
+                let builder = {
+                    let mut builder = builder;
+                    for pem in &self.root_certificates {
+                        let cert = reqwest::Certificate::from_pem(pem).map_err(|e| {
+                            Error::config(format!(
+                                "a root certificate is not a PEM certificate: {e}"
+                            ))
+                        })?;
+                        builder = builder.add_root_certificate(cert);
+                    }
+                    builder
+                };
                 #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
-                if self.danger_accept_invalid_certs {
+                if self.danger_accept_invalid_certs || !self.root_certificates.is_empty() {
                     return Err(Error::config(
-                        "danger_accept_invalid_certs needs TLS: build with the `rustls` or `native-tls` feature",
+                        "danger_accept_invalid_certs and root_certificate need TLS: build with the `rustls` or `native-tls` feature",
                     ));
                 }
                 builder.build().map_err(|e| {
@@ -638,6 +668,7 @@ impl Transport {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             allow_http: false,
             danger_accept_invalid_certs: false,
+            root_certificates: Vec::new(),
             http_client: None,
             same_origin_redirects: true,
             retry_policy: RetryPolicy::default(),

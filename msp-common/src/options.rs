@@ -12,6 +12,7 @@
 //! | `connect_timeout(Duration)` | the TCP + TLS connect timeout | 10 s |
 //! | `max_response_bytes(n)` | the largest response body accepted | 16 MiB |
 //! | `allow_http(bool)` | allow a plain-`http` base URL (loopback test servers) | no |
+//! | `root_certificate(pem)` | trust this certificate authority too (a private CA, a simulator's) | the platform's roots |
 //! | `danger_accept_invalid_certs(bool)` | turn TLS certificate checks off (lab servers only) | no |
 //! | `retry_policy(RetryPolicy)` | how reads (and writes refused before acting) are retried | [`RetryPolicy::default`] |
 //! | `http_client(reqwest::Client)` | share a connection pool | one of its own |
@@ -132,6 +133,17 @@ macro_rules! client_builder_setters {
         /// certificates only; cannot be combined with [`Self::http_client`].
         pub fn danger_accept_invalid_certs(mut self, accept: bool) -> Self {
             self.$field.transport.danger_accept_invalid_certs = accept;
+            self
+        }
+
+        /// Trusts this certificate authority (PEM) besides the platform's: a private CA,
+        /// or a simulator's generated one (`sim.ca_pem()`). Cannot be combined with
+        /// [`Self::http_client`].
+        pub fn root_certificate(mut self, pem: impl ::core::convert::AsRef<[u8]>) -> Self {
+            self.$field
+                .transport
+                .root_certificates
+                .push(pem.as_ref().to_vec());
             self
         }
 

@@ -40,6 +40,7 @@
 //! ```
 
 pub mod hostile;
+pub mod tls;
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -236,6 +237,7 @@ struct State<F> {
 pub struct Kit<F = Fault> {
     server: Arc<MockServer>,
     state: Arc<Mutex<State<F>>>,
+    tls: Option<Arc<tls::TlsFront>>,
 }
 
 impl<F> Clone for Kit<F> {
@@ -243,6 +245,7 @@ impl<F> Clone for Kit<F> {
         Kit {
             server: self.server.clone(),
             state: self.state.clone(),
+            tls: self.tls.clone(),
         }
     }
 }
@@ -280,16 +283,49 @@ impl<F: Send + 'static> Kit<F> {
                 faults: VecDeque::new(),
                 chaos: Chaos::none(),
             })),
+            tls: None,
         })
+    }
+
+    /// A kit served over HTTPS on `ip` (loopback): a certificate authority and a server
+    /// certificate are generated at start ([`tls::TlsFront`]); [`Kit::url`] is then the
+    /// `https://` address, and clients trust [`Kit::ca_pem`] (the project's clients
+    /// through their `root_certificate` builder setter, other tools through the file at
+    /// [`Kit::ca_path`]).
+    pub async fn start_tls_on(ip: std::net::IpAddr) -> std::io::Result<Self> {
+        let mut kit = Self::start_on(ip).await?;
+        let front = tls::TlsFront::start(ip, *kit.server.address()).await?;
+        kit.tls = Some(Arc::new(front));
+        Ok(kit)
+    }
+
+    /// Whether the kit serves HTTPS.
+    pub fn is_tls(&self) -> bool {
+        self.tls.is_some()
+    }
+
+    /// The certificate authority clients must trust, when the kit serves HTTPS.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.tls.as_deref().map(tls::TlsFront::ca_pem)
+    }
+
+    /// A PEM file holding [`Kit::ca_pem`], when the kit serves HTTPS (removed when the
+    /// last clone of the kit is dropped).
+    pub fn ca_path(&self) -> Option<&std::path::Path> {
+        self.tls.as_deref().map(tls::TlsFront::ca_path)
     }
 
     fn state(&self) -> MutexGuard<'_, State<F>> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The server's base URL (`http://127.0.0.1:PORT`).
+    /// The server's base URL (`http://127.0.0.1:PORT`, or `https://…` when the kit
+    /// serves HTTPS).
     pub fn url(&self) -> String {
-        self.server.uri()
+        match &self.tls {
+            Some(front) => front.url(),
+            None => self.server.uri(),
+        }
     }
 
     /// The underlying wiremock server, to mount the vendor's responders on.
