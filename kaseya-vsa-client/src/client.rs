@@ -15,16 +15,16 @@ use std::time::{Duration, SystemTime};
 use futures_util::future::BoxFuture;
 use msp_common::call::Authorized;
 use msp_common::paginate::{Fetched, ListOptions, Listing, Paginator};
-use msp_common::retry::{Clock, Jitter};
 use msp_common::secret::{ExposeSecret, SecretString};
 use msp_common::{
-    ApiError, Call, Raw, Request, Response, RetryPolicy, Service, StatusCode, Transport,
-    TransportOptions, WriteMode,
+    ApiError, Call, ClientOptions, Raw, Request, Response, Service, StatusCode, Transport,
+    WriteMode,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{Credentials, random_number};
+use crate::error::{EnvelopeError, ErrorExt};
 use crate::odata::{Filter, OrderBy};
 use crate::{Error, Result};
 
@@ -41,12 +41,21 @@ pub const DEFAULT_RENEW_AFTER_RECORDS: u64 = 25_000;
 type RandomSource = Arc<dyn Fn() -> String + Send + Sync>;
 
 /// Builds a [`Client`]; see [`Client::builder`].
+///
+/// The shared setters of every msp-sdk client come from [`msp_common::options`]:
+/// `base_url`, `user_agent`, `timeout`, `no_timeout`, `connect_timeout`,
+/// `max_response_bytes`, `allow_http`, `danger_accept_invalid_certs`, `retry_policy`,
+/// `http_client`, `write_mode`, `clock` and `jitter`. The VSA's own are
+/// [`credentials`](Self::credentials) and the token settings.
+///
+/// `base_url` is the VSA server root (`https://vsa.example.com`, or a root below a path
+/// such as `https://example.com/vsa`); the client adds `/api/v1.0/`. A URL that already
+/// ends in `/api/v1.0` is taken as is; any other path holding an `api` segment
+/// (`…/api/v2`, `…/api/v1.0/assetmgmt`) is refused rather than guessed at.
 #[must_use]
 pub struct ClientBuilder {
-    server: Option<String>,
+    options: ClientOptions,
     credentials: Option<Credentials>,
-    transport: TransportOptions,
-    write_mode: WriteMode,
     random: Option<RandomSource>,
     renew_margin: Duration,
     renew_after_records: u64,
@@ -56,10 +65,8 @@ pub struct ClientBuilder {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("server", &self.server)
+            .field("options", &self.options)
             .field("credentials", &self.credentials)
-            .field("transport", &self.transport)
-            .field("write_mode", &self.write_mode)
             .field("renew_margin", &self.renew_margin)
             .field("renew_after_records", &self.renew_after_records)
             .finish_non_exhaustive()
@@ -67,86 +74,11 @@ impl fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// The VSA server root (`https://vsa.example.com`); the client adds `/api/v1.0/`.
-    pub fn server(mut self, url: impl Into<String>) -> Self {
-        self.server = Some(url.into());
-        self
-    }
+    msp_common::client_builder_setters!(options);
 
     /// The credentials used for `/auth`. Required.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
-        self
-    }
-
-    /// Appends an application name to the user agent.
-    pub fn app_user_agent(mut self, suffix: impl Into<String>) -> Self {
-        self.transport.app_user_agent = Some(suffix.into());
-        self
-    }
-
-    /// The timeout of one attempt (default 60 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.transport.timeout = Some(timeout);
-        self
-    }
-
-    /// The connect timeout (default 10 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.transport.connect_timeout = Some(timeout);
-        self
-    }
-
-    /// The largest response body accepted (default 16 MiB).
-    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
-        self.transport.max_response_bytes = Some(bytes);
-        self
-    }
-
-    /// The retry policy for reads (writes are replayed only when the server refused them
-    /// before acting; see [`msp_common::call`]). A call's own [`Call::retry`] overrides it.
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.transport.retry_policy = Some(policy);
-        self
-    }
-
-    /// What the client does with calls that change state (default
-    /// [`WriteMode::ReadWrite`]): [`WriteMode::ReadOnly`] refuses them before anything is
-    /// sent, [`WriteMode::DryRun`] returns the request they would send.
-    pub fn write_mode(mut self, mode: WriteMode) -> Self {
-        self.write_mode = mode;
-        self
-    }
-
-    /// Shares an existing `reqwest::Client`. It must not follow redirects on its own if
-    /// the server redirects (this client follows same-origin redirects of reads itself,
-    /// keeping `Authorization`).
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.transport.http_client = Some(client);
-        self
-    }
-
-    /// Allows a plain-`http` server (loopback tests and the simulator only).
-    pub fn allow_http(mut self, allow: bool) -> Self {
-        self.transport.allow_http = allow;
-        self
-    }
-
-    /// Turns TLS certificate checks **off** (lab servers with self-signed certificates).
-    pub fn danger_accept_invalid_certs(mut self, accept: bool) -> Self {
-        self.transport.danger_accept_invalid_certs = accept;
-        self
-    }
-
-    /// Injects the clock (token expiry and retry waits).
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.transport.clock = Some(clock);
-        self
-    }
-
-    /// Injects the jitter behind retry backoff.
-    pub fn jitter(mut self, jitter: Arc<dyn Jitter>) -> Self {
-        self.transport.jitter = Some(jitter);
         self
     }
 
@@ -186,9 +118,10 @@ impl ClientBuilder {
 
     /// Builds the client. Nothing is sent until the first call.
     pub fn build(self) -> Result<Client> {
-        let server = self
-            .server
-            .ok_or_else(|| Error::config("Kaseya VSA: the server URL is required"))?;
+        let base = self.options.base_url.as_deref().ok_or_else(|| {
+            Error::config("Kaseya VSA: the base URL (the VSA server root) is required")
+        })?;
+        let base = api_base(base)?;
         let credentials = self.credentials.ok_or_else(|| {
             Error::config(
                 "Kaseya VSA: credentials are required (Credentials::password or Credentials::personal_access_token)",
@@ -197,7 +130,6 @@ impl ClientBuilder {
         if credentials.username().is_empty() {
             return Err(Error::config("Kaseya VSA: the user name is empty"));
         }
-        let base = format!("{}/api/v1.0/", server.trim_end_matches('/'));
         let mut transport = Transport::builder(
             VENDOR,
             concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
@@ -209,7 +141,7 @@ impl ClientBuilder {
         .follow_redirects(false)
         .same_origin_redirects(true)
         .error_parser(parse_error_body)
-        .options(self.transport);
+        .options(self.options.transport);
         for secret in credentials.secrets() {
             transport = transport.redact(secret);
         }
@@ -226,10 +158,34 @@ impl ClientBuilder {
                     renew_after_records: self.renew_after_records,
                     fallback_token_lifetime: self.fallback_token_lifetime,
                 }),
-                write_mode: self.write_mode,
+                write_mode: self.options.write_mode,
             }),
         })
     }
+}
+
+/// The API base (`{root}/api/v1.0/`) of a `base_url`; see [`ClientBuilder`]. A URL that
+/// cannot be read is passed on as is, for the transport to refuse with its own message.
+fn api_base(raw: &str) -> Result<String> {
+    let Ok(mut url) = msp_common::Url::parse(raw.trim()) else {
+        return Ok(raw.to_owned());
+    };
+    if url.cannot_be_a_base() || url.query().is_some() || url.fragment().is_some() {
+        return Ok(raw.to_owned());
+    }
+    let path = url.path().trim_end_matches('/').to_owned();
+    let lower = path.to_ascii_lowercase();
+    let path = if lower.ends_with("/api/v1.0") {
+        format!("{path}/")
+    } else if lower.split('/').any(|segment| segment == "api") {
+        return Err(Error::config(format!(
+            "Kaseya VSA: the base URL `{raw}` holds an API path other than `/api/v1.0`; give the server root (`https://vsa.example.com`) or the REST API v1.0 base (`https://vsa.example.com/api/v1.0`)"
+        )));
+    } else {
+        format!("{path}/api/v1.0/")
+    };
+    url.set_path(&path);
+    Ok(url.into())
 }
 
 /// Reads `{"Error": "..."}` / `{"Message": "..."}` / `{"ResponseCode": n}` from an error body.
@@ -313,7 +269,11 @@ impl fmt::Debug for Client {
 #[non_exhaustive]
 pub struct SessionInfo {
     /// `TenantId` (a string or a number on the wire)
-    #[serde(rename = "TenantId", default, deserialize_with = "string_or_number")]
+    #[serde(
+        rename = "TenantId",
+        default,
+        deserialize_with = "msp_common::lenient::opt_string"
+    )]
     pub tenant_id: Option<String>,
     /// `UserName`
     #[serde(rename = "UserName", default)]
@@ -338,17 +298,6 @@ pub struct SessionInfo {
     pub culture_info: Option<String>,
 }
 
-/// Reads a field some servers send as a string and others as a number.
-fn string_or_number<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> std::result::Result<Option<String>, D::Error> {
-    Ok(match Option::<serde_json::Value>::deserialize(d)? {
-        Some(serde_json::Value::String(s)) => Some(s),
-        Some(serde_json::Value::Null) | None => None,
-        Some(other) => Some(other.to_string()),
-    })
-}
-
 #[derive(Deserialize)]
 struct AuthResult {
     #[serde(rename = "Token")]
@@ -359,30 +308,28 @@ struct AuthResult {
 
 #[derive(Deserialize)]
 struct EnvelopeMeta {
-    #[serde(rename = "ResponseCode", default, deserialize_with = "lenient_code")]
+    #[serde(
+        rename = "ResponseCode",
+        default,
+        deserialize_with = "msp_common::lenient::opt_i64"
+    )]
     response_code: Option<i64>,
-    #[serde(rename = "Status", default, deserialize_with = "lenient_text")]
+    #[serde(
+        rename = "Status",
+        default,
+        deserialize_with = "msp_common::lenient::opt_string"
+    )]
     status: Option<String>,
-    #[serde(rename = "Error", default, deserialize_with = "lenient_text")]
+    #[serde(rename = "Error", default, deserialize_with = "any_text")]
     error: Option<String>,
-    #[serde(rename = "Message", default, deserialize_with = "lenient_text")]
+    #[serde(rename = "Message", default, deserialize_with = "any_text")]
     message: Option<String>,
 }
 
-/// A `ResponseCode` as a number or a numeric string; anything else reads as absent.
-fn lenient_code<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> std::result::Result<Option<i64>, D::Error> {
-    Ok(match serde_json::Value::deserialize(d)? {
-        serde_json::Value::Number(n) => n.as_i64(),
-        serde_json::Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    })
-}
-
-/// `Status`, `Error` and `Message` as text whatever their JSON type, so an unexpected
-/// shape never hides the envelope's error code.
-fn lenient_text<'de, D: serde::Deserializer<'de>>(
+/// `Error` and `Message` as text whatever their JSON type — an object such as
+/// `{"Message": "…"}` included, which `msp_common::lenient::opt_string` would drop — so
+/// an unexpected shape never hides the envelope's message.
+fn any_text<'de, D: serde::Deserializer<'de>>(
     d: D,
 ) -> std::result::Result<Option<String>, D::Error> {
     Ok(match serde_json::Value::deserialize(d)? {
@@ -398,21 +345,6 @@ struct Envelope<T> {
     result: Option<T>,
     #[serde(rename = "TotalRecords", default)]
     total_records: Option<u64>,
-}
-
-/// An error the server reported inside a success status (`ResponseCode` ≠ 0), kept as
-/// the detail of the [`ApiError`] (read it with `err.api().and_then(|a| a.detail::<EnvelopeError>())`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct EnvelopeError {
-    /// The HTTP status the response actually had.
-    pub http_status: StatusCode,
-    /// `ResponseCode`
-    pub response_code: i64,
-    /// `Status`
-    pub status: Option<String>,
-    /// `Error`
-    pub error: Option<String>,
 }
 
 /// A decoded envelope: the `Result` and the `TotalRecords` when present.
@@ -555,7 +487,7 @@ impl Client {
     /// use kaseya_vsa_client::{Client, WriteMode, auth::Credentials};
     ///
     /// let client = Client::builder()
-    ///     .server("https://vsa.example.com")
+    ///     .base_url("https://vsa.example.com")
     ///     .credentials(Credentials::personal_access_token("apiuser", "pat-value"))
     ///     .write_mode(WriteMode::ReadOnly)
     ///     .build()?;
@@ -565,10 +497,8 @@ impl Client {
     /// ```
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
-            server: None,
+            options: ClientOptions::default(),
             credentials: None,
-            transport: TransportOptions::default(),
-            write_mode: WriteMode::ReadWrite,
             random: None,
             renew_margin: Duration::from_secs(60),
             renew_after_records: DEFAULT_RENEW_AFTER_RECORDS,
@@ -576,7 +506,7 @@ impl Client {
         }
     }
 
-    /// The transport (base URL `{server}/api/v1.0/`).
+    /// The transport (base URL `{server root}/api/v1.0/`).
     pub fn transport(&self) -> &Transport {
         &self.inner.shared.transport
     }
@@ -593,7 +523,7 @@ impl Client {
     /// use kaseya_vsa_client::{Client, WriteMode, auth::Credentials, ids::AgentId};
     ///
     /// let vsa = Client::builder()
-    ///     .server("https://vsa.example.com")
+    ///     .base_url("https://vsa.example.com")
     ///     .credentials(Credentials::password("apiuser", "S3cret!"))
     ///     .build()?;
     /// let dry = vsa.with_write_mode(WriteMode::DryRun);
@@ -746,13 +676,7 @@ impl Inner {
         let response = match shared.transport.execute(request, self).await {
             Ok(response) => response,
             // A 401/403, or an error code inside HTTP 200 that a retry would not cure.
-            Err(err)
-                if err.is_auth()
-                    || (!err.is_retryable()
-                        && err
-                            .api()
-                            .is_some_and(|a| a.detail::<EnvelopeError>().is_some())) =>
-            {
+            Err(err) if err.is_auth() || (!err.is_retryable() && err.envelope().is_some()) => {
                 return Err(refused(err));
             }
             Err(err) => return Err(err),
@@ -768,7 +692,8 @@ impl Inner {
             .info
             .session_expiration
             .as_deref()
-            .and_then(parse_expiration)
+            .and_then(msp_common::lenient::parse_datetime)
+            .map(SystemTime::from)
             .filter(|at| *at > now + shared.renew_margin)
             .unwrap_or(now + shared.fallback_token_lifetime);
         let generation = slot.as_ref().map_or(0, |s| s.generation) + 1;
@@ -915,14 +840,6 @@ fn without_auth_tokens(err: Error, response: &Response) -> Error {
 fn decode_raw<T: DeserializeOwned>(response: &Response, bytes: &[u8]) -> Result<T> {
     msp_common::http::decode_json(VENDOR, response.status(), response.headers(), bytes)
         .map_err(Error::from)
-}
-
-fn parse_expiration(text: &str) -> Option<SystemTime> {
-    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(text) {
-        return Some(dt.into());
-    }
-    let naive = chrono::NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M:%S%.f").ok()?;
-    Some(naive.and_utc().into())
 }
 
 /// A list call: `$filter`, `$orderby`, `$skip`, and the shared list surface of

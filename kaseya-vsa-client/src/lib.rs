@@ -11,7 +11,7 @@
 //!
 //! let sim = Simulator::start().await; // a fake VSA on loopback (feature `sim`)
 //! let vsa = Client::builder()
-//!     .server(sim.url())
+//!     .base_url(sim.url())
 //!     .allow_http(true) // the simulator is plain http on loopback
 //!     .credentials(Credentials::password("apiuser", "S3cret!"))
 //!     .build()?;
@@ -57,8 +57,36 @@
 //!   errors inside HTTP 200 turned into typed API errors (retried on reads when the code
 //!   is a retryable status), same-origin redirects of reads followed with
 //!   `Authorization` kept, and streaming lists with `$skip`/`$top` ([`ListRequest`]);
-//! - [`odata`]: a typed `$filter` / `$orderby` builder;
-//! - [`ids`]: exact decimal ids (`AgentId`, `OrgId`, …) that never pass through `f64`.
+//! - [`error`]: [`ErrorExt`], the envelope's [`EnvelopeError`] read from any [`Error`];
+//! - [`odata`]: a typed `$filter` / `$orderby` builder, and the parser that reads them
+//!   back (the simulator's only grammar);
+//! - [`ids`]: exact decimal ids (`AgentId`, `OrgId`, …) that never pass through `f64`;
+//! - `sim` (feature `sim`): a fake VSA on loopback with the shared simulator API.
+//!
+//! # Configuration
+//!
+//! [`Client::builder`] takes the setters every msp-sdk client shares (written once in
+//! [`msp_common::options`]): `base_url`, `user_agent`, `timeout` / `no_timeout`,
+//! `connect_timeout`, `max_response_bytes`, `allow_http`, `danger_accept_invalid_certs`,
+//! `retry_policy`, `http_client` and `write_mode`; then the VSA's own: `credentials`
+//! (required) and the token settings (`renew_margin`, `renew_after_records`,
+//! `fallback_token_lifetime`). A `reqwest::Client` given to `http_client` should not
+//! follow redirects itself (reqwest's default does): the client follows same-origin
+//! redirects of reads on its own, keeping `Authorization`, and refuses the others.
+//!
+//! **`base_url` is the VSA server root** — `https://vsa.example.com`, or a root below a
+//! path such as `https://example.com/vsa` — and the client adds `/api/v1.0/`. The REST
+//! API base itself (`https://vsa.example.com/api/v1.0`) is accepted too. Any other path
+//! with an `api` segment (`…/api/v2`, `…/api/v1.0/assetmgmt`) is refused with
+//! [`Error::Config`] instead of being rewritten or dropped.
+//!
+//! # Errors
+//!
+//! Every error is a [`msp_common::Error`] ([`Error`]). The VSA reports application errors
+//! inside HTTP 200, in its envelope (`ResponseCode` ≠ 0); those become [`Error::Api`]
+//! with the code as status when it is an HTTP error status, and the envelope is read
+//! back with [`ErrorExt::envelope`] (`use kaseya_vsa_client::ErrorExt`), also when it is
+//! the cause of a refused sign-in.
 //!
 //! # Calls
 //!
@@ -102,7 +130,7 @@
 //! use kaseya_vsa_client::{Client, Listing, auth::Credentials, odata::fields::agents};
 //!
 //! let vsa = Client::builder()
-//!     .server("https://vsa.example.com")
+//!     .base_url("https://vsa.example.com")
 //!     .credentials(Credentials::password("apiuser", "S3cret!"))
 //!     .build()?;
 //! let mut online = vsa
@@ -127,6 +155,7 @@ pub mod client;
 pub mod cloud_backup;
 pub mod custom_fields;
 pub mod departments;
+pub mod error;
 pub mod files;
 pub mod general;
 pub mod ids;
@@ -143,6 +172,12 @@ pub mod patch;
 pub mod sim;
 pub mod users;
 
-pub use client::{Client, ClientBuilder, EnvelopeError, ListRequest, SessionInfo};
+pub use client::{Client, ClientBuilder, ListRequest, SessionInfo};
+
+/// The README's snippets that run (the simulator one), compiled and run as doctests.
+#[cfg(all(doctest, feature = "sim"))]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+pub use error::{EnvelopeError, ErrorExt};
 pub use msp_common;
-pub use msp_common::{Call, Error, Listing, Raw, Result, RetryPolicy, WriteMode};
+pub use msp_common::{Call, Error, Listing, Raw, Result, RetryPolicy, WriteMode, reqwest};

@@ -11,6 +11,11 @@
 //! any other name so a field can never smuggle an expression in. [`Filter::raw`] accepts a
 //! hand-written expression as is.
 //!
+//! The same grammar reads expressions back: [`parse_filter`] returns an [`Expr`] and
+//! [`parse_order_by`] a list of [`OrderKey`]s. It is the crate's only OData parser — the
+//! simulator (feature `sim`) evaluates what it returns — so whatever the builder writes,
+//! however hostile the values, parses back to the same fields and values.
+//!
 //! ```
 //! use kaseya_vsa_client::ids::OrgId;
 //! use kaseya_vsa_client::odata::{fields::agents, Filter};
@@ -30,6 +35,12 @@ use std::fmt;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
 use crate::Error;
+
+mod grammar;
+
+pub use grammar::{
+    Expr, Function, Literal, Operator, OrderKey, ParseError, parse_filter, parse_order_by,
+};
 
 /// A value that can stand on the right of a comparison.
 pub trait ToLiteral {

@@ -42,7 +42,7 @@ async fn server() -> MockServer {
 
 fn client(server: &MockServer) -> Client {
     Client::builder()
-        .server(server.uri())
+        .base_url(server.uri())
         .allow_http(true)
         .credentials(Credentials::password("apiuser", "S3cret!"))
         .random_source(|| "12345678".to_owned())

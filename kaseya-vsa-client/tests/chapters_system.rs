@@ -33,7 +33,7 @@ async fn server() -> MockServer {
 
 fn client(server: &MockServer) -> Client {
     Client::builder()
-        .server(server.uri())
+        .base_url(server.uri())
         .allow_http(true)
         .credentials(Credentials::personal_access_token("apiuser", "pat"))
         .build()

@@ -10,7 +10,7 @@ use std::time::Duration;
 use futures_util::{StreamExt, TryStreamExt};
 use kaseya_vsa_client::auth::Credentials;
 use kaseya_vsa_client::ids::{AgentId, AgentProcedureId, OrgId};
-use kaseya_vsa_client::{Client, EnvelopeError, Error, Listing, RetryPolicy};
+use kaseya_vsa_client::{Client, Error, ErrorExt, Listing, RetryPolicy};
 use msp_common::StatusCode;
 use msp_common::retry::{FixedJitter, ManualClock};
 use serde_json::json;
@@ -47,7 +47,7 @@ async fn server() -> MockServer {
 
 fn client(server: &MockServer, clock: &ManualClock) -> Client {
     Client::builder()
-        .server(server.uri())
+        .base_url(server.uri())
         .allow_http(true)
         .credentials(Credentials::password("apiuser", "S3cret!"))
         .random_source(|| "12345678".to_owned())
@@ -111,7 +111,7 @@ async fn a_per_call_retry_policy_governs_envelope_errors_too() {
     assert_eq!(err.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
     assert!(err.is_retryable());
     assert_eq!(err.attempts(), 1);
-    let detail = err.api().unwrap().detail::<EnvelopeError>().unwrap();
+    let detail = err.envelope().unwrap();
     assert_eq!(detail.http_status, StatusCode::OK);
     assert_eq!(detail.response_code, 503);
     assert!(clock.sleeps().is_empty(), "no wait either");

@@ -10,12 +10,12 @@ use kaseya_vsa_client::Listing;
 use kaseya_vsa_client::auth::Credentials;
 use kaseya_vsa_client::ids::{AgentId, AgentProcedureId};
 use kaseya_vsa_client::odata::fields::agents;
-use kaseya_vsa_client::sim::{SimOptions, Simulator};
-use kaseya_vsa_client::{EnvelopeError, Error};
+use kaseya_vsa_client::sim::{Fault, Simulator};
+use kaseya_vsa_client::{Error, ErrorExt};
 use msp_common::retry::{FixedJitter, ManualClock};
 
 async fn sim(agents: usize) -> Simulator {
-    Simulator::start_with(SimOptions::default().agents(agents)).await
+    Simulator::builder().agents(agents).start().await
 }
 
 #[tokio::test]
@@ -70,7 +70,7 @@ async fn streams_1000_agents_filtered_across_pages_exactly_the_matching_set() {
     let pages: Vec<_> = sim
         .received()
         .into_iter()
-        .filter(|r| r.path == "assetmgmt/agents")
+        .filter(|r| r.path == "/api/v1.0/assetmgmt/agents")
         .collect();
     assert_eq!(pages.len(), expected.len().div_ceil(100));
     for (i, page) in pages.iter().enumerate() {
@@ -144,12 +144,11 @@ async fn long_reads_renew_the_token_after_the_configured_number_of_records() {
 
 #[tokio::test]
 async fn the_token_is_renewed_before_its_expiration() {
-    let sim = Simulator::start_with(
-        SimOptions::default()
-            .agents(5)
-            .token_lifetime(Duration::from_secs(600)),
-    )
-    .await;
+    let sim = Simulator::builder()
+        .agents(5)
+        .token_lifetime(Duration::from_secs(600))
+        .start()
+        .await;
     let clock = ManualClock::starting_at(SystemTime::now());
     let vsa = sim
         .client_builder()
@@ -275,7 +274,7 @@ async fn a_procedure_run_on_an_agent_shows_in_its_history() {
         .await
         .unwrap_err();
     assert!(err.is_not_found(), "{err}");
-    let detail = err.api().unwrap().detail::<EnvelopeError>().unwrap();
+    let detail = err.envelope().unwrap();
     assert_eq!(detail.http_status, msp_common::StatusCode::OK);
     assert_eq!(detail.response_code, 404);
 }
@@ -317,7 +316,7 @@ async fn a_429_during_a_stream_is_waited_out() {
         .unwrap();
     let mut stream = vsa.agents().list().stream();
     let first = stream.next().await.unwrap().unwrap();
-    sim.fail_next(1, 429, Some("2"));
+    sim.inject(Fault::too_many_requests(2), 1).await;
     let rest: Vec<_> = stream.try_collect().await.unwrap();
     assert_eq!(rest.len() + 1, 300);
     assert!(!rest.iter().any(|a| a.agent_id == first.agent_id));
@@ -381,13 +380,13 @@ async fn a_reset_connection_is_retried_on_reads_and_never_on_writes() {
         .await
         .unwrap()
         .remove(0);
-    sim.drop_next(1).await;
+    sim.inject(Fault::Reset, 1).await;
     let again = vsa.agents().get(&agent.agent_id).await.unwrap();
     assert_eq!(again.agent_id, agent.agent_id);
     assert_eq!(clock.sleeps().len(), 1, "one retry after the reset");
 
     let before = sim.history(agent.agent_id.as_str()).len();
-    sim.drop_next(1).await;
+    sim.inject(Fault::Reset, 1).await;
     let err = vsa
         .agent_procedures()
         .run_now(&agent.agent_id, &AgentProcedureId::from(1000u64))

@@ -129,7 +129,7 @@ async fn one_span_per_call_records_its_attempts_and_reauths() {
         .await;
     let clock = ManualClock::new();
     let vsa = Client::builder()
-        .server(server.uri())
+        .base_url(server.uri())
         .allow_http(true)
         .credentials(Credentials::password("apiuser", "S3cret!"))
         .clock(Arc::new(clock.clone()))

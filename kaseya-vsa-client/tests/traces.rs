@@ -74,7 +74,7 @@ async fn passwords_tokens_and_payloads_never_reach_traces() {
         .await;
 
     let vsa = Client::builder()
-        .server(server.uri())
+        .base_url(server.uri())
         .allow_http(true)
         .credentials(Credentials::password("apiuser", "PASSWORD-MARKER"))
         .build()

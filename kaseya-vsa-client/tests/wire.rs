@@ -39,7 +39,7 @@ async fn server_with_auth() -> MockServer {
 
 fn client(server: &MockServer) -> Client {
     Client::builder()
-        .server(server.uri())
+        .base_url(server.uri())
         .allow_http(true)
         .credentials(Credentials::password("apiuser", "S3cret!"))
         .random_source(|| "12345678".to_owned())
@@ -93,7 +93,7 @@ async fn a_personal_access_token_is_basic_user_colon_token() {
         .mount(&server)
         .await;
     let vsa = Client::builder()
-        .server(format!("{}/", server.uri()))
+        .base_url(format!("{}/", server.uri()))
         .allow_http(true)
         .credentials(Credentials::personal_access_token("apiuser", "pat-123"))
         .build()
@@ -292,7 +292,7 @@ async fn html_pages_and_broken_bodies_are_typed_errors_and_secrets_stay_hidden()
         .mount(&server)
         .await;
     let vsa = Client::builder()
-        .server(server.uri())
+        .base_url(server.uri())
         .allow_http(true)
         .credentials(Credentials::password("apiuser", "PW-MARKER-2"))
         .build()

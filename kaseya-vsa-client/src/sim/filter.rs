@@ -1,162 +1,17 @@
-//! The simulator's OData `$filter` / `$orderby` evaluator, as strict as the server:
-//! unknown properties, decimal fields compared with integer literals, and malformed
-//! expressions are refused with the server's messages.
+//! The simulator's OData `$filter` / `$orderby` evaluator, as strict as the server.
+//!
+//! It parses nothing itself: the expressions come from the library's one grammar
+//! ([`crate::odata::parse_filter`], [`crate::odata::parse_order_by`]). On top of it the
+//! simulator applies the server's rules — unknown properties, string functions on other
+//! properties and decimal fields compared with integer literals are refused with the
+//! server's messages — and evaluates the expression on its JSON records.
 
 use std::cmp::Ordering;
 
 use chrono::NaiveDateTime;
 use serde_json::Value;
 
-#[derive(Debug, Clone, PartialEq)]
-enum Tok {
-    Ident(String),
-    Str(String),
-    Int(String),
-    Decimal(String),
-    Float(String),
-    DateTime(NaiveDateTime),
-    Bool(bool),
-    Null,
-    LParen,
-    RParen,
-    Comma,
-}
-
-fn lex(input: &str) -> Result<Vec<Tok>, String> {
-    let chars: Vec<char> = input.chars().collect();
-    let mut i = 0;
-    let mut out = Vec::new();
-    while i < chars.len() {
-        let c = chars[i];
-        if c.is_whitespace() {
-            i += 1;
-        } else if c == '(' {
-            out.push(Tok::LParen);
-            i += 1;
-        } else if c == ')' {
-            out.push(Tok::RParen);
-            i += 1;
-        } else if c == ',' {
-            out.push(Tok::Comma);
-            i += 1;
-        } else if c == '\'' {
-            let (s, next) = string_at(&chars, i)?;
-            out.push(Tok::Str(s));
-            i = next;
-        } else if c.is_ascii_digit()
-            || (c == '-' && chars.get(i + 1).is_some_and(char::is_ascii_digit))
-        {
-            let start = i;
-            i += 1;
-            while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
-                i += 1;
-            }
-            let text: String = chars[start..i].iter().collect();
-            if i < chars.len() && (chars[i] == 'M' || chars[i] == 'm') {
-                i += 1;
-                out.push(Tok::Decimal(text));
-            } else if text.contains('.') {
-                out.push(Tok::Float(text));
-            } else {
-                out.push(Tok::Int(text));
-            }
-        } else if c.is_ascii_alphabetic() || c == '_' {
-            let start = i;
-            while i < chars.len()
-                && (chars[i].is_ascii_alphanumeric() || chars[i] == '_' || chars[i] == '/')
-            {
-                i += 1;
-            }
-            let word: String = chars[start..i].iter().collect();
-            if chars.get(i) == Some(&'\'') {
-                if word == "DATETIME" {
-                    let (s, next) = string_at(&chars, i)?;
-                    let dt = NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M:%S%.f").map_err(
-                        |_| format!("Unrecognized 'Edm.DateTime' literal 'DATETIME'{s}''"),
-                    )?;
-                    out.push(Tok::DateTime(dt));
-                    i = next;
-                    continue;
-                }
-                return Err(format!(
-                    "Syntax error at position {start}: unknown literal prefix '{word}'"
-                ));
-            }
-            match word.as_str() {
-                "true" => out.push(Tok::Bool(true)),
-                "false" => out.push(Tok::Bool(false)),
-                "null" => out.push(Tok::Null),
-                _ => out.push(Tok::Ident(word)),
-            }
-        } else {
-            return Err(format!(
-                "Syntax error: unexpected character '{c}' at position {i}"
-            ));
-        }
-    }
-    Ok(out)
-}
-
-fn string_at(chars: &[char], start: usize) -> Result<(String, usize), String> {
-    let mut i = start + 1;
-    let mut s = String::new();
-    loop {
-        match chars.get(i) {
-            None => {
-                return Err(format!(
-                    "There is an unterminated string literal at position {start}"
-                ));
-            }
-            Some('\'') if chars.get(i + 1) == Some(&'\'') => {
-                s.push('\'');
-                i += 2;
-            }
-            Some('\'') => return Ok((s, i + 1)),
-            Some(&c) => {
-                s.push(c);
-                i += 1;
-            }
-        }
-    }
-}
-
-/// A parsed filter.
-#[derive(Debug, Clone)]
-pub(crate) enum Expr {
-    And(Box<Expr>, Box<Expr>),
-    Or(Box<Expr>, Box<Expr>),
-    Not(Box<Expr>),
-    Cmp(String, CmpOp, Lit),
-    Func(Func, String, String),
-}
-
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum CmpOp {
-    Eq,
-    Ne,
-    Gt,
-    Ge,
-    Lt,
-    Le,
-}
-
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Func {
-    SubstringOf,
-    StartsWith,
-    EndsWith,
-}
-
-#[derive(Debug, Clone)]
-pub(crate) enum Lit {
-    Str(String),
-    Int(String),
-    Decimal(String),
-    Float(String),
-    DateTime(NaiveDateTime),
-    Bool(bool),
-    Null,
-}
+use crate::odata::{Expr, Function, Literal, Operator, parse_filter, parse_order_by};
 
 /// The type of a field of a simulated resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,170 +22,63 @@ pub(crate) enum FieldType {
     DateTime,
 }
 
-struct Parser<'a> {
-    toks: Vec<Tok>,
-    pos: usize,
-    fields: &'a dyn Fn(&str) -> Option<FieldType>,
-}
-
+/// Parses `input` with the library's grammar and checks it against the resource's
+/// fields as the server does.
 pub(crate) fn parse(
     input: &str,
     fields: &dyn Fn(&str) -> Option<FieldType>,
 ) -> Result<Expr, String> {
-    let toks = lex(input)?;
-    let mut p = Parser {
-        toks,
-        pos: 0,
-        fields,
-    };
-    let expr = p.or()?;
-    if p.pos != p.toks.len() {
-        return Err(format!(
-            "Syntax error at token {}: expected end of expression",
-            p.pos
-        ));
-    }
+    let expr = parse_filter(input).map_err(|e| e.to_string())?;
+    check(&expr, fields)?;
     Ok(expr)
 }
 
-impl Parser<'_> {
-    fn peek(&self) -> Option<&Tok> {
-        self.toks.get(self.pos)
-    }
+fn field_type(fields: &dyn Fn(&str) -> Option<FieldType>, name: &str) -> Result<FieldType, String> {
+    fields(name).ok_or_else(|| {
+        format!("Could not find a property named '{name}' on type 'Kaseya.Rest.Models'")
+    })
+}
 
-    fn next(&mut self) -> Option<Tok> {
-        let t = self.toks.get(self.pos).cloned();
-        self.pos += 1;
-        t
-    }
-
-    fn keyword(&self, kw: &str) -> bool {
-        matches!(self.peek(), Some(Tok::Ident(w)) if w.eq_ignore_ascii_case(kw))
-    }
-
-    fn or(&mut self) -> Result<Expr, String> {
-        let mut left = self.and()?;
-        while self.keyword("or") {
-            self.pos += 1;
-            left = Expr::Or(Box::new(left), Box::new(self.and()?));
+/// The server's checks of a parsed expression, left to right.
+fn check(expr: &Expr, fields: &dyn Fn(&str) -> Option<FieldType>) -> Result<(), String> {
+    match expr {
+        Expr::And(a, b) | Expr::Or(a, b) => {
+            check(a, fields)?;
+            check(b, fields)
         }
-        Ok(left)
-    }
-
-    fn and(&mut self) -> Result<Expr, String> {
-        let mut left = self.unary()?;
-        while self.keyword("and") {
-            self.pos += 1;
-            left = Expr::And(Box::new(left), Box::new(self.unary()?));
-        }
-        Ok(left)
-    }
-
-    fn unary(&mut self) -> Result<Expr, String> {
-        if self.keyword("not") {
-            self.pos += 1;
-            return Ok(Expr::Not(Box::new(self.unary()?)));
-        }
-        self.primary()
-    }
-
-    fn field(&self, name: &str) -> Result<FieldType, String> {
-        (self.fields)(name).ok_or_else(|| {
-            format!("Could not find a property named '{name}' on type 'Kaseya.Rest.Models'")
-        })
-    }
-
-    fn primary(&mut self) -> Result<Expr, String> {
-        match self.next() {
-            Some(Tok::LParen) => {
-                let e = self.or()?;
-                match self.next() {
-                    Some(Tok::RParen) => Ok(e),
-                    _ => Err("Syntax error: ')' expected".into()),
-                }
+        Expr::Not(a) => check(a, fields),
+        Expr::Compare { field, value, .. } => check_types(field, field_type(fields, field)?, value),
+        Expr::Function {
+            function, field, ..
+        } => {
+            if field_type(fields, field)? == FieldType::Str {
+                Ok(())
+            } else {
+                Err(format!(
+                    "No function signature for '{}' on non-string property '{field}'",
+                    function.as_str()
+                ))
             }
-            Some(Tok::Ident(word)) if self.peek() == Some(&Tok::LParen) => {
-                let func = match word.to_ascii_lowercase().as_str() {
-                    "substringof" => Func::SubstringOf,
-                    "startswith" => Func::StartsWith,
-                    "endswith" => Func::EndsWith,
-                    _ => return Err(format!("Unknown function '{word}'")),
-                };
-                self.pos += 1;
-                let a = self.next();
-                if self.next() != Some(Tok::Comma) {
-                    return Err(format!("Syntax error: ',' expected in {word}"));
-                }
-                let b = self.next();
-                if self.next() != Some(Tok::RParen) {
-                    return Err(format!("Syntax error: ')' expected in {word}"));
-                }
-                let (field, text) = match (func, a, b) {
-                    (Func::SubstringOf, Some(Tok::Str(s)), Some(Tok::Ident(f))) => (f, s),
-                    (Func::StartsWith | Func::EndsWith, Some(Tok::Ident(f)), Some(Tok::Str(s))) => {
-                        (f, s)
-                    }
-                    _ => {
-                        return Err(format!(
-                            "No function signature for the function with name '{word}' matches the arguments"
-                        ));
-                    }
-                };
-                if self.field(&field)? != FieldType::Str {
-                    return Err(format!(
-                        "No function signature for '{word}' on non-string property '{field}'"
-                    ));
-                }
-                Ok(Expr::Func(func, field, text))
-            }
-            Some(Tok::Ident(field)) => {
-                let ty = self.field(&field)?;
-                let op = match self.next() {
-                    Some(Tok::Ident(op)) => match op.to_ascii_lowercase().as_str() {
-                        "eq" => CmpOp::Eq,
-                        "ne" => CmpOp::Ne,
-                        "gt" => CmpOp::Gt,
-                        "ge" => CmpOp::Ge,
-                        "lt" => CmpOp::Lt,
-                        "le" => CmpOp::Le,
-                        _ => return Err(format!("Syntax error: unknown operator '{op}'")),
-                    },
-                    _ => return Err(format!("Syntax error: operator expected after '{field}'")),
-                };
-                let lit = match self.next() {
-                    Some(Tok::Str(s)) => Lit::Str(s),
-                    Some(Tok::Int(s)) => Lit::Int(s),
-                    Some(Tok::Decimal(s)) => Lit::Decimal(s),
-                    Some(Tok::Float(s)) => Lit::Float(s),
-                    Some(Tok::DateTime(d)) => Lit::DateTime(d),
-                    Some(Tok::Bool(b)) => Lit::Bool(b),
-                    Some(Tok::Null) => Lit::Null,
-                    _ => return Err(format!("Syntax error: literal expected after '{field}'")),
-                };
-                check_types(&field, ty, &lit)?;
-                Ok(Expr::Cmp(field, op, lit))
-            }
-            _ => Err("Syntax error: expression expected".into()),
         }
     }
 }
 
 /// The server's type rules: a decimal field needs an `M` literal (an integer literal
 /// gives "Unrecognized 'Edm.Int32' literal"), strings need quotes.
-fn check_types(field: &str, ty: FieldType, lit: &Lit) -> Result<(), String> {
+fn check_types(field: &str, ty: FieldType, lit: &Literal) -> Result<(), String> {
     let ok = matches!(
         (ty, lit),
-        (_, Lit::Null)
-            | (FieldType::Decimal, Lit::Decimal(_))
-            | (FieldType::Int, Lit::Int(_))
-            | (FieldType::Str, Lit::Str(_))
-            | (FieldType::DateTime, Lit::DateTime(_))
+        (_, Literal::Null)
+            | (FieldType::Decimal, Literal::Decimal(_))
+            | (FieldType::Int, Literal::Int(_))
+            | (FieldType::Str, Literal::String(_))
+            | (FieldType::DateTime, Literal::DateTime(_))
     );
     if ok {
         return Ok(());
     }
     Err(match (ty, lit) {
-        (FieldType::Decimal, Lit::Int(v)) => format!(
+        (FieldType::Decimal, Literal::Int(v)) => format!(
             "Unrecognized 'Edm.Int32' literal '{v}' at '{field}': decimal properties need the M suffix"
         ),
         _ => format!(
@@ -372,18 +120,20 @@ fn cmp_decimal(a: &str, b: &str) -> Ordering {
     }
 }
 
-fn compare(value: &Value, lit: &Lit) -> Option<Ordering> {
+fn compare(value: &Value, lit: &Literal) -> Option<Ordering> {
     match lit {
-        Lit::Null => Some(if value.is_null() {
+        Literal::Null => Some(if value.is_null() {
             Ordering::Equal
         } else {
             Ordering::Greater
         }),
         _ if value.is_null() => None,
-        Lit::Str(s) => Some(text(value)?.to_lowercase().cmp(&s.to_lowercase())),
-        Lit::Int(s) | Lit::Decimal(s) | Lit::Float(s) => Some(cmp_decimal(&text(value)?, s)),
-        Lit::Bool(b) => value.as_bool().map(|v| v.cmp(b)),
-        Lit::DateTime(d) => {
+        Literal::String(s) => Some(text(value)?.to_lowercase().cmp(&s.to_lowercase())),
+        Literal::Int(s) | Literal::Decimal(s) | Literal::Float(s) => {
+            Some(cmp_decimal(&text(value)?, s))
+        }
+        Literal::Bool(b) => value.as_bool().map(|v| v.cmp(b)),
+        Literal::DateTime(d) => {
             let t = text(value)?;
             let t = t.trim_end_matches('Z');
             let v = NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f").ok()?;
@@ -397,52 +147,49 @@ pub(crate) fn eval(expr: &Expr, record: &Value) -> bool {
         Expr::And(a, b) => eval(a, record) && eval(b, record),
         Expr::Or(a, b) => eval(a, record) || eval(b, record),
         Expr::Not(a) => !eval(a, record),
-        Expr::Cmp(field, op, lit) => {
-            let value = record.get(field).unwrap_or(&Value::Null);
-            let Some(ord) = compare(value, lit) else {
-                return matches!(op, CmpOp::Ne);
+        Expr::Compare { field, op, value } => {
+            let Some(ord) = compare(record.get(field).unwrap_or(&Value::Null), value) else {
+                return matches!(op, Operator::Ne);
             };
             match op {
-                CmpOp::Eq => ord == Ordering::Equal,
-                CmpOp::Ne => ord != Ordering::Equal,
-                CmpOp::Gt => ord == Ordering::Greater,
-                CmpOp::Ge => ord != Ordering::Less,
-                CmpOp::Lt => ord == Ordering::Less,
-                CmpOp::Le => ord != Ordering::Greater,
+                Operator::Eq => ord == Ordering::Equal,
+                Operator::Ne => ord != Ordering::Equal,
+                Operator::Gt => ord == Ordering::Greater,
+                Operator::Ge => ord != Ordering::Less,
+                Operator::Lt => ord == Ordering::Less,
+                Operator::Le => ord != Ordering::Greater,
             }
         }
-        Expr::Func(func, field, needle) => {
+        Expr::Function {
+            function,
+            field,
+            text: needle,
+        } => {
             let Some(hay) = record.get(field).and_then(text) else {
                 return false;
             };
             let (hay, needle) = (hay.to_lowercase(), needle.to_lowercase());
-            match func {
-                Func::SubstringOf => hay.contains(&needle),
-                Func::StartsWith => hay.starts_with(&needle),
-                Func::EndsWith => hay.ends_with(&needle),
+            match function {
+                Function::SubstringOf => hay.contains(&needle),
+                Function::StartsWith => hay.starts_with(&needle),
+                Function::EndsWith => hay.ends_with(&needle),
             }
         }
     }
 }
 
-/// Parses `$orderby` (`"A desc,B"`) into fields and directions.
+/// Parses `$orderby` with the library's grammar and types its fields.
 pub(crate) fn parse_order(
     input: &str,
     fields: &dyn Fn(&str) -> Option<FieldType>,
 ) -> Result<Vec<(String, FieldType, bool)>, String> {
-    input
-        .split(',')
-        .map(|part| {
-            let mut words = part.split_whitespace();
-            let field = words.next().ok_or("Syntax error in $orderby")?.to_owned();
-            let desc = match words.next().map(str::to_ascii_lowercase).as_deref() {
-                None | Some("asc") => false,
-                Some("desc") => true,
-                Some(other) => return Err(format!("Syntax error in $orderby: '{other}'")),
-            };
-            let ty = fields(&field)
-                .ok_or_else(|| format!("Could not find a property named '{field}'"))?;
-            Ok((field, ty, desc))
+    parse_order_by(input)
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .map(|key| {
+            let ty = fields(&key.field)
+                .ok_or_else(|| format!("Could not find a property named '{}'", key.field))?;
+            Ok((key.field, ty, key.descending))
         })
         .collect()
 }
@@ -508,16 +255,16 @@ mod tests {
 
     #[test]
     fn refuses_like_the_server() {
-        assert!(
-            parse("AgentId eq 121747357971679", &fields)
-                .unwrap_err()
-                .contains("Edm.Int32")
-        );
-        assert!(
-            parse("Nope eq 'x'", &fields)
-                .unwrap_err()
-                .contains("Could not find a property")
-        );
+        for (filter, message) in [
+            ("AgentId eq 121747357971679", "Edm.Int32"),
+            ("Nope eq 'x'", "Could not find a property"),
+            ("startswith(Online, '1')", "non-string property 'Online'"),
+        ] {
+            let err = parse(filter, &fields).unwrap_err();
+            assert!(err.contains(message), "{filter}: {err}");
+        }
+        let err = parse_order("Nope desc", &fields).unwrap_err();
+        assert!(err.contains("Could not find a property"), "{err}");
         assert!(parse("AgentName eq 'unterminated", &fields).is_err());
         assert!(parse("AgentName eq", &fields).is_err());
         assert!(parse("(AgentName eq 'a'", &fields).is_err());

@@ -5,26 +5,39 @@
 //! audit summaries — and is as strict as the server: it verifies the hashed password
 //! payload against its stored password (or a personal access token), issues bearer
 //! tokens with a configurable lifetime that it can invalidate early, caps `$top` at 100,
-//! evaluates `$filter` / `$orderby` on the fields it knows (refusing unknown properties
-//! and integer literals on decimal fields as the server does), answers application errors
-//! inside HTTP 200 in the envelope, and injects faults on request (latency, 429 with
-//! `Retry-After`, 5xx).
+//! evaluates `$filter` / `$orderby` on the fields it knows (parsed by the library's own
+//! grammar, [`crate::odata::parse_filter`]; unknown properties and integer literals on
+//! decimal fields are refused as the server does), answers application errors inside
+//! HTTP 200 in the envelope, and injects faults on request.
+//!
+//! It is built on the workspace's simulator kit ([`msp_common::sim::Kit`]) and has the
+//! same shape as every msp-sdk simulator: [`Simulator::start`],
+//! [`Simulator::builder`]…[`start`](SimulatorBuilder::start), [`Simulator::url`],
+//! [`Simulator::client`], [`Simulator::client_builder`], [`Simulator::inject`],
+//! [`Simulator::set_chaos`] and [`Simulator::received`].
 //!
 //! ```
 //! # tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap().block_on(async {
 //! use kaseya_vsa_client::Listing;
-//! use kaseya_vsa_client::sim::Simulator;
+//! use kaseya_vsa_client::sim::{Fault, Simulator};
 //!
-//! let sim = Simulator::start().await;
+//! let sim = Simulator::builder().agents(20).start().await;
 //! let vsa = sim.client()?;
 //! let agents = vsa.agents().list().limit(5).collect().await?;
 //! assert_eq!(agents.len(), 5);
 //! assert_eq!(sim.auth_requests(), 1);
+//!
+//! // A 503 is retried on reads; the simulator recorded both attempts.
+//! sim.inject(Fault::unavailable(), 1).await;
+//! vsa.agents().get(&agents[0].agent_id).await?;
+//! let received = sim.received();
+//! let gets: Vec<_> = received.iter().filter(|r| r.path.ends_with(agents[0].agent_id.as_str())).collect();
+//! assert_eq!(gets.len(), 2);
 //! # Ok::<(), kaseya_vsa_client::Error>(()) }).unwrap();
 //! ```
 //!
-//! Faults: [`Simulator::fail_next`] (any status, with `Retry-After`),
-//! [`Simulator::drop_next`] (connections reset without an answer),
+//! Faults: [`Simulator::inject`] (any status with or without `Retry-After`, an HTML
+//! error page, a delay, or connections reset without an answer),
 //! [`Simulator::set_chaos`] (latency and a failure rate), [`Simulator::invalidate_tokens`].
 //!
 //! Endpoints outside agents, organizations, machine groups, agent procedures, alarms and
@@ -33,19 +46,23 @@
 mod filter;
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
+use msp_common::sim::{Gate, Kit, Prng};
 use serde_json::{Value, json};
 use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
+use wiremock::{Mock, Respond, ResponseTemplate};
 
 use crate::auth::{AuthPayload, Credentials, PasswordEncoding};
 use crate::client::{Client, ClientBuilder};
 use filter::FieldType;
+
+pub use msp_common::sim::{Chaos, Fault, Received};
 
 /// The user name the simulator accepts.
 pub const USERNAME: &str = "apiuser";
@@ -54,71 +71,78 @@ pub const PASSWORD: &str = "S3cret!";
 /// The personal access token the simulator accepts.
 pub const PAT: &str = "pat-0123456789abcdef";
 
-/// Options for [`Simulator::start_with`].
+/// Configures a [`Simulator`]; see [`Simulator::builder`].
 #[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct SimOptions {
-    /// How many agents to seed (default 300).
-    pub agents: usize,
-    /// How long issued tokens live (default 1 hour).
-    pub token_lifetime: Duration,
-    /// Latency added to every answer (default none).
-    pub latency: Duration,
+#[must_use]
+pub struct SimulatorBuilder {
+    agents: usize,
+    token_lifetime: Duration,
+    latency: Duration,
+    seed: u64,
 }
 
-impl Default for SimOptions {
+impl Default for SimulatorBuilder {
     fn default() -> Self {
-        SimOptions {
+        SimulatorBuilder {
             agents: 300,
             token_lifetime: Duration::from_secs(3600),
             latency: Duration::ZERO,
+            seed: 1,
         }
     }
 }
 
-impl SimOptions {
-    /// Sets the number of agents.
-    #[must_use]
+impl SimulatorBuilder {
+    /// How many agents to seed (default 300).
     pub fn agents(mut self, n: usize) -> Self {
         self.agents = n;
         self
     }
 
-    /// Sets the token lifetime.
-    #[must_use]
+    /// How long issued tokens live (default 1 hour).
     pub fn token_lifetime(mut self, lifetime: Duration) -> Self {
         self.token_lifetime = lifetime;
         self
     }
 
-    /// Sets the latency of every answer.
-    #[must_use]
+    /// Latency added to every answer (default none; [`Simulator::set_chaos`] adds more).
     pub fn latency(mut self, latency: Duration) -> Self {
         self.latency = latency;
         self
     }
-}
 
-/// A request the simulator received.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct Received {
-    /// The method.
-    pub method: String,
-    /// The path, from `/api/v1.0/` on.
-    pub path: String,
-    /// The decoded query parameters.
-    pub query: Vec<(String, String)>,
-    /// The query string as it arrived (still percent-encoded), if there was one.
-    pub raw_query: Option<String>,
-    /// The body's exact bytes.
-    pub body: Vec<u8>,
-}
+    /// The seed of the generated details (memory, processors, agent versions, reboot
+    /// times, alarm severities; default 1). Names, ids, operating systems and online
+    /// states do not depend on it, so filters find the same agents with any seed.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
 
-#[derive(Debug)]
-struct Fault {
-    status: u16,
-    retry_after: Option<String>,
+    /// Starts the simulator on `127.0.0.1` and a free port.
+    ///
+    /// # Panics
+    /// When no loopback port is free.
+    pub async fn start(self) -> Simulator {
+        self.start_on(std::net::Ipv4Addr::LOCALHOST.into())
+            .await
+            .expect("a loopback port is free")
+    }
+
+    /// Starts the simulator on `ip` (a loopback address) and a free port.
+    pub async fn start_on(self, ip: IpAddr) -> std::io::Result<Simulator> {
+        let kit: Kit = Kit::start_on(ip).await?;
+        let state = Arc::new(Mutex::new(seed(&self)));
+        Mock::given(any())
+            .respond_with(Handler {
+                kit: kit.clone(),
+                state: state.clone(),
+                latency: self.latency,
+            })
+            .mount(kit.server())
+            .await;
+        Ok(Simulator { kit, state })
+    }
 }
 
 #[derive(Debug, Default)]
@@ -132,67 +156,44 @@ struct State {
     tokens: HashMap<String, SystemTime>,
     next_token: u64,
     auth_requests: usize,
-    received: Vec<Received>,
-    faults: Vec<Fault>,
     token_lifetime: Duration,
-    chaos: msp_common::chaos::Chaos,
 }
 
 /// A running fake VSA. Dropping it stops the server.
 pub struct Simulator {
-    server: MockServer,
+    kit: Kit,
     state: Arc<Mutex<State>>,
 }
 
 impl std::fmt::Debug for Simulator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Simulator")
-            .field("url", &self.server.uri())
-            .finish()
+            .field("url", &self.kit.url())
+            .finish_non_exhaustive()
     }
 }
 
 impl Simulator {
-    /// Starts a simulator with the default seed.
+    /// Starts a simulator with the default seed (300 agents) on `127.0.0.1`.
     pub async fn start() -> Self {
-        Self::start_with(SimOptions::default()).await
+        Self::builder().start().await
     }
 
-    /// Starts a simulator with these options.
-    pub async fn start_with(options: SimOptions) -> Self {
-        Self::start_with_server(options, MockServer::start().await).await
+    /// A builder for a simulator with other seed options.
+    pub fn builder() -> SimulatorBuilder {
+        SimulatorBuilder::default()
     }
 
-    /// Starts a simulator with these options on `ip` (a loopback address) and an
-    /// ephemeral port.
-    pub async fn start_on(options: SimOptions, ip: std::net::IpAddr) -> std::io::Result<Self> {
-        let listener = std::net::TcpListener::bind((ip, 0))?;
-        let server = MockServer::builder().listener(listener).start().await;
-        Ok(Self::start_with_server(options, server).await)
-    }
-
-    async fn start_with_server(options: SimOptions, server: MockServer) -> Self {
-        let state = Arc::new(Mutex::new(seed(&options)));
-        Mock::given(any())
-            .respond_with(Handler {
-                state: state.clone(),
-                latency: options.latency,
-            })
-            .mount(&server)
-            .await;
-        Simulator { server, state }
-    }
-
-    /// The server root to give [`ClientBuilder::server`] (`http://127.0.0.1:port`).
+    /// The server root to give [`ClientBuilder::base_url`] (`http://127.0.0.1:port`).
     pub fn url(&self) -> String {
-        self.server.uri()
+        self.kit.url()
     }
 
     /// A client builder for this simulator: its URL, plain http allowed, password
     /// credentials.
     pub fn client_builder(&self) -> ClientBuilder {
         Client::builder()
-            .server(self.url())
+            .base_url(self.url())
             .allow_http(true)
             .credentials(Credentials::password(USERNAME, PASSWORD))
     }
@@ -200,6 +201,29 @@ impl Simulator {
     /// A ready client for this simulator.
     pub fn client(&self) -> crate::Result<Client> {
         self.client_builder().build()
+    }
+
+    /// Answers the next `times` requests (`/auth` included) with `fault`:
+    /// [`Fault::Status`] (429 or 5xx, with `Retry-After` when given), [`Fault::Html`],
+    /// [`Fault::Delay`] (then served), or [`Fault::Reset`] (the connection is dropped
+    /// without an answer, as hardened servers do on some user-changing endpoints).
+    pub async fn inject(&self, fault: Fault, times: usize) {
+        match fault {
+            Fault::Reset => self.kit.inject_reset(times as u64).await,
+            fault => self.kit.inject(fault, times),
+        }
+    }
+
+    /// Adds latency to every answer and fails a fraction of them with 503 and
+    /// `Retry-After: 1` (see [`Chaos`]).
+    pub fn set_chaos(&self, chaos: Chaos) {
+        self.kit.set_chaos(chaos);
+    }
+
+    /// Every request received so far, in order (paths as sent:
+    /// `/api/v1.0/assetmgmt/agents`).
+    pub fn received(&self) -> Vec<Received> {
+        self.kit.received()
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -211,45 +235,9 @@ impl Simulator {
         self.state().auth_requests
     }
 
-    /// Every request received so far.
-    pub fn received(&self) -> Vec<Received> {
-        self.state().received.clone()
-    }
-
     /// Invalidates every issued token early, as servers do.
     pub fn invalidate_tokens(&self) {
         self.state().tokens.clear();
-    }
-
-    /// Answers the next `n` requests (other than `/auth`) with `status`, and
-    /// `Retry-After: {retry_after}` when given.
-    pub fn fail_next(&self, n: usize, status: u16, retry_after: Option<&str>) {
-        let mut state = self.state();
-        for _ in 0..n {
-            state.faults.push(Fault {
-                status,
-                retry_after: retry_after.map(str::to_owned),
-            });
-        }
-    }
-
-    /// Drops the next `n` connections without answering (a reset, as hardened servers do
-    /// on some user-changing endpoints).
-    pub async fn drop_next(&self, n: u64) {
-        Mock::given(any())
-            .respond_with_err(|_: &wiremock::Request| {
-                std::io::Error::other("connection reset by the simulator")
-            })
-            .up_to_n_times(n)
-            .with_priority(1)
-            .mount(&self.server)
-            .await;
-    }
-
-    /// Adds latency to every answer and fails a fraction of them with 503 and
-    /// `Retry-After: 1` (see [`msp_common::chaos`]).
-    pub fn set_chaos(&self, chaos: msp_common::chaos::Chaos) {
-        self.state().chaos = chaos;
     }
 
     /// The seeded agents, as JSON records.
@@ -274,7 +262,8 @@ fn iso(t: SystemTime) -> String {
 
 const ONLINE_CODES: [i32; 7] = [0, 1, 2, 11, 12, 198, 199];
 
-fn seed(options: &SimOptions) -> State {
+fn seed(options: &SimulatorBuilder) -> State {
+    let mut rng = Prng::new(options.seed);
     let org_names = [
         ("Acme Corp", "acme"),
         ("O'Brien & Sons", "obrien"),
@@ -335,9 +324,9 @@ fn seed(options: &SimOptions) -> State {
             "ComputerName": host, "IPAddress": format!("10.{}.{}.{}", i / 65536 % 256, i / 256 % 256, i % 256),
             "OperatingSystem": os_name, "LastLoggedInUser": format!("user{}", i % 17),
             "LastCheckInTime": iso(SystemTime::UNIX_EPOCH + Duration::from_secs(base + (i as u64) * 3600)),
-            "LastRebootTime": iso(SystemTime::UNIX_EPOCH + Duration::from_secs(base - 86_400 + (i as u64) * 600)),
+            "LastRebootTime": iso(SystemTime::UNIX_EPOCH + Duration::from_secs(base + (i as u64) * 3600 - 3600 - rng.below(7 * 86_400))),
             "CurrentUser": current_user,
-            "RamMBytes": 4096 * (1 + i % 8), "CpuCount": 2 + i % 14, "AgentVersion": 9_050_000 + i % 5,
+            "RamMBytes": 4096 * (1 + rng.below(8)), "CpuCount": 2 + rng.below(14), "AgentVersion": 9_050_000 + rng.below(5),
             "Country": "US", "Attributes": {},
         }));
     }
@@ -367,7 +356,7 @@ fn seed(options: &SimOptions) -> State {
             "AlarmSubject": format!("Monitor alarm {i}: {subject}"),
             "AlarmText": "Threshold exceeded", "AlarmDate": iso(SystemTime::UNIX_EPOCH + Duration::from_secs(base + i as u64 * 1800)),
             "AlarmType": "Monitor", "MonitorName": monitor, "Status": status,
-            "Severity": (i % 3) + 1,
+            "Severity": 1 + rng.below(3),
         }));
     }
     state
@@ -417,6 +406,7 @@ fn field_type(resource: &str, name: &str) -> Option<FieldType> {
 }
 
 struct Handler {
+    kit: Kit,
     state: Arc<Mutex<State>>,
     latency: Duration,
 }
@@ -468,23 +458,23 @@ fn unauthorized(message: &str) -> ResponseTemplate {
 
 impl Respond for Handler {
     fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
-        let decision = self
-            .state
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .chaos
-            .decide();
-        let response = if decision.fail {
-            ResponseTemplate::new(503)
-                .insert_header("Retry-After", "1")
-                .set_body_raw(
-                    "<html><head><title>Service Unavailable</title></head></html>",
-                    "text/html",
-                )
-        } else {
-            self.route(request)
+        // The kit records the request and decides whether a fault answers it.
+        let (response, delay) = match self.kit.gate(request) {
+            Gate::Pass { delay } => (self.route(request), delay),
+            Gate::Fault(Fault::Delay(delay)) => (self.route(request), delay),
+            Gate::Fault(fault) => (fault.response(), Duration::ZERO),
+            // What IIS answers when the application pool is overloaded.
+            Gate::Fail { delay } => (
+                ResponseTemplate::new(503)
+                    .insert_header("Retry-After", "1")
+                    .set_body_raw(
+                        "<html><head><title>Service Unavailable</title></head></html>",
+                        "text/html",
+                    ),
+                delay,
+            ),
         };
-        let delay = self.latency + decision.delay;
+        let delay = self.latency + delay;
         if delay.is_zero() {
             response
         } else {
@@ -508,13 +498,6 @@ impl Handler {
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
         let original_rest = path["/api/v1.0/".len()..].to_owned();
-        state.received.push(Received {
-            method: request.method.to_string(),
-            path: original_rest.clone(),
-            query: query.clone(),
-            raw_query: request.url.query().map(str::to_owned),
-            body: request.body.clone(),
-        });
         let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
         let method = request.method.as_str();
 
@@ -540,16 +523,6 @@ impl Handler {
         match state.tokens.get(&token) {
             Some(expires) if *expires > SystemTime::now() => {}
             _ => return unauthorized("Session has expired or is invalid."),
-        }
-        if let Some(fault) = (!state.faults.is_empty()).then(|| state.faults.remove(0)) {
-            let mut t = ResponseTemplate::new(fault.status).set_body_raw(
-                "<html><head><title>Service Unavailable</title></head></html>",
-                "text/html",
-            );
-            if let Some(ra) = fault.retry_after {
-                t = t.insert_header("Retry-After", ra.as_str());
-            }
-            return t;
         }
         let original: Vec<&str> = original_rest.split('/').filter(|s| !s.is_empty()).collect();
         match (method, segments.as_slice()) {
