@@ -6,17 +6,15 @@ use std::time::{Duration, SystemTime};
 
 use futures_util::future::BoxFuture;
 use msp_common::call::Authorized;
-use msp_common::http::{DefaultErrorParser, ErrorParser};
-use msp_common::retry::{Clock, Jitter};
 use msp_common::secret::{ExposeSecret, Redactor, SecretString};
 use msp_common::{
-    Call, Error, Method, ParsedError, Raw, Request, Response, Result, RetryPolicy, Service,
-    Transport, TransportOptions, WriteMode,
+    Call, ClientOptions, Error, Method, Raw, Request, Response, Result, Service, Transport,
+    WriteMode,
 };
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 
 use crate::auth::Credentials;
+use crate::error::{ErrorExt, parse_error};
 use crate::models::CompanyInfo;
 use crate::query::ListRequest;
 
@@ -54,159 +52,83 @@ impl Region {
     }
 }
 
-/// The error body Manage sends:
-/// `{"code","message","errors":[{"code","message","resource","field","details"}]}`.
-///
-/// Read it back from an error with [`ManageError::of`].
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ManageError {
-    /// The error code (`InvalidObject`, `NotFound`, `Unauthorized`, …).
-    #[serde(default)]
-    pub code: Option<String>,
-    /// The message.
-    #[serde(default)]
-    pub message: Option<String>,
-    /// Per-field errors of a rejected write.
-    #[serde(default)]
-    pub errors: Vec<ManageFieldError>,
-}
-
-/// One entry of [`ManageError::errors`].
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ManageFieldError {
-    /// The code (`OutOfRange`, `Required`, …).
-    #[serde(default)]
-    pub code: Option<String>,
-    /// The message.
-    #[serde(default)]
-    pub message: Option<String>,
-    /// The resource (`company`).
-    #[serde(default)]
-    pub resource: Option<String>,
-    /// The field (`yearEstablished`).
-    #[serde(default)]
-    pub field: Option<String>,
-    /// Extra details.
-    #[serde(default)]
-    pub details: Option<serde_json::Value>,
-}
-
-impl ManageError {
-    /// The vendor error body carried by an [`Error`], when the server sent one.
-    ///
-    /// ```
-    /// # fn check(err: &cwmanage_client::Error) {
-    /// if let Some(body) = cwmanage_client::ManageError::of(err) {
-    ///     for field in &body.errors {
-    ///         eprintln!("{:?}: {:?}", field.field, field.message);
-    ///     }
-    /// }
-    /// # }
-    /// ```
-    pub fn of(err: &Error) -> Option<&ManageError> {
-        err.api()?.detail::<ManageError>()
-    }
-}
-
-/// Parses Manage error bodies; falls back to the shared parser for anything else (HTML
-/// pages from proxies, plain text).
-///
-/// The transport redacts the message it is given but not the typed detail, so the
-/// credentials are redacted from every text of the [`ManageError`] here.
-fn parse_error(
-    redactor: &Redactor,
-    status: msp_common::StatusCode,
-    headers: &msp_common::header::HeaderMap,
-    body: &[u8],
-) -> ParsedError {
-    match serde_json::from_slice::<ManageError>(body) {
-        Ok(mut err) if err.code.is_some() || err.message.is_some() => {
-            let clean = |s: &mut Option<String>| {
-                if let Some(text) = s {
-                    *text = redactor.redact(text);
-                }
-            };
-            clean(&mut err.code);
-            clean(&mut err.message);
-            for e in &mut err.errors {
-                clean(&mut e.code);
-                clean(&mut e.message);
-                clean(&mut e.field);
-                clean(&mut e.resource);
-                if let Some(details) = &e.details {
-                    e.details = serde_json::from_str(&redactor.redact(&details.to_string())).ok();
-                }
-            }
-            let mut parsed = ParsedError::none();
-            if let Some(code) = &err.code {
-                parsed = parsed.code(code.clone());
-            }
-            let mut message = err.message.clone().unwrap_or_default();
-            let fields: Vec<String> = err
-                .errors
-                .iter()
-                .filter_map(|e| match (&e.field, &e.message) {
-                    (Some(f), Some(m)) => Some(format!("{f}: {m}")),
-                    (None, Some(m)) => Some(m.clone()),
-                    _ => None,
-                })
-                .collect();
-            if !fields.is_empty() {
-                message = format!("{message} ({})", fields.join("; "));
-            }
-            if !message.is_empty() {
-                parsed = parsed.message(message);
-            }
-            parsed.detail(err)
-        }
-        _ => DefaultErrorParser.parse(status, headers, body),
-    }
-}
-
 /// Builds a [`Client`]; obtained from [`Client::builder`].
+///
+/// The shared setters (`base_url`, `user_agent`, `timeout`, `no_timeout`,
+/// `connect_timeout`, `max_response_bytes`, `allow_http`, `danger_accept_invalid_certs`,
+/// `retry_policy`, `http_client`, `write_mode`, `clock`, `jitter`) are the ones of every
+/// msp-sdk crate (see [`msp_common::options`]); [`region`](Self::region),
+/// [`codebase`](Self::codebase) and [`discover_codebase`](Self::discover_codebase) are
+/// Manage's conveniences for `base_url`.
+///
+/// # The base URL
+///
+/// [`base_url`](Self::base_url) takes either form, and nothing else:
+///
+/// | form | example | codebase |
+/// |---|---|---|
+/// | the full API base | `https://cw.example.com/v4_6_release/apis/3.0` (trailing `/` optional, `apis` in any case) | the one in the URL |
+/// | the site root | `https://cw.example.com` (or a bare host, https assumed) | [`codebase`](Self::codebase), else [`discover_codebase`](Self::discover_codebase), else [`DEFAULT_CODEBASE`] |
+///
+/// Any other path (`https://cw.example.com/v4_6_release`, `…/apis/3.0/service`), a
+/// query, a fragment or user info in the URL is refused by [`build`](Self::build) with
+/// [`Error::Config`] naming the accepted forms — never dropped silently.
+/// [`region`](Self::region) sets the site root of a ConnectWise-hosted region.
+///
+/// ```
+/// use cwmanage_client::{Client, Credentials};
+///
+/// let client = Client::builder()
+///     .base_url("https://cw.example.com/v2025_1/apis/3.0/")
+///     .credentials(Credentials::new("myco", "public-key", "private-key"))
+///     .client_id("3f6bd3ac-0000-0000-0000-000000000000")
+///     .build()?;
+/// assert_eq!(client.base_url(), "https://cw.example.com/v2025_1/apis/3.0/");
+///
+/// let err = Client::builder()
+///     .base_url("https://cw.example.com/v2025_1")
+///     .credentials(Credentials::new("myco", "public-key", "private-key"))
+///     .client_id("3f6bd3ac-0000-0000-0000-000000000000")
+///     .build()
+///     .unwrap_err();
+/// assert!(err.to_string().contains("/apis/3.0"), "{err}");
+/// # Ok::<(), cwmanage_client::Error>(())
+/// ```
 #[must_use]
 pub struct ClientBuilder {
-    transport: TransportOptions,
-    site: Option<String>,
+    options: ClientOptions,
     codebase: Option<String>,
     discover: bool,
     credentials: Option<Credentials>,
     client_id: Option<String>,
     api_version: Option<String>,
-    write_mode: WriteMode,
 }
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("site", &self.site)
+            .field("options", &self.options)
             .field("codebase", &self.codebase)
             .field("discover", &self.discover)
             .field("credentials", &self.credentials)
             .field("client_id", &self.client_id)
             .field("api_version", &self.api_version)
-            .field("write_mode", &self.write_mode)
-            .finish_non_exhaustive()
+            .finish()
     }
 }
 
 impl ClientBuilder {
-    /// Uses a ConnectWise-hosted region's API host.
-    pub fn region(mut self, region: Region) -> Self {
-        self.site = Some(format!("https://{}", region.host()));
-        self
+    msp_common::client_builder_setters!(options);
+
+    /// Uses a ConnectWise-hosted region: sets the base URL to the region's site root
+    /// (`https://api-na.myconnectwise.net`), as [`base_url`](Self::base_url) would.
+    pub fn region(self, region: Region) -> Self {
+        self.base_url(format!("https://{}", region.host()))
     }
 
-    /// Uses an on-premise (or any) site: `https://cw.example.com` or a bare host name
-    /// (https is then assumed).
-    pub fn site(mut self, site: impl Into<String>) -> Self {
-        self.site = Some(site.into());
-        self
-    }
-
-    /// Sets the codebase (`v4_6_release`, `v2025_1`); default [`DEFAULT_CODEBASE`].
+    /// Sets the codebase (`v4_6_release`, `v2025_1`) used with a site-root base URL;
+    /// default [`DEFAULT_CODEBASE`]. A full API base URL names its codebase itself: the
+    /// two must then agree.
     pub fn codebase(mut self, codebase: impl Into<String>) -> Self {
         self.codebase = Some(codebase.into());
         self
@@ -216,8 +138,8 @@ impl ClientBuilder {
     /// and again (at most once a minute) when a base that worked starts answering 404 —
     /// hosted instances move between codebases. The call that met the 404 is then sent
     /// once more, to the new base, by the transport's one request loop (the way a call
-    /// refused for an expired session is resent after a new sign-in). Ignored when
-    /// [`codebase`](Self::codebase) is set.
+    /// refused for an expired session is resent after a new sign-in). Ignored when the
+    /// codebase is given, by [`codebase`](Self::codebase) or in a full API base URL.
     pub fn discover_codebase(mut self) -> Self {
         self.discover = true;
         self
@@ -241,80 +163,11 @@ impl ClientBuilder {
         self
     }
 
-    /// What the client does with writes (default [`WriteMode::ReadWrite`]): refuse them
-    /// ([`WriteMode::ReadOnly`]) or answer their preview instead of sending them
-    /// ([`WriteMode::DryRun`]). Reads are sent in every mode.
-    pub fn write_mode(mut self, mode: WriteMode) -> Self {
-        self.write_mode = mode;
-        self
-    }
-
-    /// Timeout of one attempt (default 60 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.transport.timeout = Some(timeout);
-        self
-    }
-
-    /// Connect timeout (default 10 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.transport.connect_timeout = Some(timeout);
-        self
-    }
-
-    /// The largest response body accepted (default 16 MiB).
-    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
-        self.transport.max_response_bytes = Some(bytes);
-        self
-    }
-
-    /// Retry policy for reads (writes are replayed only when the server refused them
-    /// before acting, or when marked [`Call::idempotent`]).
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.transport.retry_policy = Some(policy);
-        self
-    }
-
-    /// Uses this `reqwest::Client` (and its connection pool).
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.transport.http_client = Some(client);
-        self
-    }
-
-    /// Appends an application name to the user agent.
-    pub fn user_agent(mut self, app: impl Into<String>) -> Self {
-        self.transport.app_user_agent = Some(app.into());
-        self
-    }
-
-    /// Allows a plain-http site (a loopback simulator). Never use it with a real server.
-    pub fn allow_http(mut self, allow: bool) -> Self {
-        self.transport.allow_http = allow;
-        self
-    }
-
-    /// Turns TLS certificate verification **off** (a lab server with a self-signed
-    /// certificate). Anyone on the network path can then read the credentials.
-    pub fn danger_accept_invalid_certs(mut self, accept: bool) -> Self {
-        self.transport.danger_accept_invalid_certs = accept;
-        self
-    }
-
-    /// Injects the clock behind retry waits (tests use `msp_common::retry::ManualClock`).
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.transport.clock = Some(clock);
-        self
-    }
-
-    /// Injects the randomness behind retry jitter.
-    pub fn jitter(mut self, jitter: Arc<dyn Jitter>) -> Self {
-        self.transport.jitter = Some(jitter);
-        self
-    }
-
     /// Builds the client. Sends nothing.
     ///
-    /// Fails with [`Error::Config`] when the site, the credentials or the `clientId` is
-    /// missing, or a value cannot be sent in a header.
+    /// Fails with [`Error::Config`] when the base URL, the credentials or the `clientId`
+    /// is missing, the base URL is not one of the [accepted forms](Self#the-base-url),
+    /// or a value cannot be sent in a header.
     pub fn build(self) -> Result<Client> {
         let credentials = self.credentials.ok_or_else(|| {
             Error::config("ConnectWise Manage credentials are required: call .credentials(Credentials::new(company_id, public_key, private_key))")
@@ -324,37 +177,40 @@ impl ClientBuilder {
                 "a clientId is required: ConnectWise Manage has rejected requests without the `clientId` header since 2019; register your integration at https://developer.connectwise.com/ClientID and pass the GUID to .client_id(..)",
             )
         })?;
-        let site = self.site.ok_or_else(|| {
-            Error::config("a site is required: call .region(Region::NorthAmerica) (or another region) or .site(\"https://your-manage-host\")")
+        let base = self.options.base_url.as_deref().ok_or_else(|| {
+            Error::config(format!(
+                "a base URL is required: call .base_url(..) with {ACCEPTED_FORMS}, or .region(Region::NorthAmerica) (or another region)"
+            ))
         })?;
-        let site = if site.contains("://") {
-            site
-        } else {
-            format!("https://{site}")
+        let location = ApiLocation::parse(base)?;
+        let given = match self.codebase.as_deref() {
+            Some(codebase) => Some(check_codebase(codebase)?),
+            None => None,
         };
-        let site = url::Url::parse(&site)
-            .map_err(|e| Error::config(format!("the site `{site}` is not a valid URL: {e}")))?;
-        let site_root = format!(
-            "{}://{}",
-            site.scheme(),
-            site.host_str()
-                .ok_or_else(|| Error::config("the site has no host"))?
-        ) + &site.port().map(|p| format!(":{p}")).unwrap_or_default();
-        let discover = self.discover && self.codebase.is_none();
-        let codebase = self.codebase.as_deref().unwrap_or(DEFAULT_CODEBASE);
+        let codebase = match (location.codebase, given) {
+            (Some(in_url), Some(given)) if in_url != given => {
+                return Err(Error::config(format!(
+                    "the base URL `{base}` names the codebase `{in_url}` but .codebase(..) says `{given}`; give one of them"
+                )));
+            }
+            (in_url, given) => in_url.or(given),
+        };
+        let discover = self.discover && codebase.is_none();
+        let codebase = codebase.unwrap_or_else(|| DEFAULT_CODEBASE.to_owned());
+        let site_root = location.root;
         let accept = match &self.api_version {
             Some(v) => format!("application/vnd.connectwise.com+json; version={v}"),
             None => "application/json".to_owned(),
         };
         let builder = Transport::builder(VENDOR, USER_AGENT)
-            .base_url(base_url(&site_root, codebase))
+            .base_url(base_url(&site_root, &codebase))
             .sensitive_header("Authorization", credentials.authorization())?
             .redact(credentials.private_key().clone())
             .redact(bare_token(&credentials))
             .header("clientId", &client_id)?
             .header("Accept", &accept)?
             .request_id_header("x-cw-request-id")?
-            .options(self.transport)
+            .options(self.options.transport)
             // Manage's API does not redirect; a 3xx becomes an API error keeping its
             // `Location`. Never following one also keeps a callback's signing-key fetch
             // on the host the caller allowed.
@@ -374,7 +230,7 @@ impl ClientBuilder {
         Ok(Client {
             inner: Arc::new(Inner {
                 transport,
-                write_mode: self.write_mode,
+                write_mode: self.options.write_mode,
                 site: Arc::new(Site {
                     root: site_root,
                     company_id: credentials.company_id().to_owned(),
@@ -391,6 +247,90 @@ impl ClientBuilder {
             }),
         })
     }
+}
+
+/// The accepted forms of a base URL, for error messages.
+const ACCEPTED_FORMS: &str = "the site root (`https://cw.example.com`; the codebase then comes from .codebase(..), .discover_codebase() or the default v4_6_release) or the full API base (`https://cw.example.com/v4_6_release/apis/3.0`, trailing slash optional)";
+
+/// A base URL taken apart: the site root and the codebase it names, if any.
+#[derive(Debug, PartialEq, Eq)]
+struct ApiLocation {
+    /// `scheme://host[:port]`.
+    root: String,
+    codebase: Option<String>,
+}
+
+impl ApiLocation {
+    /// Reads one of the [accepted forms](ClientBuilder#the-base-url).
+    fn parse(text: &str) -> Result<ApiLocation> {
+        let trimmed = text.trim();
+        let full = if trimmed.contains("://") {
+            trimmed.to_owned()
+        } else {
+            format!("https://{trimmed}")
+        };
+        let url = url::Url::parse(&full)
+            .map_err(|e| Error::config(format!("the base URL `{text}` is not a valid URL: {e}")))?;
+        if !matches!(url.scheme(), "https" | "http") || url.host_str().is_none() {
+            return Err(Error::config(format!(
+                "the base URL `{text}` is not an http(s) URL with a host; expected {ACCEPTED_FORMS}"
+            )));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            // Not echoed: it may hold a password.
+            return Err(Error::config(format!(
+                "the base URL holds user info (`user:password@`); credentials go in .credentials(..), and the base URL is {ACCEPTED_FORMS}"
+            )));
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(Error::config(format!(
+                "the base URL `{text}` has a query or fragment; expected {ACCEPTED_FORMS}"
+            )));
+        }
+        let root = url.origin().ascii_serialization();
+        let path = url.path().trim_end_matches('/');
+        if path.is_empty() {
+            return Ok(ApiLocation {
+                root,
+                codebase: None,
+            });
+        }
+        let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+        match segments.as_slice() {
+            [codebase, apis, "3.0"]
+                if apis.eq_ignore_ascii_case("apis") && clean_codebase(codebase).is_some() =>
+            {
+                Ok(ApiLocation {
+                    root,
+                    codebase: clean_codebase(codebase),
+                })
+            }
+            _ => Err(Error::config(format!(
+                "the base URL `{text}` has the path `{}`, which is neither the site root nor an API base; expected {ACCEPTED_FORMS}",
+                url.path()
+            ))),
+        }
+    }
+}
+
+/// A codebase without its slashes (`v2025_1/` → `v2025_1`), when it is one path segment
+/// of letters, digits, `_`, `.` and `-`.
+fn clean_codebase(codebase: &str) -> Option<String> {
+    let trimmed = codebase.trim().trim_matches('/');
+    let valid = !trimmed.is_empty()
+        && trimmed
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+    valid.then(|| trimmed.to_owned())
+}
+
+/// [`clean_codebase`], or a config error.
+fn check_codebase(codebase: &str) -> Result<String> {
+    clean_codebase(codebase).ok_or_else(|| {
+        Error::config(format!(
+            "`{codebase}` is not a codebase (one path segment such as `v4_6_release` or `v2025_1`)"
+        ))
+    })
 }
 
 fn base_url(site_root: &str, codebase: &str) -> String {
@@ -482,14 +422,12 @@ impl Client {
     /// Starts a builder.
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
-            transport: TransportOptions::default(),
-            site: None,
+            options: ClientOptions::default(),
             codebase: None,
             discover: false,
             credentials: None,
             client_id: None,
             api_version: None,
-            write_mode: WriteMode::ReadWrite,
         }
     }
 
@@ -686,7 +624,7 @@ impl Inner {
 ///   base that worked is treated like a refused session: [`Service::renew`] asks the
 ///   site again (single flight, at most once a minute) and, when the base moved, the loop
 ///   resends the call once to the new base;
-/// - error bodies are read into [`ManageError`] by the transport's error parser;
+/// - error bodies are read into [`ManageError`](crate::ManageError) by the transport's error parser;
 ///   [`Service::map_error`] adds a hint to a 404 that is not a Manage answer (a path or
 ///   codebase the server does not have).
 impl Service for Inner {
@@ -750,7 +688,7 @@ impl Service for Inner {
     }
 
     fn map_error(&self, _operation: &str, err: Error) -> Error {
-        let foreign_404 = err.is_not_found() && ManageError::of(&err).is_none();
+        let foreign_404 = err.is_not_found() && err.manage_error().is_none();
         if !foreign_404 {
             return err;
         }

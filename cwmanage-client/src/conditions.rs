@@ -38,8 +38,17 @@
 //! ```
 //!
 //! Raw strings are accepted wherever a condition is: see [`IntoConditions`].
+//!
+//! # Parsing
+//!
+//! [`Condition::parse`] reads the same grammar back into the builder's own form
+//! ([`Expr`]): what the builder renders parses back to the condition it was built from.
+//! It is the crate's one conditions grammar — the simulator (feature `sim`) filters its
+//! records by evaluating what this parser reads.
 
 use chrono::{DateTime, Utc};
+
+mod parse;
 
 /// Why a condition cannot be written.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -56,8 +65,11 @@ pub enum ConditionError {
         /// The value.
         value: String,
     },
-    /// A field path holds characters other than letters, digits, `_`, `.` and `/`.
-    #[error("`{field}` is not a valid field path (letters, digits, `_`, `.` and `/` only)")]
+    /// A field path is empty, starts with something other than a letter or `_`, or
+    /// holds characters other than letters, digits, `_`, `.` and `/`.
+    #[error(
+        "`{field}` is not a valid field path (a letter or `_` first, then letters, digits, `_`, `.` and `/` only)"
+    )]
     InvalidField {
         /// The field path.
         field: String,
@@ -77,6 +89,14 @@ pub enum ConditionError {
     /// A raw condition is empty.
     #[error("a raw condition is empty")]
     EmptyRaw,
+    /// A conditions text does not follow the grammar ([`Condition::parse`]).
+    #[error("{message} (at character {position})")]
+    Syntax {
+        /// Where (in characters from the start) the text stops making sense.
+        position: usize,
+        /// What was expected there.
+        message: String,
+    },
 }
 
 impl From<ConditionError> for msp_common::Error {
@@ -232,20 +252,36 @@ impl Op {
     }
 }
 
+/// The parsed form of a condition: what [`Condition::expr`] shows and
+/// [`Condition::parse`] produces. Joined terms keep their grouping: `a and (b and c)`
+/// is `And[a, And[b, c]]`, as the builder makes it.
 #[derive(Debug, Clone, PartialEq)]
-enum Node {
+#[non_exhaustive]
+pub enum Expr {
+    /// `field op value`.
     Cmp {
+        /// The field path (`board/id`).
         field: String,
+        /// The operator.
         op: Op,
+        /// The literal.
         value: Value,
     },
+    /// `field in (v1,v2,…)`, or `field not in (…)`.
     In {
+        /// The field path.
         field: String,
+        /// Whether it is `not in`.
         negated: bool,
+        /// The listed literals.
         values: Vec<Value>,
     },
-    And(Vec<Node>),
-    Or(Vec<Node>),
+    /// Terms joined by `and`.
+    And(Vec<Expr>),
+    /// Terms joined by `or`.
+    Or(Vec<Expr>),
+    /// A condition written by hand ([`Condition::raw`]), sent as given; never produced
+    /// by [`Condition::parse`].
     Raw(String),
 }
 
@@ -256,7 +292,7 @@ enum Node {
 /// any request goes out.
 #[derive(Debug, Clone, PartialEq)]
 #[must_use]
-pub struct Condition(Node);
+pub struct Condition(Expr);
 
 /// The left side of a comparison; obtained from [`Condition::field`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -265,7 +301,7 @@ pub struct Field(String);
 
 impl Field {
     fn cmp(self, op: Op, value: impl Into<Value>) -> Condition {
-        Condition(Node::Cmp {
+        Condition(Expr::Cmp {
             field: self.0,
             op,
             value: value.into(),
@@ -374,7 +410,7 @@ impl Field {
 
     /// `field in (v1,v2,…)`
     pub fn is_in<V: Into<Value>>(self, values: impl IntoIterator<Item = V>) -> Condition {
-        Condition(Node::In {
+        Condition(Expr::In {
             field: self.0,
             negated: false,
             values: values.into_iter().map(Into::into).collect(),
@@ -382,7 +418,7 @@ impl Field {
     }
     /// `field not in (v1,v2,…)`
     pub fn not_in<V: Into<Value>>(self, values: impl IntoIterator<Item = V>) -> Condition {
-        Condition(Node::In {
+        Condition(Expr::In {
             field: self.0,
             negated: true,
             values: values.into_iter().map(Into::into).collect(),
@@ -399,36 +435,36 @@ impl Condition {
     /// A condition written by hand, sent as given (wrapped in parentheses when joined
     /// with others).
     pub fn raw(text: impl Into<String>) -> Condition {
-        Condition(Node::Raw(text.into()))
+        Condition(Expr::Raw(text.into()))
     }
 
     /// `self and other`
     pub fn and(self, other: Condition) -> Condition {
         Condition(match (self.0, other.0) {
-            (Node::And(mut a), Node::And(b)) => {
+            (Expr::And(mut a), Expr::And(b)) => {
                 a.extend(b);
-                Node::And(a)
+                Expr::And(a)
             }
-            (Node::And(mut a), b) => {
+            (Expr::And(mut a), b) => {
                 a.push(b);
-                Node::And(a)
+                Expr::And(a)
             }
-            (a, b) => Node::And(vec![a, b]),
+            (a, b) => Expr::And(vec![a, b]),
         })
     }
 
     /// `self or other`
     pub fn or(self, other: Condition) -> Condition {
         Condition(match (self.0, other.0) {
-            (Node::Or(mut a), Node::Or(b)) => {
+            (Expr::Or(mut a), Expr::Or(b)) => {
                 a.extend(b);
-                Node::Or(a)
+                Expr::Or(a)
             }
-            (Node::Or(mut a), b) => {
+            (Expr::Or(mut a), b) => {
                 a.push(b);
-                Node::Or(a)
+                Expr::Or(a)
             }
-            (a, b) => Node::Or(vec![a, b]),
+            (a, b) => Expr::Or(vec![a, b]),
         })
     }
 
@@ -445,6 +481,45 @@ impl Condition {
     /// Writes the condition in Manage's syntax.
     pub fn render(&self) -> Result<String, ConditionError> {
         render(&self.0)
+    }
+
+    /// Reads a condition written in Manage's syntax: the inverse of
+    /// [`render`](Self::render), for every condition the builder makes (a number that
+    /// is a whole `f64` comes back as an integer; datetimes are whole seconds).
+    ///
+    /// Keywords (`and`, `or`, `not`, `in`, `contains`, `like`, `true`, `false`, `null`)
+    /// are read in any case; strings in either quote run to the next quote of the same
+    /// kind (there is no escape); field paths follow the builder's rule.
+    ///
+    /// ```
+    /// use cwmanage_client::conditions::{Condition, Expr, Op, Value};
+    ///
+    /// let built = Condition::field("board/id").eq(1)
+    ///     .and(Condition::field("summary").not_like("%fire%").or(Condition::field("id").is_in([1, 3])));
+    /// let text = built.render()?;
+    /// assert_eq!(Condition::parse(&text)?, built);
+    ///
+    /// let parsed = Condition::parse(r#"name = 'the "West"' AND closedFlag = False"#)?;
+    /// let Expr::And(terms) = parsed.expr() else { unreachable!() };
+    /// assert_eq!(terms[0], Expr::Cmp { field: "name".into(), op: Op::Eq, value: Value::Str(r#"the "West""#.into()) });
+    /// assert!(Condition::parse("summary = unquoted").is_err());
+    /// # Ok::<(), cwmanage_client::conditions::ConditionError>(())
+    /// ```
+    pub fn parse(text: &str) -> Result<Condition, ConditionError> {
+        parse::parse(text).map(Condition)
+    }
+
+    /// The parsed form of this condition.
+    pub fn expr(&self) -> &Expr {
+        &self.0
+    }
+}
+
+impl std::str::FromStr for Condition {
+    type Err = ConditionError;
+
+    fn from_str(text: &str) -> Result<Condition, ConditionError> {
+        Condition::parse(text)
     }
 }
 
@@ -476,13 +551,13 @@ impl Condition {
         }
         // Where is the longest list: the root, or a child of a root `and`.
         let slot = match &self.0 {
-            Node::In { .. } => None,
-            Node::And(children) => {
+            Expr::In { .. } => None,
+            Expr::And(children) => {
                 let best = children
                     .iter()
                     .enumerate()
                     .filter_map(|(i, n)| match n {
-                        Node::In { values, .. } if values.len() > 1 => Some((i, values.len())),
+                        Expr::In { values, .. } if values.len() > 1 => Some((i, values.len())),
                         _ => None,
                     })
                     .max_by_key(|(_, len)| *len);
@@ -495,15 +570,15 @@ impl Condition {
         };
         let (field, negated, values) = match (&self.0, slot) {
             (
-                Node::In {
+                Expr::In {
                     field,
                     negated,
                     values,
                 },
                 None,
             ) => (field, *negated, values),
-            (Node::And(children), Some(i)) => match &children[i] {
-                Node::In {
+            (Expr::And(children), Some(i)) => match &children[i] {
+                Expr::In {
                     field,
                     negated,
                     values,
@@ -517,16 +592,16 @@ impl Condition {
             return Ok(None);
         }
         let with = |chunk: &[Value]| {
-            let node = Node::In {
+            let node = Expr::In {
                 field: field.clone(),
                 negated,
                 values: chunk.to_vec(),
             };
             Condition(match (&self.0, slot) {
-                (Node::And(children), Some(i)) => {
+                (Expr::And(children), Some(i)) => {
                     let mut children = children.clone();
                     children[i] = node;
-                    Node::And(children)
+                    Expr::And(children)
                 }
                 _ => node,
             })
@@ -545,12 +620,18 @@ impl Condition {
     }
 }
 
+/// Whether `field` is a field path: a letter or `_` first, then letters, digits, `_`, `.`
+/// and `/` (ASCII). The one rule of the builder and the parser.
+fn is_field_path(field: &str) -> bool {
+    let mut chars = field.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '/' | '.'))
+}
+
 fn check_field(field: &str) -> Result<(), ConditionError> {
-    let ok = !field.is_empty()
-        && field
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '/' | '.'));
-    if ok {
+    if is_field_path(field) {
         Ok(())
     } else {
         Err(ConditionError::InvalidField {
@@ -559,13 +640,13 @@ fn check_field(field: &str) -> Result<(), ConditionError> {
     }
 }
 
-fn render(node: &Node) -> Result<String, ConditionError> {
+fn render(node: &Expr) -> Result<String, ConditionError> {
     match node {
-        Node::Cmp { field, op, value } => {
+        Expr::Cmp { field, op, value } => {
             check_field(field)?;
             Ok(format!("{field} {} {}", op.as_str(), value.render(field)?))
         }
-        Node::In {
+        Expr::In {
             field,
             negated,
             values,
@@ -584,20 +665,20 @@ fn render(node: &Node) -> Result<String, ConditionError> {
             let not = if *negated { "not " } else { "" };
             Ok(format!("{field} {not}in ({list})"))
         }
-        Node::Raw(text) if text.trim().is_empty() => Err(ConditionError::EmptyRaw),
-        Node::Raw(text) => Ok(text.clone()),
-        Node::And(nodes) => join(nodes, " and "),
-        Node::Or(nodes) => join(nodes, " or "),
+        Expr::Raw(text) if text.trim().is_empty() => Err(ConditionError::EmptyRaw),
+        Expr::Raw(text) => Ok(text.clone()),
+        Expr::And(nodes) => join(nodes, " and "),
+        Expr::Or(nodes) => join(nodes, " or "),
     }
 }
 
-fn join(nodes: &[Node], sep: &str) -> Result<String, ConditionError> {
+fn join(nodes: &[Expr], sep: &str) -> Result<String, ConditionError> {
     let parts = nodes
         .iter()
         .map(|n| {
             let text = render(n)?;
             Ok(match n {
-                Node::And(_) | Node::Or(_) | Node::Raw(_) => format!("({text})"),
+                Expr::And(_) | Expr::Or(_) | Expr::Raw(_) => format!("({text})"),
                 _ => text,
             })
         })

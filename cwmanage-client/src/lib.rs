@@ -15,13 +15,13 @@
 //! use cwmanage_client::conditions::Condition;
 //! use cwmanage_client::models::Ticket;
 //! use cwmanage_client::patch::PatchOp;
-//! use cwmanage_client::sim::{SimConfig, SimServer};
+//! use cwmanage_client::sim::Simulator;
 //! use cwmanage_client::{Client, Credentials, Error, Listing, WriteMode};
 //! use futures_util::TryStreamExt;
 //!
-//! let sim = SimServer::start(SimConfig::default().tickets(300)).await;
+//! let sim = Simulator::builder().tickets(300).start().await;
 //! let client = Client::builder()
-//!     .site(sim.uri())                   // a real client uses .region(Region::NorthAmerica)
+//!     .base_url(sim.url())               // a real client: "https://cw.example.com/v4_6_release/apis/3.0"
 //!     .allow_http(true)                  // loopback only
 //!     .credentials(Credentials::new(sim.company_id(), sim.public_key(), sim.private_key()))
 //!     .client_id(sim.client_id())
@@ -61,20 +61,62 @@
 //! # Ok::<(), Error>(()) }).unwrap();
 //! ```
 //!
+//! # The base URL
+//!
+//! [`ClientBuilder::base_url`] takes the full API base, `https://cw.example.com/v4_6_release/apis/3.0`
+//! (trailing slash optional), or the site root, `https://cw.example.com` — the codebase then
+//! comes from [`ClientBuilder::codebase`], from [`ClientBuilder::discover_codebase`], or is
+//! [`DEFAULT_CODEBASE`](client::DEFAULT_CODEBASE). Any other path is refused by `build()`
+//! with a config error naming these forms, never dropped. [`ClientBuilder::region`] sets the
+//! site root of a ConnectWise-hosted region. The other builder setters (`user_agent`,
+//! `timeout`, `no_timeout`, `connect_timeout`, `max_response_bytes`, `allow_http`,
+//! `danger_accept_invalid_certs`, `retry_policy`, `http_client`, `write_mode`) are the
+//! shared ones of every msp-sdk crate.
+//!
+//! # Errors
+//!
+//! Every call fails with the workspace's one [`Error`] (predicates `status()`,
+//! `is_not_found()`, `is_retryable()`, …). Manage's own error body — the code, the message
+//! and the per-field errors of a rejected write — is read with [`ErrorExt`]:
+//!
+//! ```no_run
+//! # async fn run(client: cwmanage_client::Client) {
+//! use cwmanage_client::ErrorExt;
+//! use cwmanage_client::models::Company;
+//!
+//! if let Err(err) = client.companies().create(&Company::new("Acme", "Acme Dental")).await {
+//!     if let Some(body) = err.manage_error() {
+//!         eprintln!("{:?}: {:?}", body.code, body.message);
+//!     }
+//!     for field in err.field_errors() {
+//!         eprintln!("  {:?}: {:?}", field.field, field.message);
+//!     }
+//! }
+//! # }
+//! ```
+//!
+//! # The simulator in your own tests
+//!
+//! With feature `sim`, [`sim::Simulator`](crate::sim) is a fake Manage server on loopback
+//! with seeded data, the real auth, conditions, paging and error shapes, and fault
+//! injection — the same shape as every msp-sdk simulator (`start`, `builder`, `url`,
+//! `client`, `client_builder`, `inject`, `set_chaos`, `received`). See the README.
+//!
 //! # What is where
 //!
 //! | module | |
 //! |---|---|
 //! | [`client`] | [`Client`], its builder, regions, codebase discovery, the escape hatch ([`Raw`]: `get/post/put/patch/delete/send`; [`Client::list`]) |
+//! | [`error`] | [`ManageError`], [`ErrorExt`] |
 //! | [`auth`] | [`Credentials`] and the `Authorization` header |
-//! | [`conditions`] | the typed conditions builder and its quoting rule |
+//! | [`conditions`] | the typed conditions builder, its quoting rule, and its parser |
 //! | [`query`] | list parameters, paging modes, page tokens, the [`ListRequest`](query::ListRequest) listing |
 //! | [`patch`] | [`PatchOp`](patch::PatchOp) |
 //! | [`resource`] | [`Resource`](resource::Resource): list, get, create, update, patch, delete, count on one collection |
 //! | [`tickets`], [`companies`], [`service`], [`system`] | the resource families |
 //! | [`callbacks`] | callback payloads and signature verification |
 //! | [`models`] | the records |
-//! | `sim` | the fake Manage server (feature `sim`) |
+//! | `sim` | the fake Manage server (feature `sim`): `Simulator` |
 //!
 //! # Behaviour worth knowing
 //!
@@ -99,12 +141,15 @@
 //!   then resent once by the transport's own loop.
 //! - Escaping a quote inside a condition string is UNVERIFIED against a real server, so the
 //!   builder never escapes: see [`conditions`].
+//! - Callback signatures (`x-content-signature`) are HMAC-SHA256 under the SHA-256 of the
+//!   signing key, checked in constant time ([`callbacks`]).
 
 pub mod auth;
 pub mod callbacks;
 pub mod client;
 pub mod companies;
 pub mod conditions;
+pub mod error;
 pub mod models;
 pub mod patch;
 pub mod query;
@@ -116,7 +161,12 @@ pub mod system;
 pub mod tickets;
 
 pub use auth::Credentials;
-pub use client::{Client, ClientBuilder, ManageError, ManageFieldError, Region};
+pub use client::{Client, ClientBuilder, Region};
+pub use error::{ErrorExt, ManageError, ManageFieldError};
 pub use msp_common;
-pub use msp_common::{Call, Error, Listing, Raw, Result, RetryPolicy, WriteMode};
-pub use reqwest;
+pub use msp_common::{Call, Error, Listing, Raw, Result, RetryPolicy, WriteMode, reqwest};
+
+/// The README's code blocks, compiled (and the simulator one run) as doctests.
+#[cfg(all(doctest, feature = "sim"))]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -4,7 +4,7 @@ mod support;
 
 use cwmanage_client::Raw;
 use cwmanage_client::models::{Company, SystemInfo, Ticket, TicketId};
-use cwmanage_client::{Client, Credentials, ManageError, Region};
+use cwmanage_client::{Client, Credentials, ErrorExt, Region};
 use msp_common::{Error, Request};
 use support::{AUTH, BASE, CLIENT_ID, client, fixture, json};
 use wiremock::matchers::{header, method, path};
@@ -57,7 +57,7 @@ async fn without_a_version_accept_is_plain_json() {
         .mount(&server)
         .await;
     let client = Client::builder()
-        .site(server.uri())
+        .base_url(server.uri())
         .allow_http(true)
         .credentials(Credentials::new("myco", "pub", "priv"))
         .client_id(CLIENT_ID)
@@ -98,10 +98,11 @@ fn build_refuses_a_missing_client_id_and_says_why() {
         .credentials(Credentials::new("myco", "pub", "priv"))
         .build()
         .unwrap_err();
-    assert!(err.to_string().contains("site"));
+    assert!(err.to_string().contains("base URL is required"), "{err}");
+    assert!(err.to_string().contains(".region("), "{err}");
     // Plain http to a real host is refused.
     let err = Client::builder()
-        .site("http://cw.example.com")
+        .base_url("http://cw.example.com")
         .client_id(CLIENT_ID)
         .credentials(Credentials::new("myco", "pub", "priv"))
         .build()
@@ -109,29 +110,191 @@ fn build_refuses_a_missing_client_id_and_says_why() {
     assert!(err.to_string().contains("plain-http"));
 }
 
-#[test]
-fn regions_and_codebases_make_the_base_url() {
-    let c = Client::builder()
-        .region(Region::Europe)
-        .codebase("v2025_1/")
+fn build(builder: cwmanage_client::ClientBuilder) -> cwmanage_client::Result<Client> {
+    builder
         .credentials(Credentials::new("myco", "pub", "priv"))
         .client_id(CLIENT_ID)
         .build()
-        .unwrap();
+}
+
+#[test]
+fn regions_and_codebases_make_the_base_url() {
+    let c = build(
+        Client::builder()
+            .region(Region::Europe)
+            .codebase("v2025_1/"),
+    )
+    .unwrap();
     assert_eq!(
         c.base_url(),
         "https://api-eu.myconnectwise.net/v2025_1/apis/3.0/"
     );
-    let c = Client::builder()
-        .site("cw.example.com")
-        .credentials(Credentials::new("myco", "pub", "priv"))
-        .client_id(CLIENT_ID)
-        .build()
-        .unwrap();
+    let c = build(Client::builder().region(Region::NorthAmerica)).unwrap();
+    assert_eq!(
+        c.base_url(),
+        "https://api-na.myconnectwise.net/v4_6_release/apis/3.0/"
+    );
+    // The last of region and base_url wins: they set the same thing.
+    let c = build(
+        Client::builder()
+            .region(Region::Australia)
+            .base_url("https://cw.example.com"),
+    )
+    .unwrap();
     assert_eq!(
         c.base_url(),
         "https://cw.example.com/v4_6_release/apis/3.0/"
     );
+}
+
+#[test]
+fn base_url_takes_the_full_api_base_or_the_site_root() {
+    let cases = [
+        // The full API base, with or without the trailing slash.
+        (
+            "https://cw.example.com/v4_6_release/apis/3.0",
+            None,
+            "https://cw.example.com/v4_6_release/apis/3.0/",
+        ),
+        (
+            "https://cw.example.com/v2025_1/apis/3.0/",
+            None,
+            "https://cw.example.com/v2025_1/apis/3.0/",
+        ),
+        // …with a port, and a matching codebase(..).
+        (
+            "https://cw.example.com:8443/v2025_1/apis/3.0",
+            Some("v2025_1"),
+            "https://cw.example.com:8443/v2025_1/apis/3.0/",
+        ),
+        // The site root, with or without a slash; the codebase from codebase(..) or the
+        // default.
+        (
+            "https://cw.example.com",
+            None,
+            "https://cw.example.com/v4_6_release/apis/3.0/",
+        ),
+        (
+            "https://cw.example.com/",
+            Some("/v2025_1/"),
+            "https://cw.example.com/v2025_1/apis/3.0/",
+        ),
+        // A bare host: https assumed.
+        (
+            "cw.example.com",
+            None,
+            "https://cw.example.com/v4_6_release/apis/3.0/",
+        ),
+        (
+            "cw.example.com/v2024_2/apis/3.0",
+            None,
+            "https://cw.example.com/v2024_2/apis/3.0/",
+        ),
+        // `apis` in any case (IIS does not mind).
+        (
+            "https://cw.example.com/v2025_1/APIs/3.0",
+            None,
+            "https://cw.example.com/v2025_1/apis/3.0/",
+        ),
+        // The scheme and host in any case; the default port dropped.
+        (
+            "HTTPS://CW.Example.com:443",
+            None,
+            "https://cw.example.com/v4_6_release/apis/3.0/",
+        ),
+    ];
+    for (url, codebase, expected) in cases {
+        let mut builder = Client::builder().base_url(url);
+        if let Some(codebase) = codebase {
+            builder = builder.codebase(codebase);
+        }
+        let client = build(builder).unwrap_or_else(|e| panic!("{url}: {e}"));
+        assert_eq!(client.base_url(), expected, "{url}");
+    }
+    // Plain http with allow_http (a loopback server), either form.
+    for url in [
+        "http://127.0.0.1:8080",
+        "http://127.0.0.1:8080/v4_6_release/apis/3.0",
+    ] {
+        let client = build(Client::builder().base_url(url).allow_http(true)).unwrap();
+        assert_eq!(
+            client.base_url(),
+            "http://127.0.0.1:8080/v4_6_release/apis/3.0/"
+        );
+    }
+}
+
+#[test]
+fn any_other_base_url_is_a_config_error_naming_the_accepted_forms() {
+    let refused = [
+        "https://cw.example.com/v4_6_release",
+        "https://cw.example.com/v4_6_release/apis",
+        "https://cw.example.com/v4_6_release/apis/3.0/service/tickets",
+        "https://cw.example.com/apis/3.0",
+        "https://cw.example.com/v4_6_release/apis/2.0",
+        "https://cw.example.com/cw/v4_6_release/apis/3.0",
+        "https://cw.example.com/login",
+        "https://cw.example.com/?codebase=v2025_1",
+        "https://cw.example.com/#x",
+        "https://user:secret@cw.example.com",
+        "https://cw.example.com/v%20x/apis/3.0",
+    ];
+    for url in refused {
+        let err = build(Client::builder().base_url(url)).unwrap_err();
+        assert!(matches!(err, Error::Config { .. }), "{url}: {err}");
+        let text = err.to_string();
+        assert!(
+            text.contains("https://cw.example.com/v4_6_release/apis/3.0")
+                && text.contains("site root"),
+            "{url}: the error names the accepted forms: {text}"
+        );
+        assert!(!text.contains("secret"), "{text}");
+    }
+    for url in ["", "ftp://cw.example.com", "https://"] {
+        let err = build(Client::builder().base_url(url)).unwrap_err();
+        assert!(matches!(err, Error::Config { .. }), "{url:?}: {err}");
+    }
+    // A full API base and codebase(..) that disagree.
+    let err = build(
+        Client::builder()
+            .base_url("https://cw.example.com/v2025_1/apis/3.0")
+            .codebase("v4_6_release"),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("v2025_1"), "{err}");
+    assert!(err.to_string().contains("v4_6_release"), "{err}");
+    // A codebase that is not one path segment.
+    for codebase in ["", "a/b", "v1?x"] {
+        let err = build(
+            Client::builder()
+                .base_url("https://cw.example.com")
+                .codebase(codebase),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("codebase"), "{codebase:?}: {err}");
+    }
+}
+
+#[tokio::test]
+async fn a_full_api_base_is_used_as_given_and_ignores_discovery() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v2025_1/apis/3.0/system/info"))
+        .respond_with(json(&fixture("system_info.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = build(
+        Client::builder()
+            .base_url(format!("{}/v2025_1/apis/3.0", server.uri()))
+            .allow_http(true)
+            .discover_codebase(),
+    )
+    .unwrap();
+    let info: SystemInfo = client.system_info().await.unwrap();
+    assert_eq!(info.is_cloud, Some(true));
+    // No company-info request: the codebase was given.
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
 
 #[tokio::test]
@@ -154,7 +317,7 @@ async fn the_private_key_never_shows() {
     let creds = Credentials::new("myco", "pub", MARKER);
     assert!(!format!("{creds:?}").contains(MARKER));
     let builder = Client::builder()
-        .site(server.uri())
+        .base_url(server.uri())
         .allow_http(true)
         .credentials(creds)
         .client_id(CLIENT_ID);
@@ -191,7 +354,7 @@ async fn vendor_error_bodies_are_parsed() {
     assert_eq!(err.request_id(), Some("req-77"));
     let api = err.api().unwrap();
     assert_eq!(api.code(), Some("InvalidObject"));
-    let body = ManageError::of(&err).unwrap();
+    let body = err.manage_error().unwrap();
     assert_eq!(body.errors[0].field.as_deref(), Some("yearEstablished"));
     assert_eq!(body.errors[0].code.as_deref(), Some("OutOfRange"));
     let text = err.to_string();
@@ -466,7 +629,7 @@ async fn a_404_that_is_not_a_manage_answer_says_what_may_be_wrong() {
         Some("Ticket recId: 9 not found")
     );
     assert_eq!(
-        ManageError::of(&err).unwrap().code.as_deref(),
+        err.manage_error().unwrap().code.as_deref(),
         Some("NotFound")
     );
     // A page from the web server in front of it names the likely cause.

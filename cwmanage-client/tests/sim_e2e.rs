@@ -9,22 +9,15 @@ use cwmanage_client::conditions::Condition;
 use cwmanage_client::models::{BoardStatus, Company, Ticket};
 use cwmanage_client::patch::PatchOp;
 use cwmanage_client::query::Paging;
-use cwmanage_client::sim::{Fault, SimConfig, SimServer};
-use cwmanage_client::{Client, Credentials, ManageError};
+use cwmanage_client::sim::{Fault, Simulator};
+use cwmanage_client::{Client, Credentials, ErrorExt};
 use futures_util::TryStreamExt;
 use msp_common::retry::{FixedJitter, ManualClock};
 
-fn client_for(sim: &SimServer) -> (Client, ManualClock) {
+fn client_for(sim: &Simulator) -> (Client, ManualClock) {
     let clock = ManualClock::new();
-    let client = Client::builder()
-        .site(sim.uri())
-        .allow_http(true)
-        .credentials(Credentials::new(
-            sim.company_id(),
-            sim.public_key(),
-            sim.private_key(),
-        ))
-        .client_id(sim.client_id())
+    let client = sim
+        .client_builder()
         .api_version("2025.1")
         .clock(Arc::new(clock.clone()))
         .jitter(Arc::new(FixedJitter(0.5)))
@@ -35,7 +28,7 @@ fn client_for(sim: &SimServer) -> (Client, ManualClock) {
 
 #[tokio::test]
 async fn stream_5000_tickets_by_conditions_in_both_paging_modes() {
-    let sim = SimServer::start(SimConfig::default()).await;
+    let sim = Simulator::start().await;
     let (client, _) = client_for(&sim);
     let since = Utc.with_ymd_and_hms(2024, 3, 1, 0, 0, 0).unwrap();
     // Board 2 ("Projects"), an open status, entered after a date.
@@ -56,7 +49,7 @@ async fn stream_5000_tickets_by_conditions_in_both_paging_modes() {
         .collect();
     assert!(expected.len() > 100, "{}", expected.len());
     for paging in [Paging::PageNumbers, Paging::ForwardOnly, Paging::Auto] {
-        let before = sim.request_count();
+        let before = sim.received().len();
         let ids: Vec<u64> = client
             .tickets()
             .list()
@@ -70,7 +63,7 @@ async fn stream_5000_tickets_by_conditions_in_both_paging_modes() {
             .unwrap();
         assert_eq!(ids, expected, "{paging:?}");
         assert!(
-            sim.request_count() - before <= 2,
+            sim.received().len() - before <= 2,
             "{paging:?}: at most 1000 per page"
         );
     }
@@ -99,28 +92,20 @@ async fn stream_5000_tickets_by_conditions_in_both_paging_modes() {
         .unwrap();
     assert_eq!(forward, all);
     // Every forward-only request carried the header; pageIds came from the Link.
-    let requests = sim.received_requests().await;
+    let requests = sim.received();
     let last: Vec<_> = requests.iter().rev().take(5).collect();
-    assert!(
-        last.iter()
-            .all(|r| r.headers.get("pagination-type").is_some())
-    );
-    let page_ids: Vec<String> = last
+    assert!(last.iter().all(|r| r.header("pagination-type").is_some()));
+    let page_ids: Vec<&str> = last
         .iter()
         .rev()
-        .filter_map(|r| {
-            r.url
-                .query_pairs()
-                .find(|(k, _)| k == "pageId")
-                .map(|(_, v)| v.into_owned())
-        })
+        .filter_map(|r| r.query_param("pageId"))
         .collect();
     assert_eq!(page_ids, ["1000", "2000", "3000", "4000"]);
 }
 
 #[tokio::test]
 async fn order_by_and_count_agree_with_the_data() {
-    let sim = SimServer::start(SimConfig::default().tickets(400)).await;
+    let sim = Simulator::builder().tickets(400).start().await;
     let (client, _) = client_for(&sim);
     let c = Condition::field("closedFlag")
         .eq(false)
@@ -146,7 +131,7 @@ async fn order_by_and_count_agree_with_the_data() {
 
 #[tokio::test]
 async fn a_company_with_both_quotes_is_found_by_exact_name() {
-    let sim = SimServer::start(SimConfig::default().tickets(10)).await;
+    let sim = Simulator::builder().tickets(10).start().await;
     let (client, _) = client_for(&sim);
     let name = r#"O'Brien & Sons + Co "West""#;
     // `=` cannot carry this value, and says so before sending anything.
@@ -187,7 +172,7 @@ async fn a_company_with_both_quotes_is_found_by_exact_name() {
 
 #[tokio::test]
 async fn create_ticket_add_internal_note_patch_status_read_back() {
-    let sim = SimServer::start(SimConfig::default().tickets(20)).await;
+    let sim = Simulator::builder().tickets(20).start().await;
     let (client, _) = client_for(&sim);
     let mut t = Ticket::new("Server room too hot", 3);
     t.board = Some(cwmanage_client::models::Reference::id(1));
@@ -228,7 +213,7 @@ async fn create_ticket_add_internal_note_patch_status_read_back() {
         .create(&Ticket::new("", 3))
         .await
         .unwrap_err();
-    let body = ManageError::of(&err).unwrap();
+    let body = err.manage_error().unwrap();
     assert_eq!(body.code.as_deref(), Some("InvalidObject"));
     assert_eq!(body.errors[0].field.as_deref(), Some("summary"));
     let err = client
@@ -237,14 +222,14 @@ async fn create_ticket_add_internal_note_patch_status_read_back() {
         .await
         .unwrap_err();
     assert_eq!(
-        ManageError::of(&err).unwrap().errors[0].field.as_deref(),
+        err.manage_error().unwrap().errors[0].field.as_deref(),
         Some("status")
     );
     let mut c = Company::new("Old", "Old Co");
     c.year_established = Some(1800);
     let err = client.companies().create(&c).await.unwrap_err();
     assert_eq!(
-        ManageError::of(&err).unwrap().errors[0].code.as_deref(),
+        err.manage_error().unwrap().errors[0].code.as_deref(),
         Some("OutOfRange")
     );
     // Delete, then it is gone.
@@ -254,30 +239,24 @@ async fn create_ticket_add_internal_note_patch_status_read_back() {
 
 #[tokio::test]
 async fn a_429_during_a_stream_is_waited_out_and_the_stream_completes() {
-    let sim = SimServer::start(SimConfig::default().tickets(1000)).await;
+    let sim = Simulator::builder().tickets(1000).start().await;
     let (client, clock) = client_for(&sim);
-    sim.inject_after(
-        2,
-        Fault::TooManyRequests {
-            retry_after_secs: 4,
-        },
-    );
-    sim.inject_after(4, Fault::Status(503));
-    let ids: Vec<u64> = client
-        .tickets()
-        .list()
-        .page_size(100)
-        .stream()
-        .map_ok(|t: Ticket| t.id.unwrap().0)
-        .try_collect()
-        .await
-        .unwrap();
+    let mut pages = Box::pin(client.tickets().list().page_size(100).pages());
+    let mut ids: Vec<u64> = Vec::new();
+    while let Some(page) = pages.try_next().await.unwrap() {
+        ids.extend(page.items.iter().map(|t| t.id.unwrap().0));
+        if ids.len() == 200 {
+            // Mid-stream: the next request is refused with 429, its retry with 503.
+            sim.inject(Fault::too_many_requests(4), 1).await;
+            sim.inject(Fault::status(503), 1).await;
+        }
+    }
     assert_eq!(ids, (1..=1000).collect::<Vec<_>>());
     assert_eq!(clock.sleeps()[0], std::time::Duration::from_secs(4));
     assert_eq!(clock.sleeps().len(), 2);
     // A write answered 503 is not replayed: the server may have acted.
-    sim.inject_after(0, Fault::Status(503));
-    let before = sim.request_count();
+    sim.inject(Fault::status(503), 1).await;
+    let before = sim.received().len();
     let err = client
         .tickets()
         .create(&Ticket::new("x", 1))
@@ -287,43 +266,44 @@ async fn a_429_during_a_stream_is_waited_out_and_the_stream_completes() {
         err.status(),
         Some(msp_common::StatusCode::SERVICE_UNAVAILABLE)
     );
-    assert_eq!(sim.request_count() - before, 1);
+    assert_eq!(sim.received().len() - before, 1);
     // A write refused with 429 was not acted on: it is sent again after Retry-After.
-    sim.inject_after(
-        0,
-        Fault::TooManyRequests {
-            retry_after_secs: 1,
-        },
-    );
-    let before = sim.request_count();
+    sim.inject(Fault::too_many_requests(1), 1).await;
+    let before = sim.received().len();
     let created = client.tickets().create(&Ticket::new("y", 1)).await.unwrap();
     assert_eq!(created.summary.as_deref(), Some("y"));
-    assert_eq!(sim.request_count() - before, 2);
+    assert_eq!(sim.received().len() - before, 2);
     assert_eq!(
         clock.sleeps().last(),
         Some(&std::time::Duration::from_secs(1))
     );
     // An HTML error page from a proxy is a typed error.
-    sim.inject_after(0, Fault::HtmlPage(400));
+    sim.inject(Fault::Html { status: 400 }, 1).await;
     let err = client.tickets().get(1).await.unwrap_err();
-    assert_eq!(err.api().unwrap().message(), Some("502 Bad Gateway"));
+    assert_eq!(err.status(), Some(msp_common::StatusCode::BAD_REQUEST));
+    assert_eq!(err.api().unwrap().message(), Some("400 Error"));
+    assert!(
+        err.manage_error().is_none(),
+        "a proxy's page is not Manage's body"
+    );
+    // A connection reset without an answer is retried on a read.
+    sim.inject(Fault::Reset, 1).await;
+    let before = sim.received().len();
+    assert_eq!(client.tickets().get(1).await.unwrap().id.unwrap().0, 1);
+    assert_eq!(sim.received().len() - before, 2);
 }
 
 #[tokio::test]
 async fn the_sim_enforces_auth_and_client_id() {
-    let sim = SimServer::start(SimConfig::default().tickets(5)).await;
-    let wrong = Client::builder()
-        .site(sim.uri())
-        .allow_http(true)
+    let sim = Simulator::builder().tickets(5).start().await;
+    let wrong = sim
+        .client_builder()
         .credentials(Credentials::new("myco", "pub", "wrong"))
-        .client_id(sim.client_id())
         .build()
         .unwrap();
     assert!(wrong.tickets().get(1).await.unwrap_err().is_auth());
-    let other_id = Client::builder()
-        .site(sim.uri())
-        .allow_http(true)
-        .credentials(Credentials::new("myco", "pub", "priv"))
+    let other_id = sim
+        .client_builder()
         .client_id("not-registered")
         .build()
         .unwrap();
@@ -331,11 +311,11 @@ async fn the_sim_enforces_auth_and_client_id() {
     assert!(err.is_auth());
     assert!(err.to_string().contains("clientId"), "{err}");
     // A raw request with no clientId at all is refused the vendor's way.
-    let http = reqwest::Client::new();
+    let http = cwmanage_client::reqwest::Client::new();
     let resp = http
         .get(format!(
             "{}/v4_6_release/apis/3.0/service/tickets",
-            sim.uri()
+            sim.url()
         ))
         .header("Authorization", "Basic bXljbytwdWI6cHJpdg==")
         .send()
@@ -348,14 +328,11 @@ async fn the_sim_enforces_auth_and_client_id() {
 
 #[tokio::test]
 async fn fallback_projection_system_info_and_rediscovery() {
-    let sim = SimServer::start(SimConfig::default().tickets(30)).await;
+    let sim = Simulator::builder().tickets(30).start().await;
     let clock = ManualClock::new();
-    let client = Client::builder()
-        .site(sim.uri())
-        .allow_http(true)
+    let client = sim
+        .client_builder()
         .discover_codebase()
-        .credentials(Credentials::new("myco", "pub", "priv"))
-        .client_id(sim.client_id())
         .clock(Arc::new(clock))
         .build()
         .unwrap();
@@ -395,7 +372,7 @@ async fn fallback_projection_system_info_and_rediscovery() {
 
 #[tokio::test]
 async fn a_long_in_list_is_split_across_requests_transparently() {
-    let sim = SimServer::start(SimConfig::default().tickets(2000)).await;
+    let sim = Simulator::builder().tickets(2000).start().await;
     let (client, _) = client_for(&sim);
     let wanted: Vec<u64> = (1..=2000).filter(|n| n % 3 != 0).take(900).collect();
     let condition = Condition::field("closedFlag")
@@ -407,7 +384,7 @@ async fn a_long_in_list_is_split_across_requests_transparently() {
         .filter(|t| t["closedFlag"] == false && wanted.contains(&t["id"].as_u64().unwrap()))
         .map(|t| t["id"].as_u64().unwrap())
         .collect();
-    let before = sim.received_requests().await.len();
+    let before = sim.received().len();
     let ids: Vec<u64> = client
         .tickets()
         .list()
@@ -418,10 +395,13 @@ async fn a_long_in_list_is_split_across_requests_transparently() {
         .await
         .unwrap();
     assert_eq!(ids, expected);
-    let requests = sim.received_requests().await;
+    let requests = sim.received();
     let sent = &requests[before..];
     assert!(sent.len() >= 3, "{} requests", sent.len());
-    assert!(sent.iter().all(|r| r.url.as_str().len() <= 2000));
+    assert!(
+        sent.iter()
+            .all(|r| format!("{}{}", sim.url(), r.path_and_query()).len() <= 2000)
+    );
     assert_eq!(
         client.tickets().count(&condition).await.unwrap(),
         expected.len() as u64
@@ -430,7 +410,7 @@ async fn a_long_in_list_is_split_across_requests_transparently() {
 
 #[tokio::test]
 async fn malformed_conditions_and_unknown_fields_are_refused_like_the_vendor() {
-    let sim = SimServer::start(SimConfig::default().tickets(10)).await;
+    let sim = Simulator::builder().tickets(10).start().await;
     let (client, _) = client_for(&sim);
     for bad in [
         "summary = ",
@@ -466,7 +446,7 @@ async fn malformed_conditions_and_unknown_fields_are_refused_like_the_vendor() {
 #[tokio::test]
 async fn chaos_failures_are_retried_on_reads_and_reported_when_they_persist() {
     use msp_common::chaos::Chaos;
-    let sim = SimServer::start(SimConfig::default().tickets(300)).await;
+    let sim = Simulator::builder().tickets(300).start().await;
     let (client, clock) = client_for(&sim);
     sim.set_chaos(Chaos::new(std::time::Duration::ZERO, 0.3).seed(11));
     let all: Vec<Ticket> = client
@@ -496,7 +476,7 @@ async fn chaos_failures_are_retried_on_reads_and_reported_when_they_persist() {
 
 #[tokio::test]
 async fn split_in_list_parts_are_merged_in_the_requested_order() {
-    let sim = SimServer::start(SimConfig::default().tickets(2000)).await;
+    let sim = Simulator::builder().tickets(2000).start().await;
     let (client, _) = client_for(&sim);
     let wanted: Vec<u64> = (1..=2000).filter(|n| n % 3 != 0).take(900).collect();
     let condition = Condition::field("id").is_in(wanted.iter().copied());
@@ -513,7 +493,7 @@ async fn split_in_list_parts_are_merged_in_the_requested_order() {
         .collect();
     // priority/id descending, then id ascending.
     expected.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    let before = sim.received_requests().await.len();
+    let before = sim.received().len();
     let got: Vec<(u64, u64)> = client
         .tickets()
         .list()
@@ -524,7 +504,7 @@ async fn split_in_list_parts_are_merged_in_the_requested_order() {
         .try_collect()
         .await
         .unwrap();
-    let parts = sim.received_requests().await.len() - before;
+    let parts = sim.received().len() - before;
     assert!(parts >= 3, "the list was split into {parts} requests");
     assert_eq!(got.len(), expected.len());
     assert_eq!(
@@ -535,7 +515,7 @@ async fn split_in_list_parts_are_merged_in_the_requested_order() {
 
 #[tokio::test]
 async fn child_and_custom_field_conditions_filter_like_the_vendor() {
-    let sim = SimServer::start(SimConfig::default().tickets(10)).await;
+    let sim = Simulator::builder().tickets(10).start().await;
     let (client, _) = client_for(&sim);
     let vendors: Vec<Company> = client
         .companies()
@@ -571,14 +551,11 @@ async fn child_and_custom_field_conditions_filter_like_the_vendor() {
 
 #[tokio::test]
 async fn a_genuine_404_does_not_use_up_codebase_rediscovery() {
-    let sim = SimServer::start(SimConfig::default().tickets(10)).await;
+    let sim = Simulator::builder().tickets(10).start().await;
     let clock = ManualClock::new();
-    let client = Client::builder()
-        .site(sim.uri())
-        .allow_http(true)
+    let client = sim
+        .client_builder()
         .discover_codebase()
-        .credentials(Credentials::new("myco", "pub", "priv"))
-        .client_id(sim.client_id())
         .clock(Arc::new(clock.clone()))
         .build()
         .unwrap();
@@ -587,7 +564,7 @@ async fn a_genuine_404_does_not_use_up_codebase_rediscovery() {
     let err = client.tickets().get(999_999).await.unwrap_err();
     assert!(err.is_not_found());
     // Within the minute a second genuine 404 costs no company-info request.
-    let before = sim.received_requests().await.len();
+    let before = sim.received().len();
     assert!(
         client
             .tickets()
@@ -596,7 +573,7 @@ async fn a_genuine_404_does_not_use_up_codebase_rediscovery() {
             .unwrap_err()
             .is_not_found()
     );
-    assert_eq!(sim.received_requests().await.len() - before, 1);
+    assert_eq!(sim.received().len() - before, 1);
     // Later the instance moves: the next 404 re-discovers and the call succeeds.
     clock.advance(std::time::Duration::from_secs(61));
     sim.move_codebase("v2025_1");
@@ -606,30 +583,27 @@ async fn a_genuine_404_does_not_use_up_codebase_rediscovery() {
 
 #[tokio::test]
 async fn a_write_after_a_codebase_move_is_resent_once_to_the_new_base() {
-    let sim = SimServer::start(SimConfig::default().tickets(10)).await;
+    let sim = Simulator::builder().tickets(10).start().await;
     let clock = ManualClock::new();
-    let client = Client::builder()
-        .site(sim.uri())
-        .allow_http(true)
+    let client = sim
+        .client_builder()
         .discover_codebase()
-        .credentials(Credentials::new("myco", "pub", "priv"))
-        .client_id(sim.client_id())
         .clock(Arc::new(clock.clone()))
         .build()
         .unwrap();
     assert_eq!(client.tickets().get(1).await.unwrap().id.unwrap().0, 1);
     clock.advance(std::time::Duration::from_secs(61));
     sim.move_codebase("v2025_1");
-    let before = sim.received_requests().await.len();
+    let before = sim.received().len();
     let created = client
         .tickets()
         .create(&Ticket::new("After the move", 1))
         .await
         .unwrap();
     assert_eq!(created.summary.as_deref(), Some("After the move"));
-    let sent: Vec<(String, String)> = sim.received_requests().await[before..]
+    let sent: Vec<(String, String)> = sim.received()[before..]
         .iter()
-        .map(|r| (r.method.to_string(), r.url.path().to_owned()))
+        .map(|r| (r.method.clone(), r.path.clone()))
         .collect();
     assert_eq!(
         sent,
@@ -655,7 +629,7 @@ async fn a_write_after_a_codebase_move_is_resent_once_to_the_new_base() {
 #[tokio::test]
 async fn split_listings_yield_merged_pages_and_honour_the_limit() {
     use cwmanage_client::query::PageToken;
-    let sim = SimServer::start(SimConfig::default().tickets(2000)).await;
+    let sim = Simulator::builder().tickets(2000).start().await;
     let (client, _) = client_for(&sim);
     let wanted: Vec<u64> = (1..=2000).rev().filter(|n| n % 3 != 0).take(900).collect();
     let condition = Condition::field("id").is_in(wanted.iter().copied());
@@ -709,16 +683,9 @@ async fn split_listings_yield_merged_pages_and_honour_the_limit() {
 
 #[tokio::test]
 async fn concurrent_first_calls_discover_the_codebase_once() {
-    let sim = SimServer::start(SimConfig::default().tickets(30)).await;
+    let sim = Simulator::builder().tickets(30).start().await;
     sim.move_codebase("v2025_1");
-    let client = Client::builder()
-        .site(sim.uri())
-        .allow_http(true)
-        .discover_codebase()
-        .credentials(Credentials::new("myco", "pub", "priv"))
-        .client_id(sim.client_id())
-        .build()
-        .unwrap();
+    let client = sim.client_builder().discover_codebase().build().unwrap();
     let calls = (1..=30u64).map(|id| {
         let client = client.clone();
         tokio::spawn(async move { client.tickets().get(id).await })
@@ -726,25 +693,25 @@ async fn concurrent_first_calls_discover_the_codebase_once() {
     for call in futures_util::future::join_all(calls).await {
         call.unwrap().unwrap();
     }
-    let requests = sim.received_requests().await;
+    let requests = sim.received();
     let discoveries = requests
         .iter()
-        .filter(|r| r.url.path().starts_with("/login/companyinfo/"))
+        .filter(|r| r.path.starts_with("/login/companyinfo/"))
         .count();
     assert_eq!(discoveries, 1);
     assert_eq!(requests.len(), 31);
     assert!(
         requests
             .iter()
-            .filter(|r| !r.url.path().starts_with("/login/"))
-            .all(|r| r.url.path().starts_with("/v2025_1/apis/3.0/"))
+            .filter(|r| !r.path.starts_with("/login/"))
+            .all(|r| r.path.starts_with("/v2025_1/apis/3.0/"))
     );
 }
 
 #[tokio::test]
 async fn the_sim_answers_a_page_far_past_the_end_with_an_empty_page() {
     use cwmanage_client::Raw;
-    let sim = SimServer::start(SimConfig::default().tickets(5)).await;
+    let sim = Simulator::builder().tickets(5).start().await;
     let (client, _) = client_for(&sim);
     let page: Vec<serde_json::Value> = client
         .get(
@@ -754,4 +721,22 @@ async fn the_sim_answers_a_page_far_past_the_end_with_an_empty_page() {
         .await
         .unwrap();
     assert!(page.is_empty());
+}
+
+#[tokio::test]
+async fn dropping_the_simulator_stops_its_server() {
+    let sim = Simulator::builder().tickets(1).start().await;
+    let client = sim
+        .client_builder()
+        .retry_policy(cwmanage_client::RetryPolicy::none())
+        .build()
+        .unwrap();
+    assert_eq!(client.tickets().get(1).await.unwrap().id.unwrap().0, 1);
+    drop(sim);
+    // The connection is refused (or, while the server stops, answered 503).
+    let err = client.tickets().get(1).await.unwrap_err();
+    assert!(
+        err.api().is_none() || err.status().map(|s| s.as_u16()) == Some(503),
+        "{err}"
+    );
 }

@@ -7,9 +7,9 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
+use cwmanage_client::Credentials;
 use cwmanage_client::Listing;
-use cwmanage_client::sim::{SimConfig, SimServer};
-use cwmanage_client::{Client, Credentials};
+use cwmanage_client::sim::Simulator;
 
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
@@ -41,18 +41,14 @@ async fn the_private_key_never_reaches_traces() {
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
-    let sim = SimServer::start(SimConfig::default().tickets(50).credentials(
-        "myco",
-        "pub",
-        "PRIVKEY-MARKER",
-    ))
-    .await;
+    let sim = Simulator::builder()
+        .tickets(50)
+        .credentials("myco", "pub", "PRIVKEY-MARKER")
+        .start()
+        .await;
     let client = |private: &str| {
-        Client::builder()
-            .site(sim.uri())
-            .allow_http(true)
+        sim.client_builder()
             .credentials(Credentials::new("myco", "pub", private))
-            .client_id(sim.client_id())
             .build()
             .unwrap()
     };

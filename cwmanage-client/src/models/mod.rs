@@ -18,31 +18,22 @@ use serde::{Deserialize, Serialize};
 /// Unknown fields of a record, kept as sent.
 pub type Extra = serde_json::Map<String, serde_json::Value>;
 
-macro_rules! id_type {
-    ($($(#[$m:meta])* $name:ident),* $(,)?) => {$(
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
-        #[serde(transparent)]
-        pub struct $name(pub u64);
-
-        impl From<u64> for $name {
-            fn from(id: u64) -> Self { $name(id) }
-        }
-        impl From<$name> for u64 {
-            fn from(id: $name) -> Self { id.0 }
-        }
-        impl From<$name> for crate::conditions::Value {
-            fn from(id: $name) -> Self { crate::conditions::Value::from(id.0) }
-        }
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(&self.0, f)
+/// The ids, from [`msp_common::numeric_id!`], plus `From<Id> for conditions::Value` so an
+/// id compares in a condition (`Condition::field("company/id").eq(company_id)`).
+macro_rules! ids {
+    ($($(#[$meta:meta])* $name:ident),* $(,)?) => {
+        msp_common::numeric_id! { $($(#[$meta])* $name),* }
+        $(
+            impl From<$name> for crate::conditions::Value {
+                fn from(id: $name) -> Self {
+                    crate::conditions::Value::from(id.get())
+                }
             }
-        }
-    )*};
+        )*
+    };
 }
 
-id_type!(
+ids! {
     /// The id of a service ticket.
     TicketId,
     /// The id of a company.
@@ -67,7 +58,7 @@ id_type!(
     AgreementId,
     /// The id of a callback registration.
     CallbackId,
-);
+}
 
 /// A reference to another record: `{ "id": 5, "name": "…", "_info": {…} }` (some use
 /// `identifier`).

@@ -20,7 +20,7 @@ pub fn fixture(name: &str) -> String {
 
 pub fn builder(uri: &str, clock: &ManualClock) -> ClientBuilder {
     Client::builder()
-        .site(uri)
+        .base_url(uri)
         .allow_http(true)
         .credentials(Credentials::new("myco", "pub", "priv"))
         .client_id(CLIENT_ID)

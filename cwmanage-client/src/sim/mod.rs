@@ -1,0 +1,355 @@
+//! A fake ConnectWise Manage server for tests and examples (feature `sim`).
+//!
+//! [`Simulator`] runs on a loopback port, built on the workspace's simulator kit
+//! ([`msp_common::sim::Kit`]), and behaves like Manage where this crate can observe it:
+//!
+//! - seeded, deterministic data ([`msp_common::chaos::Prng`]): companies (one is named
+//!   `O'Brien & Sons + Co "West"`), contacts, configurations, agreements, boards with
+//!   statuses, priorities, members, and tickets (5,000 by default; see
+//!   [`SimulatorBuilder::tickets`]) with notes and time entries;
+//! - Basic auth and `clientId` enforced on every API call (401 with a vendor-shaped body);
+//! - `conditions`, `childConditions` (a path through an array matches when any element
+//!   does) and `customFieldConditions` read by the library's own parser
+//!   ([`Condition::parse`](crate::conditions::Condition::parse)) and evaluated on the
+//!   records: nested paths, `= != < <= > >= contains like in not`, `and`/`or`,
+//!   parentheses, strings in either quote, numbers, booleans, `null`, `[datetimes]`; a
+//!   malformed expression or a field the records do not have is a 400;
+//! - `orderBy`, `fields`, `page`/`pageSize` (default 25, at most 1000) with `Link`
+//!   headers, forward-only paging (`pagination-type: forward-only` + `pageId`; refused
+//!   with a 400 on board statuses, see [`SimulatorBuilder::forward_only_unsupported`]),
+//!   `/count`;
+//! - POST / PUT / PATCH / DELETE with validation errors in the vendor's shape;
+//! - `/login/companyinfo/{company}` for codebase discovery, and
+//!   [`Simulator::move_codebase`] to simulate a hosted instance moving;
+//! - faults on request ([`Simulator::inject`]): any status with or without `Retry-After`
+//!   (a 429 or 5xx in Manage's body), an HTML error page from a proxy, a delay, a
+//!   connection reset without an answer; and chaos ([`Simulator::set_chaos`]): latency
+//!   and a rate of `429 Retry-After: 1` answers.
+//!
+//! It has the same shape as every msp-sdk simulator: [`Simulator::start`],
+//! [`Simulator::builder`]…[`start`](SimulatorBuilder::start), [`Simulator::url`],
+//! [`Simulator::client`], [`Simulator::client_builder`], [`Simulator::inject`],
+//! [`Simulator::set_chaos`] and [`Simulator::received`].
+//!
+//! ```
+//! # tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap().block_on(async {
+//! use cwmanage_client::Listing;
+//! use cwmanage_client::sim::{Fault, Simulator};
+//!
+//! let sim = Simulator::builder().tickets(50).start().await;
+//! assert_eq!(sim.records("service/tickets").len(), 50);
+//! let client = sim.client()?;
+//! let first = client.tickets().list().limit(5).collect().await?;
+//! assert_eq!(first.len(), 5);
+//!
+//! // A 503 is retried on reads; the simulator recorded both attempts.
+//! sim.inject(Fault::unavailable(), 1).await;
+//! client.tickets().get(1).await?;
+//! let received = sim.received();
+//! let gets: Vec<_> = received.iter().filter(|r| r.path.ends_with("/service/tickets/1")).collect();
+//! assert_eq!(gets.len(), 2);
+//! # Ok::<(), cwmanage_client::Error>(()) }).unwrap();
+//! ```
+//!
+//! Assumptions where Manage's exact behaviour is not documented (the wording of error
+//! messages, 401 for a missing `clientId`, case-insensitive string comparison, clamping
+//! `pageSize` above 1000) are marked as such in the code.
+
+mod data;
+mod eval;
+mod faults;
+mod reads;
+mod routes;
+mod writes;
+
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use msp_common::sim::{Gate, Kit};
+use serde_json::Value;
+use wiremock::matchers::any;
+use wiremock::{Mock, ResponseTemplate};
+
+pub use msp_common::sim::{Chaos, Fault, Received};
+
+use crate::auth::Credentials;
+use crate::client::{Client, ClientBuilder, DEFAULT_CODEBASE};
+use data::State;
+
+/// How the simulator is seeded and what it expects; obtained from
+/// [`Simulator::builder`].
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct SimulatorBuilder {
+    tickets: usize,
+    companies: usize,
+    seed: u64,
+    company_id: String,
+    public_key: String,
+    private_key: String,
+    client_id: String,
+    codebase: String,
+    forward_only_unsupported: Vec<String>,
+}
+
+impl Default for SimulatorBuilder {
+    fn default() -> Self {
+        SimulatorBuilder {
+            tickets: 5000,
+            companies: 60,
+            seed: 7,
+            company_id: "myco".into(),
+            public_key: "pub".into(),
+            private_key: "priv".into(),
+            client_id: "00000000-0000-4000-8000-000000000001".into(),
+            codebase: DEFAULT_CODEBASE.into(),
+            forward_only_unsupported: vec!["service/boards/statuses".into()],
+        }
+    }
+}
+
+impl SimulatorBuilder {
+    /// Number of seeded tickets (default 5,000).
+    pub fn tickets(mut self, n: usize) -> Self {
+        self.tickets = n;
+        self
+    }
+
+    /// Number of seeded companies (default 60, at least 10).
+    pub fn companies(mut self, n: usize) -> Self {
+        self.companies = n.max(10);
+        self
+    }
+
+    /// Seed of the data generator (default 7).
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// The credentials the server accepts (default `myco` / `pub` / `priv`).
+    pub fn credentials(
+        mut self,
+        company_id: impl Into<String>,
+        public_key: impl Into<String>,
+        private_key: impl Into<String>,
+    ) -> Self {
+        self.company_id = company_id.into();
+        self.public_key = public_key.into();
+        self.private_key = private_key.into();
+        self
+    }
+
+    /// The `clientId` the server accepts.
+    pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
+        self.client_id = client_id.into();
+        self
+    }
+
+    /// The codebase the API answers on (default [`DEFAULT_CODEBASE`]).
+    pub fn codebase(mut self, codebase: impl Into<String>) -> Self {
+        self.codebase = codebase.into();
+        self
+    }
+
+    /// Makes a collection refuse forward-only paging with a 400 (by default the board
+    /// statuses, `service/boards/statuses`, do).
+    pub fn forward_only_unsupported(mut self, collection: impl Into<String>) -> Self {
+        self.forward_only_unsupported.push(collection.into());
+        self
+    }
+
+    /// Starts the simulator on `127.0.0.1` and a free port.
+    pub async fn start(self) -> Simulator {
+        Simulator::serve(self, Kit::start().await).await
+    }
+
+    /// Starts the simulator on `ip` (a loopback address) and a free port.
+    pub async fn start_on(self, ip: IpAddr) -> std::io::Result<Simulator> {
+        Ok(Simulator::serve(self, Kit::start_on(ip).await?).await)
+    }
+}
+
+/// The fake server; see the [module docs](self). Dropping it stops the server.
+pub struct Simulator {
+    kit: Kit,
+    /// The kit as the responder sees it: emptied on drop, so that the server (which holds
+    /// the responder) does not keep itself alive.
+    gate: Arc<Mutex<Option<Kit>>>,
+    state: Arc<Mutex<State>>,
+    config: Arc<SimulatorBuilder>,
+}
+
+/// Dropping the simulator stops its server.
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        self.gate.lock().unwrap_or_else(|e| e.into_inner()).take();
+    }
+}
+
+impl std::fmt::Debug for Simulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Simulator")
+            .field("url", &self.kit.url())
+            .field("company_id", &self.config.company_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Simulator {
+    /// Starts a simulator with the default seed (5,000 tickets) on `127.0.0.1`.
+    pub async fn start() -> Simulator {
+        Simulator::builder().start().await
+    }
+
+    /// A builder for a simulator with other seed options.
+    pub fn builder() -> SimulatorBuilder {
+        SimulatorBuilder::default()
+    }
+
+    async fn serve(config: SimulatorBuilder, kit: Kit) -> Simulator {
+        let state = Arc::new(Mutex::new(State::seeded(&config, kit.url())));
+        let gate = Arc::new(Mutex::new(Some(kit.clone())));
+        let responder = {
+            let gate = gate.clone();
+            let state = state.clone();
+            move |req: &wiremock::Request| {
+                let kit = gate.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                match kit {
+                    Some(kit) => respond(&kit, &state, req),
+                    // The simulator is gone; the server stops with the last request.
+                    None => {
+                        faults::vendor_error(503, "ServiceUnavailable", "The server is stopping.")
+                    }
+                }
+            }
+        };
+        Mock::given(any())
+            .respond_with(responder)
+            .mount(kit.server())
+            .await;
+        Simulator {
+            kit,
+            gate,
+            state,
+            config: Arc::new(config),
+        }
+    }
+
+    /// The server root (`http://127.0.0.1:port`): a site-root
+    /// [`base_url`](ClientBuilder::base_url); the API is under `/{codebase}/apis/3.0/`.
+    pub fn url(&self) -> String {
+        self.kit.url()
+    }
+
+    /// A client builder for this simulator: [`url`](Self::url) as the base URL (with the
+    /// codebase the simulator started on, when it is not [`DEFAULT_CODEBASE`]), plain http
+    /// allowed, the accepted credentials and `clientId`. Add
+    /// [`discover_codebase`](ClientBuilder::discover_codebase),
+    /// [`api_version`](ClientBuilder::api_version) or test clocks as needed.
+    pub fn client_builder(&self) -> ClientBuilder {
+        let builder = Client::builder()
+            .base_url(self.url())
+            .allow_http(true)
+            .credentials(Credentials::new(
+                self.company_id(),
+                self.public_key(),
+                self.private_key(),
+            ))
+            .client_id(self.client_id());
+        let codebase = self.config.codebase.trim_matches('/');
+        if codebase == DEFAULT_CODEBASE {
+            builder
+        } else {
+            builder.codebase(codebase)
+        }
+    }
+
+    /// A ready client for this simulator ([`client_builder`](Self::client_builder),
+    /// built).
+    pub fn client(&self) -> crate::Result<Client> {
+        self.client_builder().build()
+    }
+
+    /// Answers the next `times` requests with `fault`: [`Fault::Status`] (a 429 or 5xx in
+    /// Manage's error body, with `Retry-After` when given), [`Fault::Html`] (a proxy's
+    /// error page), [`Fault::Delay`] (then served), or [`Fault::Reset`] (the connection
+    /// is dropped without an answer).
+    pub async fn inject(&self, fault: Fault, times: usize) {
+        match fault {
+            Fault::Reset => self.kit.inject_reset(times as u64).await,
+            fault => self.kit.inject(fault, times),
+        }
+    }
+
+    /// Adds latency to every answer and fails a fraction of them with
+    /// `429 Too Many Requests` and `Retry-After: 1` (see [`Chaos`]).
+    pub fn set_chaos(&self, chaos: Chaos) {
+        self.kit.set_chaos(chaos);
+    }
+
+    /// Every request received so far, in order (paths as sent:
+    /// `/v4_6_release/apis/3.0/service/tickets`).
+    pub fn received(&self) -> Vec<Received> {
+        self.kit.received()
+    }
+
+    /// The accepted company id.
+    pub fn company_id(&self) -> &str {
+        &self.config.company_id
+    }
+
+    /// The accepted public key.
+    pub fn public_key(&self) -> &str {
+        &self.config.public_key
+    }
+
+    /// The accepted private key.
+    pub fn private_key(&self) -> &str {
+        &self.config.private_key
+    }
+
+    /// The accepted `clientId`.
+    pub fn client_id(&self) -> &str {
+        &self.config.client_id
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Moves the API to another codebase: the old base answers 404 from now on, and
+    /// `/login/companyinfo` reports the new one.
+    pub fn move_codebase(&self, codebase: impl Into<String>) {
+        self.lock().codebase = codebase.into().trim_matches('/').to_owned();
+    }
+
+    /// A copy of every record of a collection (`service/tickets`, `company/companies`,
+    /// `service/tickets/notes`, `service/boards/statuses`, …), in id order.
+    pub fn records(&self, collection: &str) -> Vec<Value> {
+        self.lock()
+            .collections
+            .get(collection)
+            .map(|c| c.values().cloned().collect())
+            .unwrap_or_default()
+    }
+}
+
+/// Every request: the kit's gate first (it records the request and decides on an
+/// injected fault or a chaos failure), then the route.
+fn respond(kit: &Kit, state: &Mutex<State>, req: &wiremock::Request) -> ResponseTemplate {
+    let (delay, response) = match kit.gate(req) {
+        Gate::Fault(Fault::Delay(delay)) => (delay, None),
+        Gate::Fault(fault) => (std::time::Duration::ZERO, Some(faults::answer(&fault))),
+        // Manage throttles with a 429 and `Retry-After`.
+        Gate::Fail { delay } => (delay, Some(faults::too_many_requests("1"))),
+        Gate::Pass { delay } => (delay, None),
+    };
+    let response =
+        response.unwrap_or_else(|| state.lock().unwrap_or_else(|e| e.into_inner()).route(req));
+    if delay.is_zero() {
+        response
+    } else {
+        response.set_delay(delay)
+    }
+}
