@@ -40,9 +40,9 @@ fn report(name: &str, (time, count): (Duration, usize)) {
 
 #[tokio::main]
 async fn main() -> Result {
-    let sim = cw::sim::SimServer::start(cw::sim::SimConfig::default()).await; // 5,000 tickets
+    let sim = cw::sim::Simulator::start().await; // 5,000 tickets
     let manage = cw::Client::builder()
-        .site(sim.uri())
+        .base_url(sim.url())
         .allow_http(true)
         .credentials(cw::Credentials::new(
             sim.company_id(),
@@ -84,7 +84,7 @@ async fn main() -> Result {
         report(name, result);
     }
 
-    let sim = vsa::sim::Simulator::start_with(vsa::sim::SimOptions::default().agents(2000)).await;
+    let sim = vsa::sim::Simulator::builder().agents(2000).start().await;
     let kaseya = sim.client()?;
     for (name, concurrency) in [
         ("Kaseya agents, $top=100, look-ahead", 1),

@@ -54,7 +54,7 @@ struct Summary {
 
 /// The connected vendors (and the simulators, when no URL was configured).
 struct Clients {
-    cw: Connected<cw::Client, cw::sim::SimServer>,
+    cw: Connected<cw::Client, cw::sim::Simulator>,
     bt: Connected<bt::Client, bt::sim::Simulator>,
 }
 
@@ -278,7 +278,7 @@ impl Options {
 async fn try_main() -> Result<()> {
     let sim = msp_examples::simulate(&std::env::args().collect::<Vec<_>>());
     let clients = Clients {
-        cw: msp_examples::cwmanage_with(sim, cw::sim::SimConfig::default().tickets(100)).await?,
+        cw: msp_examples::cwmanage_with(sim, cw::sim::Simulator::builder().tickets(100)).await?,
         bt: msp_examples::beyondtrust(sim).await?,
     };
     let options = Options::parse(clients.simulated())?;

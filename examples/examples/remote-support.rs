@@ -49,7 +49,7 @@ struct Summary {
 
 /// The connected vendors (and the simulators, when no URL was configured).
 struct Clients {
-    cw: Connected<cw::Client, cw::sim::SimServer>,
+    cw: Connected<cw::Client, cw::sim::Simulator>,
     sc: Connected<sc::Client, sc::sim::Simulator>,
 }
 
@@ -197,7 +197,7 @@ fn describe_session(sc: &sc::Client, session: &Session, events: usize) -> String
         site = property("Site"),
         tag = property("Tag"),
         connected = when(session.last_guest_connected_event_time),
-        base = sc.instance_url(),
+        base = sc.base_url(),
     )
 }
 
@@ -252,7 +252,7 @@ impl Options {
 async fn try_main() -> Result<()> {
     let sim = msp_examples::simulate(&std::env::args().collect::<Vec<_>>());
     let clients = Clients {
-        cw: msp_examples::cwmanage_with(sim, cw::sim::SimConfig::default().tickets(200)).await?,
+        cw: msp_examples::cwmanage_with(sim, cw::sim::Simulator::builder().tickets(200)).await?,
         sc: msp_examples::screenconnect(sim).await?,
     };
     let options = Options::parse(clients.simulated())?;

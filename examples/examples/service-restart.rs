@@ -62,7 +62,7 @@ struct Summary {
 /// The connected vendors (and the simulators, when no URL was configured).
 struct Clients {
     vsa: Connected<vsa::Client, vsa::sim::Simulator>,
-    cw: Connected<cw::Client, cw::sim::SimServer>,
+    cw: Connected<cw::Client, cw::sim::Simulator>,
 }
 
 impl Clients {
@@ -335,8 +335,8 @@ impl Options {
 async fn try_main() -> Result<()> {
     let sim = msp_examples::simulate(&std::env::args().collect::<Vec<_>>());
     let clients = Clients {
-        vsa: msp_examples::kaseya_with(sim, vsa::sim::SimOptions::default().agents(50)).await?,
-        cw: msp_examples::cwmanage_with(sim, cw::sim::SimConfig::default().tickets(100)).await?,
+        vsa: msp_examples::kaseya_with(sim, vsa::sim::Simulator::builder().agents(50)).await?,
+        cw: msp_examples::cwmanage_with(sim, cw::sim::Simulator::builder().tickets(100)).await?,
     };
     let options = Options::parse(clients.simulated())?;
     let passes = if clients.simulated() { 2 } else { 1 };

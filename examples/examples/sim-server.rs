@@ -120,18 +120,22 @@ async fn serve(options: &Options) -> std::io::Result<ExitCode> {
     let chaos = || Chaos::new(options.latency, options.fault_rate);
     let ip = options.addr;
 
-    let screenconnect = sc::sim::Simulator::start_on(ip).await?;
-    screenconnect.seed_access_sessions(options.sessions);
+    let screenconnect = sc::sim::Simulator::builder()
+        .access_sessions(options.sessions)
+        .start_on(ip)
+        .await?;
     screenconnect.set_chaos(chaos());
 
-    let manage =
-        cw::sim::SimServer::start_on(cw::sim::SimConfig::default().tickets(options.tickets), ip)
-            .await?;
+    let manage = cw::sim::Simulator::builder()
+        .tickets(options.tickets)
+        .start_on(ip)
+        .await?;
     manage.set_chaos(chaos());
 
-    let kaseya =
-        vsa::sim::Simulator::start_on(vsa::sim::SimOptions::default().agents(options.agents), ip)
-            .await?;
+    let kaseya = vsa::sim::Simulator::builder()
+        .agents(options.agents)
+        .start_on(ip)
+        .await?;
     kaseya.set_chaos(chaos());
 
     let beyondtrust = bt::sim::Simulator::builder().start_on(ip).await?;
@@ -141,7 +145,7 @@ async fn serve(options: &Options) -> std::io::Result<ExitCode> {
         "SCREENCONNECT_URL": screenconnect.url(),
         "SCREENCONNECT_SECRET": screenconnect.secret().expose_secret(),
         "SCREENCONNECT_ORIGIN": screenconnect.origin(),
-        "CWM_URL": format!("{}/v4_6_release/apis/3.0", manage.uri()),
+        "CWM_URL": format!("{}/v4_6_release/apis/3.0", manage.url()),
         "CWM_COMPANY": manage.company_id(),
         "CWM_PUBLIC_KEY": manage.public_key(),
         "CWM_PRIVATE_KEY": manage.private_key(),
@@ -150,7 +154,7 @@ async fn serve(options: &Options) -> std::io::Result<ExitCode> {
         "KASEYA_USERNAME": vsa::sim::USERNAME,
         "KASEYA_PASSWORD": vsa::sim::PASSWORD,
         "KASEYA_PAT": vsa::sim::PAT,
-        "BT_URL": beyondtrust.base_url(),
+        "BT_URL": beyondtrust.api_url(),
         "BT_API_KEY": beyondtrust.api_key(),
         "BT_RUNAS": beyondtrust.runas(),
         "MSP_ALLOW_HTTP": "1",

@@ -84,7 +84,7 @@ async fn kaseya() -> Result {
     use vsa::odata::fields::agents;
 
     println!("2. Kaseya VSA: a filtered agent stream");
-    let sim = vsa::sim::Simulator::start_with(vsa::sim::SimOptions::default().agents(1000)).await;
+    let sim = vsa::sim::Simulator::builder().agents(1000).start().await;
     let client = sim.client()?;
     let filter = agents::OS_TYPE.eq("Windows").and(agents::ONLINE.ne(0)).and(
         agents::AGENT_NAME
@@ -112,7 +112,7 @@ async fn kaseya() -> Result {
     let pages = sim
         .received()
         .iter()
-        .filter(|r| r.path == "assetmgmt/agents")
+        .filter(|r| r.path.ends_with("/assetmgmt/agents"))
         .count();
     println!(
         "   … {count} online Windows agents of Acme or Globex, in {pages} pages of at most 100; {} /auth call\n",
@@ -125,9 +125,9 @@ async fn connectwise() -> Result {
     use cw::conditions::Condition;
 
     println!("3. ConnectWise Manage: a conditions query streamed across pages");
-    let sim = cw::sim::SimServer::start(cw::sim::SimConfig::default()).await; // 5,000 tickets
+    let sim = cw::sim::Simulator::start().await; // 5,000 tickets
     let client = cw::Client::builder()
-        .site(sim.uri())
+        .base_url(sim.url())
         .allow_http(true)
         .credentials(cw::Credentials::new(
             sim.company_id(),
@@ -157,7 +157,7 @@ async fn connectwise() -> Result {
     println!("   conditions = {conditions_text}");
     println!(
         "   {count} open tickets on board 1 entered since June 2024, in {} pages of 250 (first: {:?})\n",
-        sim.request_count(),
+        sim.received().len(),
         first.unwrap_or_default()
     );
     Ok(())

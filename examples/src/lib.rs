@@ -139,7 +139,7 @@ pub async fn screenconnect(
         (false, Some(url)) => {
             let secret = required("SCREENCONNECT_SECRET")?;
             let mut builder = sc::Client::builder()
-                .instance_url(url)
+                .base_url(url)
                 .secret(secret)
                 .allow_http(allow_http())
                 .property_names(names);
@@ -163,54 +163,26 @@ pub async fn screenconnect(
     }
 }
 
-/// Splits a Manage API base (`https://host/v4_6_release/apis/3.0`) into the site and the
-/// codebase.
-pub fn split_cwm_url(url: &str) -> Result<(String, String), SetupError> {
-    let parsed =
-        msp_common::Url::parse(url).map_err(|e| SetupError::Invalid("CWM_URL", e.to_string()))?;
-    let host = parsed
-        .host_str()
-        .ok_or_else(|| SetupError::Invalid("CWM_URL", "no host".into()))?;
-    let site = match parsed.port() {
-        Some(port) => format!("{}://{host}:{port}", parsed.scheme()),
-        None => format!("{}://{host}", parsed.scheme()),
-    };
-    let path = parsed.path().trim_matches('/');
-    let codebase = path
-        .strip_suffix("apis/3.0")
-        .map(|c| c.trim_matches('/'))
-        .filter(|c| !c.is_empty())
-        .ok_or_else(|| {
-            SetupError::Invalid(
-                "CWM_URL",
-                "expected the API base, like https://host/v4_6_release/apis/3.0".into(),
-            )
-        })?;
-    Ok((site, codebase.to_owned()))
-}
-
 /// ConnectWise Manage from `CWM_*`, or its simulator when `sim`.
-pub async fn cwmanage(sim: bool) -> Result<Connected<cw::Client, cw::sim::SimServer>, SetupError> {
-    cwmanage_with(sim, cw::sim::SimConfig::default()).await
+pub async fn cwmanage(sim: bool) -> Result<Connected<cw::Client, cw::sim::Simulator>, SetupError> {
+    cwmanage_with(sim, cw::sim::Simulator::builder()).await
 }
 
-/// ConnectWise Manage from `CWM_*`, or, when `sim`, a simulator seeded with `config`.
+/// ConnectWise Manage from `CWM_*`, or, when `sim`, a simulator started from `config`.
 pub async fn cwmanage_with(
     sim: bool,
-    config: cw::sim::SimConfig,
-) -> Result<Connected<cw::Client, cw::sim::SimServer>, SetupError> {
+    config: cw::sim::SimulatorBuilder,
+) -> Result<Connected<cw::Client, cw::sim::Simulator>, SetupError> {
     match (sim, url_var("CWM_URL")?) {
         (false, None) => Err(SetupError::Missing("CWM_URL")),
         (false, Some(url)) => {
-            let (site, codebase) = split_cwm_url(&url)?;
             let credentials = cw::auth::Credentials::new(
                 required("CWM_COMPANY")?,
                 required("CWM_PUBLIC_KEY")?,
                 required("CWM_PRIVATE_KEY")?,
             );
             let client = cw::Client::builder()
-                .site(site)
-                .codebase(codebase)
+                .base_url(url)
                 .credentials(credentials)
                 .client_id(required("CWM_CLIENT_ID")?)
                 .allow_http(allow_http())
@@ -218,22 +190,12 @@ pub async fn cwmanage_with(
             Ok(Connected { client, sim: None })
         }
         (true, _) => {
-            let sim = cw::sim::SimServer::start(config).await;
+            let sim = config.start().await;
             announce(
                 "ConnectWise Manage",
-                &format!("{}/v4_6_release/apis/3.0", sim.uri()),
+                &format!("{}/v4_6_release/apis/3.0", sim.url()),
             );
-            let client = cw::Client::builder()
-                .site(sim.uri())
-                .codebase("v4_6_release")
-                .credentials(cw::auth::Credentials::new(
-                    sim.company_id(),
-                    sim.public_key(),
-                    sim.private_key(),
-                ))
-                .client_id(sim.client_id())
-                .allow_http(true)
-                .build()?;
+            let client = sim.client()?;
             Ok(Connected {
                 client,
                 sim: Some(sim),
@@ -244,13 +206,13 @@ pub async fn cwmanage_with(
 
 /// Kaseya VSA from `KASEYA_*`, or its simulator when `sim`.
 pub async fn kaseya(sim: bool) -> Result<Connected<vsa::Client, vsa::sim::Simulator>, SetupError> {
-    kaseya_with(sim, vsa::sim::SimOptions::default()).await
+    kaseya_with(sim, vsa::sim::Simulator::builder()).await
 }
 
 /// Kaseya VSA from `KASEYA_*`, or, when `sim`, a simulator started with `options`.
 pub async fn kaseya_with(
     sim: bool,
-    options: vsa::sim::SimOptions,
+    options: vsa::sim::SimulatorBuilder,
 ) -> Result<Connected<vsa::Client, vsa::sim::Simulator>, SetupError> {
     match (sim, url_var("KASEYA_URL")?) {
         (false, None) => Err(SetupError::Missing("KASEYA_URL")),
@@ -262,14 +224,14 @@ pub async fn kaseya_with(
                 (None, None) => return Err(SetupError::Missing("KASEYA_PASSWORD (or KASEYA_PAT)")),
             };
             let client = vsa::Client::builder()
-                .server(url)
+                .base_url(url)
                 .credentials(credentials)
                 .allow_http(allow_http())
                 .build()?;
             Ok(Connected { client, sim: None })
         }
         (true, _) => {
-            let sim = vsa::sim::Simulator::start_with(options).await;
+            let sim = options.start().await;
             announce("Kaseya VSA", &sim.url());
             Ok(Connected {
                 client: sim.client()?,
@@ -300,7 +262,7 @@ pub async fn beyondtrust(
         }
         (true, _) => {
             let sim = bt::sim::Simulator::start().await;
-            announce("BeyondTrust Password Safe", &sim.base_url());
+            announce("BeyondTrust Password Safe", &sim.api_url());
             Ok(Connected {
                 client: sim.client()?,
                 sim: Some(sim),
@@ -341,23 +303,6 @@ pub fn collapse_whitespace(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cwm_urls_split_into_site_and_codebase() {
-        assert_eq!(
-            split_cwm_url("https://api-na.myconnectwise.net/v4_6_release/apis/3.0/").unwrap(),
-            (
-                "https://api-na.myconnectwise.net".to_owned(),
-                "v4_6_release".to_owned()
-            )
-        );
-        assert_eq!(
-            split_cwm_url("http://127.0.0.1:8080/v2025_1/apis/3.0").unwrap(),
-            ("http://127.0.0.1:8080".to_owned(), "v2025_1".to_owned())
-        );
-        assert!(split_cwm_url("https://host/").is_err());
-        assert!(split_cwm_url("not a url").is_err());
-    }
 
     #[test]
     fn one_line_says_each_cause_once_on_one_line() {

@@ -379,9 +379,9 @@ async fn sc_against_a_started_simulator_dry_runs_send_nothing() {
     assert!(preview["url"].as_str().unwrap().starts_with(&sim.url()));
     assert_eq!(sim.events(&id), before, "a dry run sends nothing");
     assert!(
-        sim.calls()
+        sim.received()
             .iter()
-            .all(|c| c.method != "SendCommandToSession")
+            .all(|r| sc::sim::method_of(r) != Some("SendCommandToSession"))
     );
 
     let run = msp_async(
@@ -563,10 +563,10 @@ fn cw_raw() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn cw_credentials_from_the_environment() {
-    let sim = cw::sim::SimServer::start(cw::sim::SimConfig::default().tickets(30)).await;
+    let sim = cw::sim::Simulator::builder().tickets(30).start().await;
     let env = |private_key: &str| {
         vec![
-            ("CWM_URL", format!("{}/v4_6_release/apis/3.0", sim.uri())),
+            ("CWM_URL", format!("{}/v4_6_release/apis/3.0", sim.url())),
             ("CWM_COMPANY", sim.company_id().to_owned()),
             ("CWM_PUBLIC_KEY", sim.public_key().to_owned()),
             ("CWM_PRIVATE_KEY", private_key.to_owned()),
@@ -589,10 +589,10 @@ async fn cw_credentials_from_the_environment() {
         .usage_error(&["CWM_CLIENT_ID"]);
 
     // A dry run sends nothing.
-    let sent = sim.request_count();
+    let sent = sim.received().len();
     let run = msp_async(env(sim.private_key()), &["cw", "add-note", "1", "hello"]).await;
     dry_run(&run, "POST", "/service/tickets/1/notes", "authorization");
-    assert_eq!(sim.request_count(), sent);
+    assert_eq!(sim.received().len(), sent);
 }
 
 // ---------------------------------------------------------------- Kaseya VSA
@@ -690,7 +690,7 @@ fn vsa_raw() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn vsa_run_procedure_and_credentials() {
-    let sim = vsa::sim::Simulator::start_with(vsa::sim::SimOptions::default().agents(20)).await;
+    let sim = vsa::sim::Simulator::builder().agents(20).start().await;
     let env = |password: &str| {
         vec![
             ("KASEYA_URL", sim.url()),
@@ -826,7 +826,7 @@ async fn bt_credentials_checkin_and_rdp_against_a_started_simulator() {
     let client = sim.client().unwrap();
     let env = |key: &str| {
         vec![
-            ("BT_URL", sim.base_url()),
+            ("BT_URL", sim.api_url()),
             ("BT_API_KEY", key.to_owned()),
             ("BT_RUNAS", sim.runas().to_owned()),
             ("MSP_ALLOW_HTTP", "1".to_owned()),
@@ -850,7 +850,7 @@ async fn bt_credentials_checkin_and_rdp_against_a_started_simulator() {
     let preview = dry_run(&run, "PUT", &format!("/Requests/{view}/Checkin"), "cookie");
     assert_eq!(preview["body"], json!({"Reason": "done"}));
     assert!(
-        sim.requests()
+        sim.access_requests()
             .iter()
             .any(|r| r.request_id.to_string() == view && r.status == bt::RequestStatus::Active)
     );

@@ -139,7 +139,7 @@ async fn the_crates_work_against_it_through_injected_faults() {
     let (_server, vars) = start(&["--tickets", "50", "--agents", "200", "--fault-rate", "0.2"]);
     let var = |k: &str| vars[k].as_str().unwrap().to_owned();
     let client = kaseya_vsa_client::Client::builder()
-        .server(var("KASEYA_URL"))
+        .base_url(var("KASEYA_URL"))
         .allow_http(true)
         .credentials(kaseya_vsa_client::auth::Credentials::password(
             var("KASEYA_USERNAME"),
