@@ -1,83 +1,12 @@
 //! Alarms: `/assetmgmt/alarms`.
 
-use serde::{Deserialize, Serialize};
-
-use crate::agents::{KeyValue, bool_segment};
+use crate::agents::bool_segment;
 use crate::client::{Client, ListRequest};
-use crate::ids::{AgentId, AlarmId};
+use crate::ids::AlarmId;
+use crate::models::KeyValue;
 use msp_common::{Call, Request};
 
-/// An alarm (`GET /assetmgmt/alarms/{alarmId}` and the alarm lists).
-///
-/// The list answers carry the summary fields; the single-alarm answer adds
-/// `MonitorType`, `AlarmType`, `Message`, `AlarmEmail`, `TicketId` and `AdminName`.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
-pub struct Alarm {
-    /// `AlarmId`
-    pub alarm_id: AlarmId,
-    /// `AgentId`
-    #[serde(default)]
-    pub agent_id: Option<AgentId>,
-    /// `MachineGroup`
-    #[serde(default)]
-    pub machine_group: Option<String>,
-    /// `AlertType`
-    #[serde(default)]
-    pub alert_type: Option<i32>,
-    /// `agentName` (spelled so on the wire; `AgentName` is read too)
-    #[serde(rename = "agentName", alias = "AgentName", default)]
-    pub agent_name: Option<String>,
-    /// `AlarmSubject`
-    #[serde(default)]
-    pub alarm_subject: Option<String>,
-    /// `EventTime`
-    #[serde(default)]
-    pub event_time: Option<String>,
-    /// `MonitorAlarmStateId`
-    #[serde(default)]
-    pub monitor_alarm_state_id: Option<i32>,
-    /// `MonitorType`
-    #[serde(default)]
-    pub monitor_type: Option<i32>,
-    /// `AlarmType`
-    #[serde(default)]
-    pub alarm_type: Option<String>,
-    /// `Message`
-    #[serde(default)]
-    pub message: Option<String>,
-    /// `AlarmEmail`
-    #[serde(default)]
-    pub alarm_email: Option<String>,
-    /// `TicketId`
-    #[serde(default, deserialize_with = "crate::custom_fields::string_like")]
-    pub ticket_id: Option<String>,
-    /// `AdminName`
-    #[serde(default)]
-    pub admin_name: Option<String>,
-    /// `MachineName` (answered by some servers)
-    #[serde(default)]
-    pub machine_name: Option<String>,
-    /// `AlarmText` (answered by some servers)
-    #[serde(default)]
-    pub alarm_text: Option<String>,
-    /// `AlarmDate` (answered by some servers)
-    #[serde(default)]
-    pub alarm_date: Option<String>,
-    /// `MonitorName` (answered by some servers)
-    #[serde(default)]
-    pub monitor_name: Option<String>,
-    /// `Status` (answered by some servers: `Open`, `Closed`)
-    #[serde(default)]
-    pub status: Option<String>,
-    /// `Severity` (answered by some servers)
-    #[serde(default)]
-    pub severity: Option<i32>,
-    /// `Attributes`
-    #[serde(default)]
-    pub attributes: Option<serde_json::Value>,
-}
+pub use crate::models::{Alarm, AlarmStatus};
 
 /// Alarm calls; from [`Client::alarms`].
 #[derive(Debug, Clone)]

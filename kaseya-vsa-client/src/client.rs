@@ -20,11 +20,12 @@ use msp_common::{
     ApiError, Call, ClientOptions, Raw, Request, Response, Service, StatusCode, Transport,
     WriteMode,
 };
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 
 use crate::auth::{Credentials, random_number};
 use crate::error::{EnvelopeError, ErrorExt};
+pub use crate::models::SessionInfo;
 use crate::odata::{Filter, OrderBy};
 use crate::{Error, Result};
 
@@ -105,12 +106,14 @@ impl ClientBuilder {
     /// or already past by this machine's clock (default 30 minutes). A 401 still renews
     /// it early.
     ///
-    /// `SessionExpiration` carries no time zone (`"2019-03-21T11:33:04.833"`) and the
-    /// guide does not say whether it is UTC or the server's local time (the answer's
-    /// `OffSetInMinutes` hints at the latter; UNVERIFIED). The client reads it as UTC: on
-    /// a server west of UTC the date then looks past and this fallback applies; on a
-    /// server east of UTC the token is trusted too long and the server's 401 renews it —
-    /// once, for every call in flight. Either way no call fails.
+    /// Current servers write `SessionExpiration` in UTC (`"2026-12-01T04:16:58Z"`); the
+    /// guide's sample carries no time zone (`"2026-12-01T04:16:58.628"`) and the guide
+    /// does not say whether that is UTC or the server's local time (the answer's
+    /// `OffSetInMinutes` hints at the latter; UNVERIFIED). The client reads both, a
+    /// zone-less value as UTC: on a server west of UTC that writes local times the date
+    /// then looks past and this fallback applies; on a server east of UTC the token is
+    /// trusted too long and the server's 401 renews it — once, for every call in flight.
+    /// Either way no call fails.
     pub fn fallback_token_lifetime(mut self, lifetime: Duration) -> Self {
         self.fallback_token_lifetime = lifetime;
         self
@@ -264,40 +267,6 @@ impl fmt::Debug for Client {
     }
 }
 
-/// Who the session belongs to, from the `/auth` answer (tokens are not kept here).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[non_exhaustive]
-pub struct SessionInfo {
-    /// `TenantId` (a string or a number on the wire)
-    #[serde(
-        rename = "TenantId",
-        default,
-        deserialize_with = "msp_common::lenient::opt_string"
-    )]
-    pub tenant_id: Option<String>,
-    /// `UserName`
-    #[serde(rename = "UserName", default)]
-    pub user_name: Option<String>,
-    /// `RoleId`
-    #[serde(rename = "RoleId", default)]
-    pub role_id: Option<serde_json::Value>,
-    /// `ScopeId`
-    #[serde(rename = "ScopeId", default)]
-    pub scope_id: Option<serde_json::Value>,
-    /// `AdminId`
-    #[serde(rename = "AdminId", default)]
-    pub admin_id: Option<serde_json::Value>,
-    /// `SessionExpiration` as the server wrote it.
-    #[serde(rename = "SessionExpiration", default)]
-    pub session_expiration: Option<String>,
-    /// `OffSetInMinutes`
-    #[serde(rename = "OffSetInMinutes", default)]
-    pub offset_in_minutes: Option<i64>,
-    /// `CultureInfo`
-    #[serde(rename = "CultureInfo", default)]
-    pub culture_info: Option<String>,
-}
-
 #[derive(Deserialize)]
 struct AuthResult {
     #[serde(rename = "Token")]
@@ -343,7 +312,12 @@ fn any_text<'de, D: serde::Deserializer<'de>>(
 struct Envelope<T> {
     #[serde(rename = "Result")]
     result: Option<T>,
-    #[serde(rename = "TotalRecords", default)]
+    /// A number or a numeric string; anything else is read as absent.
+    #[serde(
+        rename = "TotalRecords",
+        default,
+        deserialize_with = "msp_common::lenient::opt_u64"
+    )]
     total_records: Option<u64>,
 }
 
@@ -392,8 +366,6 @@ fn check_envelope(response: &Response) -> Result<()> {
         .into())
 }
 
-/// Decodes an enveloped answer into `T`. An empty body (204) decodes as `T` from JSON
-/// `null`, so `()` and `Option<_>` accept it.
 /// Decodes an enveloped answer into `T`. An empty body (204) decodes as `T` from JSON
 /// `null`, so `()` and `Option<_>` accept it. The envelope's `ResponseCode` was checked
 /// by the request loop ([`Service::check`]) before this runs.
@@ -691,8 +663,6 @@ impl Inner {
             .result
             .info
             .session_expiration
-            .as_deref()
-            .and_then(msp_common::lenient::parse_datetime)
             .map(SystemTime::from)
             .filter(|at| *at > now + shared.renew_margin)
             .unwrap_or(now + shared.fallback_token_lifetime);
@@ -837,7 +807,7 @@ fn without_auth_tokens(err: Error, response: &Response) -> Error {
     .with_attempts(attempts)
 }
 
-fn decode_raw<T: DeserializeOwned>(response: &Response, bytes: &[u8]) -> Result<T> {
+pub(crate) fn decode_raw<T: DeserializeOwned>(response: &Response, bytes: &[u8]) -> Result<T> {
     msp_common::http::decode_json(VENDOR, response.status(), response.headers(), bytes)
         .map_err(Error::from)
 }

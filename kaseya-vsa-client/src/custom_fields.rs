@@ -1,40 +1,12 @@
 //! Agent custom fields: `/assetmgmt/assets/customfields` and
 //! `/assetmgmt/assets/{agentId}/customfields`.
 
-use serde::{Deserialize, Deserializer, Serialize};
-
-use crate::agents::KeyValue;
 use crate::client::Client;
 use crate::ids::AgentId;
+use crate::models::KeyValue;
 use msp_common::{Call, Request};
 
-/// A custom field of an agent and its value (`GET /assetmgmt/assets/{agentId}/customfields`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
-pub struct CustomField {
-    /// `FieldName`
-    #[serde(default)]
-    pub field_name: Option<String>,
-    /// `FieldValue`, as text (the server sends a string or a number).
-    #[serde(default, deserialize_with = "string_like")]
-    pub field_value: Option<String>,
-    /// `FieldType` (`string`, …)
-    #[serde(default)]
-    pub field_type: Option<String>,
-}
-
-/// Reads a scalar some servers send as a string and others as a number or boolean,
-/// keeping its text.
-pub(crate) fn string_like<'de, D: Deserializer<'de>>(
-    d: D,
-) -> std::result::Result<Option<String>, D::Error> {
-    Ok(match Option::<serde_json::Value>::deserialize(d)? {
-        None | Some(serde_json::Value::Null) => None,
-        Some(serde_json::Value::String(s)) => Some(s),
-        Some(other) => Some(other.to_string()),
-    })
-}
+pub use crate::models::{CustomField, CustomFieldType};
 
 /// Agent custom field calls; from [`Client::custom_fields`].
 #[derive(Debug, Clone)]

@@ -18,37 +18,12 @@
 //! Downloads return the body's exact bytes. Uploads are sent as `multipart/form-data`
 //! with one part named `file`.
 
-use serde::{Deserialize, Serialize};
-
 use crate::client::{Client, ListRequest};
 use crate::ids::AgentId;
 use crate::{Error, Result};
 use msp_common::{Call, Request};
 
-/// A file or folder of a repository (custom extensions, documents, get-files).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
-pub struct FileEntry {
-    /// `Name`
-    #[serde(default)]
-    pub name: Option<String>,
-    /// `Size` in bytes
-    #[serde(default)]
-    pub size: Option<i64>,
-    /// `LastUploadTime`
-    #[serde(default)]
-    pub last_upload_time: Option<String>,
-    /// `ParentPath`
-    #[serde(default)]
-    pub parent_path: Option<String>,
-    /// `isFile` (`IsFile` is read too): a file rather than a folder.
-    #[serde(rename = "isFile", alias = "IsFile", default)]
-    pub is_file: Option<bool>,
-    /// `Attributes`
-    #[serde(default)]
-    pub attributes: Option<serde_json::Value>,
-}
+pub use crate::models::FileEntry;
 
 /// A path in a repository: folder names joined by `/` (see the [module
 /// documentation](self)).

@@ -1,6 +1,5 @@
 //! Info center: `/infocenter/messages`.
 
-use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use crate::Error;
@@ -9,32 +8,7 @@ use crate::client::{Client, ListRequest};
 use crate::ids::MessageId;
 use msp_common::{Call, Request};
 
-/// An info center inbox message (`GET /infocenter/messages`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[non_exhaustive]
-pub struct InfoMessage {
-    /// `ID`
-    #[serde(rename = "ID")]
-    pub id: MessageId,
-    /// `ToName`
-    #[serde(rename = "ToName", default)]
-    pub to_name: Option<String>,
-    /// `FromName`
-    #[serde(rename = "FromName", default)]
-    pub from_name: Option<String>,
-    /// `Subject`
-    #[serde(rename = "Subject", default)]
-    pub subject: Option<String>,
-    /// `Body` (often HTML)
-    #[serde(rename = "Body", default)]
-    pub body: Option<String>,
-    /// `Created`
-    #[serde(rename = "Created", default)]
-    pub created: Option<String>,
-    /// `IsRead`
-    #[serde(rename = "IsRead", default)]
-    pub is_read: Option<bool>,
-}
+pub use crate::models::InfoMessage;
 
 /// Info center calls; from [`Client::info_center`].
 #[derive(Debug, Clone)]

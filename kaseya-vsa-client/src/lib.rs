@@ -5,6 +5,7 @@
 //! ```
 //! # #[cfg(feature = "sim")]
 //! # tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap().block_on(async {
+//! use kaseya_vsa_client::models::OsType;
 //! use kaseya_vsa_client::odata::fields::agents;
 //! use kaseya_vsa_client::sim::Simulator;
 //! use kaseya_vsa_client::{Client, Listing, WriteMode, auth::Credentials};
@@ -25,7 +26,7 @@
 //!     .order_by(agents::AGENT_NAME.asc())
 //!     .collect()
 //!     .await?;
-//! assert!(windows.iter().all(|a| a.os_type.as_deref() == Some("Windows")));
+//! assert!(windows.iter().all(|a| a.os_type == Some(OsType::Windows)));
 //!
 //! // Names with quotes are found exactly: the builder doubles the `'`.
 //! let pc = vsa.agents().list().filter(agents::COMPUTER_NAME.eq("O'Brien's PC")).collect().await?;
@@ -61,6 +62,13 @@
 //! - [`odata`]: a typed `$filter` / `$orderby` builder, and the parser that reads them
 //!   back (the simulator's only grammar);
 //! - [`ids`]: exact decimal ids (`AgentId`, `OrgId`, …) that never pass through `f64`;
+//! - [`models`]: the typed, tolerant records and request bodies (timestamps as
+//!   `chrono::DateTime<Utc>`, counters and flags read from numbers, numeric strings,
+//!   `0`/`1` or `""`, closed sets as enums with an `Unknown` variant), also re-exported
+//!   by the module of the calls that use them;
+//! - [`Resource`]: the one generic collection behind organizations, departments, machine
+//!   groups, users and roles (`list`, `get`, `create` answering the typed record,
+//!   `update`, `delete`, `in_org`);
 //! - `sim` (feature `sim`): a fake VSA on loopback with the shared simulator API.
 //!
 //! # Configuration
@@ -162,17 +170,20 @@ pub mod ids;
 pub mod info_center;
 pub mod logs;
 pub mod machine_groups;
+pub mod models;
 pub mod navigation;
 pub mod notes;
 pub mod odata;
 pub mod orgs;
 pub mod packages;
 pub mod patch;
+pub mod resource;
 #[cfg(feature = "sim")]
 pub mod sim;
 pub mod users;
 
 pub use client::{Client, ClientBuilder, ListRequest, SessionInfo};
+pub use resource::Resource;
 
 /// The README's snippets that run (the simulator one), compiled and run as doctests.
 #[cfg(all(doctest, feature = "sim"))]

@@ -2,143 +2,14 @@
 //! change, remote control, monitor action, network statistics, event and log monitoring
 //! logs) and the Live Connect audit log (`/assetmgmt/agent/{agentId}/KLCAuditLogEntry`).
 
-use serde::{Deserialize, Serialize};
-
 use crate::client::{Client, ListRequest};
 use crate::ids::AgentId;
 use msp_common::{Call, Request};
 
-/// A `{Time, Event}` log entry: the agent, alarm and configuration change logs.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
-pub struct LogEntry {
-    /// `Time`
-    #[serde(default)]
-    pub time: Option<String>,
-    /// `Event`
-    #[serde(default)]
-    pub event: Option<String>,
-}
-
-/// An agent procedure log entry (`GET /assetmgmt/logs/{agentId}/agentprocedure`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
-pub struct ProcedureLogEntry {
-    /// `LastExecution`
-    #[serde(default)]
-    pub last_execution: Option<String>,
-    /// `ProcedureHistory`
-    #[serde(default)]
-    pub procedure_history: Option<String>,
-    /// `Status`
-    #[serde(default)]
-    pub status: Option<String>,
-    /// `Admin`
-    #[serde(default)]
-    pub admin: Option<String>,
-}
-
-/// A remote control session (`GET /assetmgmt/logs/{agentId}/remotecontrol` and
-/// `…/legacyremotecontrol`).
-///
-/// The guide's sample answers of both logs carry `StartTime`, `LastActiveTime`,
-/// `SessionType` and `Admin`; the legacy log's schema names `Time`, `Type` and
-/// `Duration` instead, so those are read too.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
-pub struct RemoteControlLogEntry {
-    /// `StartTime`
-    #[serde(default)]
-    pub start_time: Option<String>,
-    /// `LastActiveTime`
-    #[serde(default)]
-    pub last_active_time: Option<String>,
-    /// `SessionType`
-    #[serde(default)]
-    pub session_type: Option<i64>,
-    /// `Admin`
-    #[serde(default)]
-    pub admin: Option<String>,
-    /// `Time` (legacy log schema)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time: Option<String>,
-    /// `Type` (legacy log schema)
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<i64>,
-    /// `Duration` (legacy log schema)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub duration: Option<i64>,
-}
-
-/// A monitor action log entry (`GET /assetmgmt/logs/{agentId}/monitoractions`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
-pub struct MonitorActionLogEntry {
-    /// `Time`
-    #[serde(default)]
-    pub time: Option<String>,
-    /// `SNMPDevice`
-    #[serde(rename = "SNMPDevice", default)]
-    pub snmp_device: Option<String>,
-    /// `Type`
-    #[serde(rename = "Type", default)]
-    pub kind: Option<i64>,
-    /// `Message`
-    #[serde(default)]
-    pub message: Option<String>,
-}
-
-/// A network statistics log entry (`GET /assetmgmt/logs/{agentId}/networkstats`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
-pub struct NetworkStatLogEntry {
-    /// `NetworkStatId` (`NetworkStatID` is read too)
-    #[serde(default, alias = "NetworkStatID")]
-    pub network_stat_id: Option<i64>,
-    /// `Time`
-    #[serde(default)]
-    pub time: Option<String>,
-    /// `Application`
-    #[serde(default)]
-    pub application: Option<String>,
-    /// `BytesSent`
-    #[serde(default)]
-    pub bytes_sent: Option<i64>,
-    /// `BytesRcvd`
-    #[serde(default)]
-    pub bytes_rcvd: Option<i64>,
-}
-
-/// An event log entry (`GET /assetmgmt/logs/{agentId}/eventlog/{kind}` and
-/// `…/logmonitoring`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
-pub struct EventLogEntry {
-    /// `EventId`
-    #[serde(default)]
-    pub event_id: Option<i64>,
-    /// `User`
-    #[serde(default)]
-    pub user: Option<String>,
-    /// `Category`
-    #[serde(default)]
-    pub category: Option<String>,
-    /// `Source`
-    #[serde(default)]
-    pub source: Option<String>,
-    /// `Type`
-    #[serde(rename = "Type", default)]
-    pub kind: Option<String>,
-    /// `Time`
-    #[serde(default)]
-    pub time: Option<String>,
-}
+pub use crate::models::{
+    EventLogEntry, EventType, LiveConnectAuditEntry, LogEntry, MonitorActionLogEntry,
+    NetworkStatLogEntry, ProcedureLogEntry, RemoteControlLogEntry,
+};
 
 /// Which Windows event log [`Logs::event_log`] reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -178,34 +49,6 @@ impl EventLogKind {
             EventLogKind::InternetExplorer => "internetexplorer",
             EventLogKind::Security => "security",
             EventLogKind::System => "system",
-        }
-    }
-}
-
-/// A Live Connect audit log entry, the body of [`Logs::add_live_connect_audit_entry`].
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
-pub struct LiveConnectAuditEntry {
-    /// `UserName`
-    pub user_name: String,
-    /// `AgentName`
-    pub agent_name: String,
-    /// `LogMessage`
-    pub log_message: String,
-}
-
-impl LiveConnectAuditEntry {
-    /// An entry.
-    pub fn new(
-        user_name: impl Into<String>,
-        agent_name: impl Into<String>,
-        log_message: impl Into<String>,
-    ) -> Self {
-        LiveConnectAuditEntry {
-            user_name: user_name.into(),
-            agent_name: agent_name.into(),
-            log_message: log_message.into(),
         }
     }
 }

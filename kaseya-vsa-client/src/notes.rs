@@ -3,35 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
-
 use crate::client::{Client, ListRequest};
 use crate::ids::{AgentId, NoteId};
 use msp_common::{Call, Request};
 
-/// A note on an agent (`GET /assetmgmt/agent/notes`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[non_exhaustive]
-pub struct AgentNote {
-    /// `ID`
-    #[serde(rename = "ID")]
-    pub id: NoteId,
-    /// `AgentGUID`
-    #[serde(rename = "AgentGUID", default)]
-    pub agent_guid: Option<AgentId>,
-    /// `Email`
-    #[serde(rename = "Email", default)]
-    pub email: Option<String>,
-    /// `UserName`
-    #[serde(rename = "UserName", default)]
-    pub user_name: Option<String>,
-    /// `CreationDate`
-    #[serde(rename = "CreationDate", default)]
-    pub creation_date: Option<String>,
-    /// `Description`: the note's text.
-    #[serde(rename = "Description", default)]
-    pub description: Option<String>,
-}
+pub use crate::models::AgentNote;
 
 /// Agent note calls; from [`Client::notes`].
 #[derive(Debug, Clone)]

@@ -2,131 +2,13 @@
 //! the install link of a machine group (`/agent/packagelink`) and the deployment page
 //! (`/agent/{partitionId}/deploypagecustomization`).
 
-use serde::{Deserialize, Serialize};
-
 use crate::client::{Client, ListRequest};
-use crate::ids::{AgentId, MachineGroupId, PackageId, PartitionId};
+use crate::ids::{PackageId, PartitionId};
 use msp_common::{Call, Request};
 
-/// An agent install package (`GET /assetmgmt/assets/packages`).
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
-pub struct Package {
-    /// `PackageId`
-    pub package_id: PackageId,
-    /// `PackageURL`
-    #[serde(rename = "PackageURL", default)]
-    pub package_url: Option<String>,
-    /// `MachineGroupId`
-    #[serde(default)]
-    pub machine_group_id: Option<MachineGroupId>,
-    /// `CopySettingsFromAgentId`
-    #[serde(default)]
-    pub copy_settings_from_agent_id: Option<AgentId>,
-    /// `AgentType`: `auto`, `windows`, `mac`, or `None` for Linux.
-    #[serde(default)]
-    pub agent_type: Option<String>,
-    /// `CommandLineSwitches`
-    #[serde(default)]
-    pub command_line_switches: Option<String>,
-    /// `PackageName`
-    #[serde(default)]
-    pub package_name: Option<String>,
-    /// `PackageDescription`
-    #[serde(default)]
-    pub package_description: Option<String>,
-    /// `Attributes`
-    #[serde(default)]
-    pub attributes: Option<serde_json::Value>,
-}
-
-/// The body of [`Packages::add`] (`POST /assetmgmt/assets/packages`). Fields left
-/// `None` are not sent.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
-pub struct NewPackage {
-    /// `PackageId`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub package_id: Option<PackageId>,
-    /// `MachineGroupId`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub machine_group_id: Option<MachineGroupId>,
-    /// `CopySettingsFromAgentId`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub copy_settings_from_agent_id: Option<AgentId>,
-    /// `AgentType`: `auto`, `windows`, `mac`, or `None` for Linux.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent_type: Option<String>,
-    /// `CommandLineSwitches`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub command_line_switches: Option<String>,
-    /// `PackageName`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub package_name: Option<String>,
-    /// `PackageDescription`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub package_description: Option<String>,
-    /// `Attributes`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<serde_json::Value>,
-}
-
-impl NewPackage {
-    /// A package named `name` for a machine group.
-    pub fn new(name: impl Into<String>, machine_group_id: MachineGroupId) -> Self {
-        NewPackage {
-            package_name: Some(name.into()),
-            machine_group_id: Some(machine_group_id),
-            ..Self::default()
-        }
-    }
-}
-
-/// The body of [`Packages::create_link`] (`POST /agent/packagelink`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
-pub struct PackageLinkRequest {
-    /// `PartitionId` (the tenant partition; `1` on a single-tenant server)
-    pub partition_id: PartitionId,
-    /// `MachineGroupName` (`group.org`, as `MyOrg.root`)
-    pub machine_group_name: String,
-}
-
-impl PackageLinkRequest {
-    /// A request for the install link of `machine_group_name` in a partition.
-    pub fn new(partition_id: PartitionId, machine_group_name: impl Into<String>) -> Self {
-        PackageLinkRequest {
-            partition_id,
-            machine_group_name: machine_group_name.into(),
-        }
-    }
-}
-
-/// What the agent deployment page of a partition shows
-/// (`GET /agent/{partitionId}/deploypagecustomization`).
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
-pub struct DeployPageCustomization {
-    /// `Id` (a GUID)
-    #[serde(default)]
-    pub id: Option<String>,
-    /// `Logo`
-    #[serde(default)]
-    pub logo: Option<String>,
-    /// `Title`
-    #[serde(default)]
-    pub title: Option<String>,
-    /// `Content` (HTML)
-    #[serde(default)]
-    pub content: Option<String>,
-    /// `Attributes`
-    #[serde(default)]
-    pub attributes: Option<serde_json::Value>,
-}
+pub use crate::models::{
+    DeployPageCustomization, NewPackage, Package, PackageAgentType, PackageLinkRequest,
+};
 
 /// Agent install package calls; from [`Client::packages`].
 #[derive(Debug, Clone)]

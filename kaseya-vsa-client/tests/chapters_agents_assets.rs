@@ -14,7 +14,7 @@ use kaseya_vsa_client::ids::{
     AgentId, AlarmId, AssetId, MachineGroupId, MessageId, NetworkId, NoteId, PackageId,
     PartitionId, ViewId,
 };
-use kaseya_vsa_client::logs::{EventLogKind, LiveConnectAuditEntry};
+use kaseya_vsa_client::logs::{EventLogKind, EventType, LiveConnectAuditEntry};
 use kaseya_vsa_client::odata::fields;
 use kaseya_vsa_client::packages::{NewPackage, PackageLinkRequest};
 use msp_common::retry::{FixedJitter, ManualClock};
@@ -585,8 +585,9 @@ async fn assets_list_get_types_delete_and_gateway_ips() {
         .collect()
         .await
         .unwrap();
-    assert_eq!(list[0].is_monitoring.as_deref(), Some("1"));
-    assert_eq!(list[0].ticket_count.as_ref().unwrap().as_f64(), Some(2.0));
+    assert_eq!(list[0].is_monitoring, Some(true));
+    assert_eq!(list[0].is_patching, Some(false));
+    assert_eq!(list[0].ticket_count, Some(2));
     assert_eq!(list[0].agent_id, Some(agent()));
     let asset = vsa
         .assets()
@@ -1161,10 +1162,8 @@ async fn logs_of_every_kind() {
         assert_eq!(rows[0].event_id, Some(4624), "{kind:?}");
     }
     assert_eq!(
-        logs.log_monitoring(&a).collect().await.unwrap()[0]
-            .kind
-            .as_deref(),
-        Some("Information")
+        logs.log_monitoring(&a).collect().await.unwrap()[0].kind,
+        Some(EventType::Information)
     );
     logs.add_live_connect_audit_entry(
         &a,

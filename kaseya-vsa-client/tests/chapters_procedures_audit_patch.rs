@@ -4,12 +4,14 @@
 
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
+
 use kaseya_vsa_client::Listing;
 use kaseya_vsa_client::agent_procedures::{
     DistributionWindow, ExclusionWindow, ProcedureSchedule, RecurrenceOptions, Repeat,
     ScheduledRecurrence, ScriptPrompt, StartOptions,
 };
-use kaseya_vsa_client::audit::{AuditSchedule, PurchaseAndWarranty};
+use kaseya_vsa_client::audit::{AuditSchedule, DriveType, PurchaseAndWarranty};
 use kaseya_vsa_client::auth::Credentials;
 use kaseya_vsa_client::ids::{AgentId, AgentProcedureId};
 use kaseya_vsa_client::odata::fields;
@@ -19,6 +21,11 @@ use msp_common::retry::{FixedJitter, ManualClock};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, body_string, header, method, path, query_param};
 use wiremock::{Mock, MockBuilder, MockServer, ResponseTemplate};
+
+/// A timestamp from its RFC 3339 text.
+fn at(text: &str) -> DateTime<Utc> {
+    text.parse().expect("an RFC 3339 timestamp")
+}
 
 const TOKEN: &str = "90151280";
 const AGENT: &str = "121747357971679";
@@ -104,7 +111,7 @@ fn recurrence() -> RecurrenceOptions {
         .specific_day_of_month(0)
         .month_of_year("January")
         .end_at("T0000")
-        .end_on("2016-02-05T21:02:56.650Z")
+        .end_on(at("2016-02-05T21:02:56.650Z"))
         .end_after_interval_times(3)
 }
 
@@ -244,7 +251,7 @@ async fn procedure_schedule_sends_the_typed_body() {
         .distribution(DistributionWindow::new("Minutes", 15))
         .start(
             StartOptions::new()
-                .start_on("2016-02-05T21:02:56.650Z")
+                .start_on(at("2016-02-05T21:02:56.650Z"))
                 .start_at("T0000"),
         )
         .exclusion(ExclusionWindow::new("T0800", "T1800"))
@@ -428,7 +435,7 @@ async fn audit_lists_decode_the_guide_models() {
         ),
         (Some(1), Some(2), Some(3))
     );
-    assert_eq!(volumes[0].kind.as_deref(), Some("Fixed"));
+    assert_eq!(volumes[0].kind, Some(DriveType::Fixed));
     let devices = audit.pci_and_disk(&id).collect().await.unwrap();
     assert_eq!(devices[0].type_id, Some(1));
     let printers = audit.printers(&id).collect().await.unwrap();
@@ -492,10 +499,7 @@ async fn audit_summary_decodes_the_guide_sample() {
         .mount(&server)
         .await;
     let summary = client(&server).audit().summary(&agent()).await.unwrap();
-    assert_eq!(
-        summary.last_audit.as_deref(),
-        Some("2016-03-14T22:19:31.823Z")
-    );
+    assert_eq!(summary.last_audit, Some(at("2016-03-14T22:19:31.823Z")));
     assert_eq!(
         summary.system_info.unwrap().sys_serial_number.as_deref(),
         Some("ABC123")
@@ -504,7 +508,7 @@ async fn audit_summary_decodes_the_guide_sample() {
     assert_eq!(network.mac_addr.as_deref(), Some("00-11-22-33-44-55"));
     assert_eq!(
         (network.dhcp_enabled, network.wins_enabled),
-        (Some(1), Some(0))
+        (Some(true), Some(false))
     );
     assert_eq!(network.primary_wins.as_deref(), Some(""));
     assert_eq!(
@@ -569,13 +573,13 @@ async fn purchase_and_warranty_get_and_update() {
     let id = AgentId::new(BIG_AGENT).unwrap();
     let dates = vsa.audit().purchase_and_warranty(&id).await.unwrap();
     assert_eq!(
-        dates.warranty_expire_date.as_deref(),
-        Some("2020-08-01T15:52:15.205Z")
+        dates.warranty_expire_date,
+        Some(at("2020-08-01T15:52:15.205Z"))
     );
     vsa.audit()
         .update_purchase_and_warranty(
             &id,
-            &PurchaseAndWarranty::new("2024-01-31T00:00:00Z", "2027-01-31T00:00:00Z"),
+            &PurchaseAndWarranty::new(at("2024-01-31T00:00:00Z"), at("2027-01-31T00:00:00Z")),
         )
         .await
         .unwrap();
@@ -609,7 +613,7 @@ async fn audits_run_now_and_schedule() {
         .distribution(DistributionWindow::new("Hours", 2))
         .start(
             StartOptions::new()
-                .start_on("2015-08-06T16:19:39.218Z")
+                .start_on(at("2015-08-06T16:19:39.218Z"))
                 .start_at("T0000"),
         )
         .exclusion(ExclusionWindow::new("T0000", "T0100"))
@@ -686,7 +690,7 @@ async fn patch_scan_status_missing_and_history() {
         .distribution(DistributionWindow::new("Minutes", 0))
         .start(
             StartOptions::new()
-                .start_on("2016-03-15T15:50:11.564Z")
+                .start_on(at("2016-03-15T15:50:11.564Z"))
                 .start_at("T0000"),
         )
         .exclusion(ExclusionWindow::new("T0000", "T0000"))

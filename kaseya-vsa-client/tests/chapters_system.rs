@@ -281,7 +281,14 @@ async fn organizations() {
     let mut contact = ContactInfo::default();
     contact.primary_email = Some("it@globex.example".into());
     new.contact_info = Some(contact);
-    assert_eq!(vsa.orgs().create(&new).await.unwrap(), json!("9000"));
+    // The server answers the new id; the record comes back with it.
+    let created = vsa.orgs().create(&new).await.unwrap();
+    assert_eq!(created.org_id, Some(OrgId::from(9000u64)));
+    assert_eq!(created.org_name.as_deref(), Some("Globex"));
+    assert_eq!(
+        created.contact_info.unwrap().primary_email.as_deref(),
+        Some("it@globex.example")
+    );
     let mut changes = Organization::default();
     changes.org_name = Some("NorthernLights".into());
     vsa.orgs().update(&id, &changes).await.unwrap();
@@ -399,7 +406,13 @@ async fn departments_and_machine_groups() {
     let vsa = client(&server);
     let org = OrgId::from(42u64);
     assert_eq!(
-        vsa.departments().list(&org).collect().await.unwrap().len(),
+        vsa.departments()
+            .in_org(&org)
+            .list()
+            .collect()
+            .await
+            .unwrap()
+            .len(),
         1
     );
     let dept_id = DepartmentId::from(5u64);
@@ -412,13 +425,14 @@ async fn departments_and_machine_groups() {
             .as_deref(),
         Some("IT")
     );
-    assert_eq!(
-        vsa.departments()
-            .create(&org, &Department::new("Sales"))
-            .await
-            .unwrap(),
-        json!(6)
-    );
+    let sales = vsa
+        .departments()
+        .in_org(&org)
+        .create(&Department::new("Sales"))
+        .await
+        .unwrap();
+    assert_eq!(sales.department_id, Some(DepartmentId::from(6u64)));
+    assert_eq!(sales.department_name.as_deref(), Some("Sales"));
     vsa.departments()
         .update(&dept_id, &Department::new("Engineering"))
         .await
@@ -440,20 +454,22 @@ async fn departments_and_machine_groups() {
     );
     assert_eq!(
         vsa.machine_groups()
-            .list_in_org(&org)
+            .in_org(&org)
+            .list()
             .collect()
             .await
             .unwrap()
             .len(),
         1
     );
-    assert_eq!(
-        vsa.machine_groups()
-            .create(&org, &MachineGroup::new("laptops"))
-            .await
-            .unwrap(),
-        json!(8)
-    );
+    let laptops = vsa
+        .machine_groups()
+        .in_org(&org)
+        .create(&MachineGroup::new("laptops"))
+        .await
+        .unwrap();
+    assert_eq!(laptops.machine_group_id, Some(MachineGroupId::from(8u64)));
+    assert_eq!(laptops.machine_group_name.as_deref(), Some("laptops"));
     vsa.machine_groups()
         .update(&gid, &MachineGroup::new("srv"))
         .await
@@ -670,11 +686,11 @@ async fn users_and_roles() {
             .as_deref(),
         Some("Admin")
     );
-    assert_eq!(
-        vsa.roles()
-            .create(&Role::new("rolenametext", vec![DecimalId::from(0u64)]))
-            .await
-            .unwrap(),
-        json!(3)
-    );
+    let role = vsa
+        .roles()
+        .create(&Role::new("rolenametext", vec![DecimalId::from(0u64)]))
+        .await
+        .unwrap();
+    assert_eq!(role.role_id, Some(RoleId::from(3u64)));
+    assert_eq!(role.role_name.as_deref(), Some("rolenametext"));
 }

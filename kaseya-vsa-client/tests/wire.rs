@@ -408,13 +408,14 @@ async fn a_downloaded_json_file_is_bytes_even_if_it_looks_like_an_error_envelope
 #[tokio::test]
 async fn an_unreadable_auth_answer_does_not_put_the_new_tokens_in_the_error() {
     // The answer carries a fresh session token and API token, and a field this client
-    // cannot read: the decode error must not show them.
+    // cannot read (a counter that is not a number would be read as absent: the user name
+    // as a list is not): the decode error must not show them.
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/api/v1.0/auth"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "Result": {"TenantId": "1", "Token": "tok-SECRET-5e1f", "ApiToken": "apitok-SECRET-77c2",
-                       "UserName": "apiuser", "OffSetInMinutes": "four hundred"},
+                       "UserName": ["four hundred"], "OffSetInMinutes": "four hundred"},
             "ResponseCode": 0, "Status": "OK", "Error": "None"
         })))
         .mount(&server)

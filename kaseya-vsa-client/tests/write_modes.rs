@@ -107,7 +107,10 @@ fn writes() -> Vec<(&'static str, Make)> {
         ("update_purchase_and_warranty", |c| {
             c.audit().update_purchase_and_warranty(
                 &agent(),
-                &PurchaseAndWarranty::new("2024-01-31T00:00:00Z", "2027-01-31T00:00:00Z"),
+                &PurchaseAndWarranty::new(
+                    "2024-01-31T00:00:00Z".parse().unwrap(),
+                    "2027-01-31T00:00:00Z".parse().unwrap(),
+                ),
             )
         }),
         ("run_baseline_audit", |c| {
@@ -141,10 +144,8 @@ fn writes() -> Vec<(&'static str, Make)> {
         // Departments, machine groups, organizations, roles
         ("create_department", |c| {
             c.departments()
-                .create(
-                    &OrgId::from(10_000_000_000_000u64),
-                    &Department::new("Sales"),
-                )
+                .in_org(&OrgId::from(10_000_000_000_000u64))
+                .create(&Department::new("Sales"))
                 .map(drop)
         }),
         ("update_department", |c| {
@@ -156,10 +157,8 @@ fn writes() -> Vec<(&'static str, Make)> {
         }),
         ("create_machine_group", |c| {
             c.machine_groups()
-                .create(
-                    &OrgId::from(10_000_000_000_000u64),
-                    &MachineGroup::new("laptops"),
-                )
+                .in_org(&OrgId::from(10_000_000_000_000u64))
+                .create(&MachineGroup::new("laptops"))
                 .map(drop)
         }),
         ("update_machine_group", |c| {

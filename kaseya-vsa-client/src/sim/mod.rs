@@ -79,6 +79,7 @@ pub struct SimulatorBuilder {
     token_lifetime: Duration,
     latency: Duration,
     seed: u64,
+    tls: bool,
 }
 
 impl Default for SimulatorBuilder {
@@ -88,6 +89,7 @@ impl Default for SimulatorBuilder {
             token_lifetime: Duration::from_secs(3600),
             latency: Duration::ZERO,
             seed: 1,
+            tls: false,
         }
     }
 }
@@ -119,6 +121,15 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Serves over HTTPS (default plain HTTP): a certificate authority is generated at
+    /// start, [`Simulator::url`] is `https://…`, [`Simulator::client_builder`] trusts the
+    /// authority, and other clients trust [`Simulator::ca_pem`] (or the file at
+    /// [`Simulator::ca_path`]).
+    pub fn tls(mut self, tls: bool) -> Self {
+        self.tls = tls;
+        self
+    }
+
     /// Starts the simulator on `127.0.0.1` and a free port.
     ///
     /// # Panics
@@ -131,7 +142,11 @@ impl SimulatorBuilder {
 
     /// Starts the simulator on `ip` (a loopback address) and a free port.
     pub async fn start_on(self, ip: IpAddr) -> std::io::Result<Simulator> {
-        let kit: Kit = Kit::start_on(ip).await?;
+        let kit: Kit = if self.tls {
+            Kit::start_tls_on(ip).await?
+        } else {
+            Kit::start_on(ip).await?
+        };
         let state = Arc::new(Mutex::new(seed(&self)));
         Mock::given(any())
             .respond_with(Handler {
@@ -184,18 +199,35 @@ impl Simulator {
         SimulatorBuilder::default()
     }
 
-    /// The server root to give [`ClientBuilder::base_url`] (`http://127.0.0.1:port`).
+    /// The server root to give [`ClientBuilder::base_url`] (`http://127.0.0.1:port`, or
+    /// `https://…` with [`SimulatorBuilder::tls`]).
     pub fn url(&self) -> String {
         self.kit.url()
     }
 
-    /// A client builder for this simulator: its URL, plain http allowed, password
-    /// credentials.
+    /// The certificate authority (PEM) clients must trust when the simulator serves
+    /// HTTPS ([`SimulatorBuilder::tls`]); `None` over plain HTTP.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.kit.ca_pem()
+    }
+
+    /// A PEM file holding [`Simulator::ca_pem`] (for `REQUESTS_CA_BUNDLE`,
+    /// `NODE_EXTRA_CA_CERTS`, `curl --cacert`); `None` over plain HTTP.
+    pub fn ca_path(&self) -> Option<&std::path::Path> {
+        self.kit.ca_path()
+    }
+
+    /// A client builder for this simulator: its URL, password credentials, and the
+    /// simulator's certificate authority trusted over HTTPS (plain http allowed
+    /// otherwise).
     pub fn client_builder(&self) -> ClientBuilder {
-        Client::builder()
+        let builder = Client::builder()
             .base_url(self.url())
-            .allow_http(true)
-            .credentials(Credentials::password(USERNAME, PASSWORD))
+            .credentials(Credentials::password(USERNAME, PASSWORD));
+        match self.ca_pem() {
+            Some(pem) => builder.root_certificate(pem),
+            None => builder.allow_http(true),
+        }
     }
 
     /// A ready client for this simulator.
@@ -258,6 +290,14 @@ impl Simulator {
 fn iso(t: SystemTime) -> String {
     let dt: DateTime<Utc> = t.into();
     dt.format("%Y-%m-%dT%H:%M:%S%.3f").to_string()
+}
+
+/// `SessionExpiration` as current servers write it, `yyyy-MM-ddTHH:mm:ssZ` (the form the
+/// vendor's own module parses exactly; the guide's 2019 sample had milliseconds and no
+/// zone, which the client reads too).
+fn session_expiration(t: SystemTime) -> String {
+    let dt: DateTime<Utc> = t.into();
+    dt.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 const ONLINE_CODES: [i32; 7] = [0, 1, 2, 11, 12, 198, 199];
@@ -649,7 +689,7 @@ impl Handler {
             json!({
                 "TenantId": "1", "Token": token, "UserName": USERNAME, "RoleId": 2, "ScopeId": "2",
                 "AdminId": 55_957_651, "MachineId": null, "MachineGroupName": null,
-                "SessionExpiration": iso(expires), "CultureInfo": "en-US", "TimePref": "Browser",
+                "SessionExpiration": session_expiration(expires), "CultureInfo": "en-US", "TimePref": "Browser",
                 "OffSetInMinutes": 0, "ApiToken": format!("api-{token}"), "Attributes": null,
             }),
             None,
