@@ -24,7 +24,7 @@ use std::process::ExitCode;
 use cw::models::TicketId;
 use msp_common::Listing;
 use msp_examples::workflow::{
-    self, Accept, Result, alarm_is_open, find_board, find_company, find_or_create_ticket,
+    self, Accept, Result, find_board, find_company, find_or_create_ticket,
     note_texts, truncate,
 };
 use msp_examples::{Connected, cw, vsa};
@@ -86,7 +86,7 @@ async fn run(clients: &Clients, options: &Options) -> Result<Summary> {
         .collect()
         .await?;
     summary.alarms = all.len();
-    let open: Vec<Alarm> = all.into_iter().filter(alarm_is_open).collect();
+    let open: Vec<Alarm> = all.into_iter().filter(|a| a.is_open()).collect();
     summary.open_alarms = open.len();
     eprintln!(
         "{} alarms in Kaseya, {} open",
@@ -153,7 +153,10 @@ fn describe(alarm: &Alarm) -> String {
     format!(
         "{subject}\nRaised: {date}\nMonitor: {monitor} ({kind}), severity {severity}\n{text}",
         subject = field(&alarm.alarm_subject),
-        date = field(&alarm.alarm_date.clone().or(alarm.event_time.clone())),
+        date = alarm
+            .alarm_date
+            .or(alarm.event_time)
+            .map_or_else(|| "-".to_owned(), |t| t.to_rfc3339()),
         monitor = field(&alarm.monitor_name),
         kind = field(&alarm.alarm_type),
         severity = alarm.severity.map_or("-".to_owned(), |s| s.to_string()),

@@ -32,7 +32,7 @@ use cw::models::{Board, BoardStatus, TicketId};
 use cw::patch::PatchOp;
 use msp_common::Listing;
 use msp_examples::workflow::{
-    self, Accept, Result, alarm_is_open, find_board, find_company, find_or_create_ticket,
+    self, Accept, Result, find_board, find_company, find_or_create_ticket,
     note_texts, truncate,
 };
 use msp_examples::{Connected, cw, vsa};
@@ -110,7 +110,7 @@ async fn run(clients: &Clients, options: &Options) -> Result<Summary> {
         .collect()
         .await?
         .into_iter()
-        .filter(alarm_is_open)
+        .filter(|a| a.is_open())
         .collect();
     summary.alarms = open_alarms.len();
     eprintln!(
@@ -225,7 +225,9 @@ async fn run_procedure(
             .filter(|h| h.script_name.as_deref() == Some(name))
             .map(|h| {
                 (
-                    h.last_execution_time.unwrap_or_default(),
+                    h.last_execution_time
+                        .map(|t| t.to_rfc3339())
+                        .unwrap_or_default(),
                     h.status.unwrap_or_default(),
                 )
             })

@@ -65,14 +65,6 @@ pub fn truncate(text: &str, max: usize) -> String {
     text.chars().take(max).collect()
 }
 
-/// Whether a Kaseya alarm is open (servers that do not say are taken as open).
-pub fn alarm_is_open(alarm: &vsa::alarms::Alarm) -> bool {
-    !alarm
-        .status
-        .as_deref()
-        .is_some_and(|s| s.eq_ignore_ascii_case("closed"))
-}
-
 /// The ConnectWise company whose identifier is exactly `identifier`, if there is one.
 pub async fn company_by_identifier(cw: &cw::Client, identifier: &str) -> Result<Option<Company>> {
     Ok(cw
