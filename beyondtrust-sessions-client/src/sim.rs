@@ -69,14 +69,16 @@ use crate::models::{AccessRequest, AccountId, RequestId, Session};
 
 pub use msp_common::sim::{Chaos, Fault, Received};
 
-/// The API key the simulator accepts by default.
-pub const DEFAULT_API_KEY: &str = "sim-4c2a7f0e9b1d4e5f8a6b3c2d1e0f9a8b";
+/// The API key the simulator accepts by default: 128 hexadecimal digits, the shape
+/// Password Safe generates (client libraries check it before sending anything).
+pub const DEFAULT_API_KEY: &str = "7cbbe7b02abed9e385b00ab949fa2c24a471243dcfa4c93534f4e2e84c23cfff7de029b82e0d9d49d9ef142eb708fc477a67c70eefc0cc7e225157254cd781cb";
 /// The runas user the simulator knows by default.
 pub const DEFAULT_RUNAS: &str = r"doe-main\johndoe";
-/// The OAuth client id the simulator accepts by default.
-pub const DEFAULT_OAUTH_CLIENT_ID: &str = "sim-oauth-client";
-/// The OAuth client secret the simulator accepts by default.
-pub const DEFAULT_OAUTH_CLIENT_SECRET: &str = "sim-oauth-secret-5d1c";
+/// The OAuth client id the simulator accepts by default: a GUID (36 characters), as
+/// Password Safe issues them.
+pub const DEFAULT_OAUTH_CLIENT_ID: &str = "a7271c15-d791-53b1-b162-37f737fb7ddd";
+/// The OAuth client secret the simulator accepts by default (43 characters).
+pub const DEFAULT_OAUTH_CLIENT_SECRET: &str = "4JXZTh8HXLGd5Caq9Hy1dOOguXIfxA8FabI/IMiL9xw";
 /// The name of the session cookie.
 pub const SESSION_COOKIE: &str = "ASP.NET_SessionId";
 /// The seed of the generator behind cookies, tokens and tickets, unless
@@ -95,6 +97,7 @@ pub struct SimulatorBuilder {
     oauth_client_secret: String,
     idle_timeout: Duration,
     seed: u64,
+    tls: bool,
 }
 
 impl std::fmt::Debug for SimulatorBuilder {
@@ -155,14 +158,33 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Serves over HTTPS (default plain HTTP): a certificate authority is generated at
+    /// start, [`Simulator::url`] is `https://…`, [`Simulator::client_builder`] trusts the
+    /// authority, and other clients trust [`Simulator::ca_pem`] (or the file at
+    /// [`Simulator::ca_path`]).
+    pub fn tls(mut self, tls: bool) -> Self {
+        self.tls = tls;
+        self
+    }
+
     /// Starts the server on `127.0.0.1` and a free port.
+    ///
+    /// # Panics
+    /// When no loopback port is free.
     pub async fn start(self) -> Simulator {
-        self.serve(Kit::start().await).await
+        self.start_on(std::net::Ipv4Addr::LOCALHOST.into())
+            .await
+            .expect("a loopback port is free")
     }
 
     /// Starts the server on `ip` (which must be a loopback address) and a free port.
     pub async fn start_on(self, ip: std::net::IpAddr) -> std::io::Result<Simulator> {
-        Ok(self.serve(Kit::start_on(ip).await?).await)
+        let kit = if self.tls {
+            Kit::start_tls_on(ip).await?
+        } else {
+            Kit::start_on(ip).await?
+        };
+        Ok(self.serve(kit).await)
     }
 
     async fn serve(self, kit: Kit) -> Simulator {
@@ -229,6 +251,7 @@ impl Simulator {
             oauth_client_secret: DEFAULT_OAUTH_CLIENT_SECRET.into(),
             idle_timeout: Duration::from_secs(20 * 60),
             seed: DEFAULT_SEED,
+            tls: false,
         }
     }
 
@@ -283,10 +306,27 @@ impl Simulator {
         }
     }
 
-    /// A client builder pointed at this simulator (plain http allowed), without
-    /// credentials.
+    /// A client builder pointed at this simulator, without credentials: it trusts the
+    /// simulator's certificate authority over HTTPS ([`SimulatorBuilder::tls`]) and
+    /// allows plain http otherwise.
     pub fn client_builder(&self) -> ClientBuilder {
-        Client::builder().base_url(self.api_url()).allow_http(true)
+        let builder = Client::builder().base_url(self.api_url());
+        match self.ca_pem() {
+            Some(pem) => builder.root_certificate(pem),
+            None => builder.allow_http(true),
+        }
+    }
+
+    /// The certificate authority (PEM) clients must trust when the simulator serves
+    /// HTTPS ([`SimulatorBuilder::tls`]); `None` over plain HTTP.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.kit.ca_pem()
+    }
+
+    /// A PEM file holding [`Simulator::ca_pem`] (for `REQUESTS_CA_BUNDLE`,
+    /// `NODE_EXTRA_CA_CERTS`, `curl --cacert`); `None` over plain HTTP.
+    pub fn ca_path(&self) -> Option<&std::path::Path> {
+        self.kit.ca_path()
     }
 
     /// A client signing in as the runas user ([`Simulator::ps_auth`]).
@@ -419,7 +459,19 @@ struct SimAccount {
     ssh_key: Option<&'static str>,
     auto_approve: bool,
     permitted: bool,
+    /// The `type` filter it answers to (`system`, `database`, …).
+    kind: &'static str,
 }
+
+/// The values of `GET ManagedAccounts?type=`.
+const ACCOUNT_TYPES: [&str; 6] = [
+    "system",
+    "recent",
+    "domainlinked",
+    "database",
+    "cloud",
+    "application",
+];
 
 struct SimRequest {
     id: u64,
@@ -478,6 +530,11 @@ impl State {
                 ),
                 auto_approve,
                 permitted,
+                kind: if system_name == "db01.example.local" {
+                    "database"
+                } else {
+                    "system"
+                },
             }
         };
         let session = |id: u64,
@@ -727,18 +784,35 @@ fn cookie_value(request: &wiremock::Request) -> Option<String> {
         .map(|(_, value)| value.to_owned())
 }
 
-/// The parts of a `PS-Auth` header.
-#[derive(Default)]
-struct PsAuthHeader {
-    key: Option<String>,
-    runas: Option<String>,
-    pwd: Option<String>,
-    challenge: Option<String>,
+/// The parts of a `PS-Auth` header, as the simulator reads them; see [`parse_ps_auth`].
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PsAuthHeader {
+    /// `key=…`, trimmed.
+    pub key: Option<String>,
+    /// `runas=…`, trimmed.
+    pub runas: Option<String>,
+    /// `pwd=[…]`, exactly as between the brackets.
+    pub pwd: Option<String>,
+    /// `challenge=…`, trimmed.
+    pub challenge: Option<String>,
 }
 
-/// Parses `PS-Auth key=…; runas=…; pwd=[…]; challenge=…;` strictly: known names only,
-/// each once, `pwd` bracketed, pairs separated by `;`.
-fn parse_ps_auth(value: &str) -> Option<PsAuthHeader> {
+/// Parses `PS-Auth key=…; runas=…; pwd=[…]; challenge=…;` the way the simulator does,
+/// strictly: known names only, each once, `pwd` bracketed (up to the first `];`), pairs
+/// separated by `;`; `None` when the header is not a well-formed `PS-Auth` value with a
+/// key. Public so tests can check what a client put on the wire.
+///
+/// ```
+/// use beyondtrust_sessions_client::sim::parse_ps_auth;
+///
+/// let parts = parse_ps_auth(r"PS-Auth key=abc; runas=dom\u; pwd=[ p;w ];").unwrap();
+/// assert_eq!(parts.key.as_deref(), Some("abc"));
+/// assert_eq!(parts.runas.as_deref(), Some(r"dom\u"));
+/// assert_eq!(parts.pwd.as_deref(), Some(" p;w "));
+/// assert!(parse_ps_auth("PS-Auth key=abc; user=x;").is_none());
+/// ```
+pub fn parse_ps_auth(value: &str) -> Option<PsAuthHeader> {
     let mut rest = value.strip_prefix("PS-Auth ")?;
     let mut parsed = PsAuthHeader::default();
     loop {
@@ -770,16 +844,35 @@ fn parse_ps_auth(value: &str) -> Option<PsAuthHeader> {
         if slot.is_some() || val.trim().is_empty() {
             return None;
         }
-        *slot = Some(val.trim().to_owned());
+        // A password is taken exactly as written between its brackets.
+        *slot = Some(if name == "pwd" {
+            val.to_owned()
+        } else {
+            val.trim().to_owned()
+        });
         rest = remaining;
     }
     parsed.key.is_some().then_some(parsed)
 }
 
-fn form_pairs(body: &[u8]) -> HashMap<String, String> {
+/// Parses an `application/x-www-form-urlencoded` body the way the simulator's token
+/// endpoint does: `&`-separated `name=value` pairs, `+` as a space, percent-escapes
+/// decoded; every pair in order (a repeated name appears twice). Public so tests can
+/// check what a client put on the wire.
+///
+/// ```
+/// use beyondtrust_sessions_client::sim::parse_form;
+///
+/// assert_eq!(
+///     parse_form(b"client_id=a%26b&client_secret=c+d%3D"),
+///     vec![("client_id".to_owned(), "a&b".to_owned()), ("client_secret".to_owned(), "c d=".to_owned())]
+/// );
+/// ```
+pub fn parse_form(body: &[u8]) -> Vec<(String, String)> {
     String::from_utf8_lossy(body)
         .split('&')
-        .filter_map(|pair| pair.split_once('='))
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
         .map(|(k, v)| {
             let decode = |s: &str| crate::models::percent_decode(&s.replace('+', " "));
             (decode(k), decode(v))
@@ -864,7 +957,7 @@ impl Responder {
                 }
                 ResponseTemplate::new(200)
             }
-            ("GET", ["managedaccounts"]) => self.managed_accounts(state, &query),
+            ("GET", ["managedaccounts"]) => self.managed_accounts(state, user_id, &query),
             ("POST", ["requests"]) => self.create_request(state, user_id, request),
             ("GET", ["requests"]) => {
                 let filter = query.get("status").map(|s| s.to_ascii_lowercase());
@@ -1054,7 +1147,14 @@ impl Responder {
         if !form_type {
             return json_body(400, &json!({"error": "invalid_request"}));
         }
-        let form = form_pairs(&request.body);
+        let pairs = parse_form(&request.body);
+        let mut form: HashMap<String, String> = HashMap::new();
+        for (name, value) in pairs {
+            // A parameter sent twice is refused, as OAuth servers do (RFC 6749 3.1).
+            if form.insert(name, value).is_some() {
+                return json_body(400, &json!({"error": "invalid_request"}));
+            }
+        }
         if form.get("grant_type").map(String::as_str) != Some("client_credentials") {
             return json_body(400, &json!({"error": "unsupported_grant_type"}));
         }
@@ -1073,29 +1173,55 @@ impl Responder {
         )
     }
 
+    /// `GET ManagedAccounts`: `systemName`, `accountName` and `type` are independent
+    /// optional filters, as the vendor documents them. With both names the answer is the
+    /// one account as an object (404 when none matches); otherwise a list.
     fn managed_accounts(
         &self,
         state: &mut State,
+        user_id: u64,
         query: &HashMap<String, String>,
     ) -> ResponseTemplate {
-        let permitted = state.accounts.iter().filter(|a| a.permitted);
-        match (query.get("systemname"), query.get("accountname")) {
-            (None, None) => json_body(
-                200,
-                &Value::Array(permitted.map(State::account_json).collect()),
-            ),
-            (Some(system), Some(account)) => {
-                let found = permitted.into_iter().find(|a| {
-                    a.system_name.eq_ignore_ascii_case(system)
-                        && a.account_name.eq_ignore_ascii_case(account)
-                });
-                match found {
-                    Some(a) => json_body(200, &State::account_json(a)),
-                    None => text(404, "Managed account not found."),
-                }
+        let kind = match query.get("type").map(|t| t.to_ascii_lowercase()) {
+            None => None,
+            Some(t) if ACCOUNT_TYPES.contains(&t.as_str()) => Some(t),
+            Some(_) => {
+                return text(
+                    400,
+                    "type must be system, recent, domainlinked, database, cloud or application.",
+                );
             }
-            _ => text(400, "systemName and accountName must be given together."),
+        };
+        let system = query.get("systemname");
+        let account = query.get("accountname");
+        let recent: Vec<(u64, u64)> = state
+            .requests
+            .iter()
+            .filter(|r| r.user_id == user_id)
+            .map(|r| (r.system_id, r.account_id))
+            .collect();
+        let matching: Vec<&SimAccount> = state
+            .accounts
+            .iter()
+            .filter(|a| a.permitted)
+            .filter(|a| system.is_none_or(|s| a.system_name.eq_ignore_ascii_case(s)))
+            .filter(|a| account.is_none_or(|n| a.account_name.eq_ignore_ascii_case(n)))
+            .filter(|a| match kind.as_deref() {
+                None => true,
+                Some("recent") => recent.contains(&(a.system_id, a.account_id)),
+                Some(kind) => a.kind == kind,
+            })
+            .collect();
+        if system.is_some() && account.is_some() {
+            return match matching.first() {
+                Some(a) => json_body(200, &State::account_json(a)),
+                None => text(404, "Managed account not found."),
+            };
         }
+        json_body(
+            200,
+            &Value::Array(matching.into_iter().map(State::account_json).collect()),
+        )
     }
 
     fn create_request(
@@ -1108,15 +1234,17 @@ impl Responder {
             Ok(body) => body,
             Err(response) => return response,
         };
-        let access_type = match field_str(&body, "AccessType") {
-            Some(t) => match ["View", "RDP", "SSH", "App"]
+        // Optional, as the vendor documents it: without it the request is for View.
+        let access_type = match field(&body, "AccessType") {
+            Some(Value::String(t)) => match ["View", "RDP", "SSH", "App"]
                 .iter()
                 .find(|k| k.eq_ignore_ascii_case(t))
             {
                 Some(known) => (*known).to_owned(),
                 None => return text(400, "AccessType must be View, RDP, SSH or App."),
             },
-            None => return text(400, "AccessType is required."),
+            Some(_) => return text(400, "AccessType must be View, RDP, SSH or App."),
+            None => "View".to_owned(),
         };
         let (Some(system_id), Some(account_id)) =
             (field_u64(&body, "SystemID"), field_u64(&body, "AccountID"))

@@ -1,7 +1,7 @@
 //! Serves all four vendor simulators on loopback until killed:
 //!
 //! ```text
-//! cargo run -p msp-examples --example sim-server -- [--addr 127.0.0.1] [--tickets N]
+//! cargo run -p msp-examples --example sim-server -- [--tls] [--addr 127.0.0.1] [--tickets N]
 //!     [--agents N] [--sessions N] [--latency-ms N] [--fault-rate F]
 //! ```
 //!
@@ -13,12 +13,20 @@
 //! eval "$(cargo run -q -p msp-examples --example sim-server | jq -r 'to_entries[] | "export \(.key)=\(.value|@sh)"')"
 //! ```
 //!
+//! `--tls` serves every simulator over HTTPS with a certificate authority generated at
+//! start: the line then holds `https://` URLs and the path of the authority's PEM file
+//! as `CA_CERT`, `MSP_CA_CERT` (read by the `msp` CLI), `REQUESTS_CA_BUNDLE` (Python
+//! requests) and `NODE_EXTRA_CA_CERTS` (Node.js), so clients verify the simulators'
+//! certificates instead of turning checks off. Without `--tls` the URLs are plain
+//! `http://` and the line holds `MSP_ALLOW_HTTP=1`.
+//!
 //! `--addr` picks the loopback address to listen on (any of 127.0.0.0/8 or `::1`; each
 //! simulator takes an ephemeral port there); other addresses are refused, as simulators
 //! are test servers. `--fault-rate F` fails that fraction of answers with a retryable error (503, or 429
 //! for ConnectWise, with `Retry-After: 1`); `--latency-ms N` delays every answer.
 
 use std::net::IpAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -26,7 +34,7 @@ use msp_common::chaos::Chaos;
 use msp_common::secret::ExposeSecret;
 use msp_examples::{bt, cw, sc, vsa};
 
-const USAGE: &str = "usage: sim-server [--addr 127.0.0.1] [--tickets N] [--agents N] [--sessions N] [--latency-ms N] [--fault-rate F]";
+const USAGE: &str = "usage: sim-server [--tls] [--addr 127.0.0.1] [--tickets N] [--agents N] [--sessions N] [--latency-ms N] [--fault-rate F]";
 
 /// The command line.
 struct Options {
@@ -36,6 +44,7 @@ struct Options {
     sessions: usize,
     latency: Duration,
     fault_rate: f64,
+    tls: bool,
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
@@ -46,6 +55,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
         sessions: 0,
         latency: Duration::ZERO,
         fault_rate: 0.0,
+        tls: false,
     };
     let mut args = args.iter();
     while let Some(flag) = args.next() {
@@ -87,6 +97,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
                     .filter(|f| (0.0..=1.0).contains(f))
                     .ok_or_else(|| format!("--fault-rate takes a number from 0 to 1, not `{v}`"))?;
             }
+            "--tls" => options.tls = true,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown option `{other}`")),
         }
@@ -122,26 +133,32 @@ async fn serve(options: &Options) -> std::io::Result<ExitCode> {
 
     let screenconnect = sc::sim::Simulator::builder()
         .access_sessions(options.sessions)
+        .tls(options.tls)
         .start_on(ip)
         .await?;
     screenconnect.set_chaos(chaos());
 
     let manage = cw::sim::Simulator::builder()
         .tickets(options.tickets)
+        .tls(options.tls)
         .start_on(ip)
         .await?;
     manage.set_chaos(chaos());
 
     let kaseya = vsa::sim::Simulator::builder()
         .agents(options.agents)
+        .tls(options.tls)
         .start_on(ip)
         .await?;
     kaseya.set_chaos(chaos());
 
-    let beyondtrust = bt::sim::Simulator::builder().start_on(ip).await?;
+    let beyondtrust = bt::sim::Simulator::builder()
+        .tls(options.tls)
+        .start_on(ip)
+        .await?;
     beyondtrust.set_chaos(chaos());
 
-    let line = serde_json::json!({
+    let mut line = serde_json::json!({
         "SCREENCONNECT_URL": screenconnect.url(),
         "SCREENCONNECT_SECRET": screenconnect.secret().expose_secret(),
         "SCREENCONNECT_ORIGIN": screenconnect.origin(),
@@ -157,13 +174,79 @@ async fn serve(options: &Options) -> std::io::Result<ExitCode> {
         "BT_URL": beyondtrust.api_url(),
         "BT_API_KEY": beyondtrust.api_key(),
         "BT_RUNAS": beyondtrust.runas(),
-        "MSP_ALLOW_HTTP": "1",
+        "BT_OAUTH_CLIENT_ID": beyondtrust.oauth_client_id(),
+        "BT_OAUTH_CLIENT_SECRET": beyondtrust.oauth_client_secret(),
     });
+    // Each simulator has its own authority: over HTTPS, clients trust a bundle of the
+    // four, which lives as long as the server.
+    let bundle = if options.tls {
+        let bundle = CaBundle::write(&[
+            screenconnect.ca_pem(),
+            manage.ca_pem(),
+            kaseya.ca_pem(),
+            beyondtrust.ca_pem(),
+        ])?;
+        let path = bundle.0.display().to_string();
+        for key in [
+            "CA_CERT",
+            "MSP_CA_CERT",
+            "REQUESTS_CA_BUNDLE",
+            "NODE_EXTRA_CA_CERTS",
+        ] {
+            line[key] = path.clone().into();
+        }
+        Some(bundle)
+    } else {
+        line["MSP_ALLOW_HTTP"] = "1".into();
+        None
+    };
     println!("{line}");
     eprintln!(
-        "sim-server: serving ScreenConnect, ConnectWise Manage ({} tickets), Kaseya VSA ({} agents) and BeyondTrust on loopback; Ctrl-C stops",
-        options.tickets, options.agents
+        "sim-server: serving ScreenConnect, ConnectWise Manage ({} tickets), Kaseya VSA ({} agents) and BeyondTrust on loopback over {}; Ctrl-C stops",
+        options.tickets,
+        options.agents,
+        if options.tls { "HTTPS" } else { "plain HTTP" }
     );
-    tokio::signal::ctrl_c().await?;
+    stopped().await?;
+    drop(bundle);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Waits for Ctrl-C or, on Unix, SIGTERM (so that `kill` also removes the CA files).
+async fn stopped() -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            result = tokio::signal::ctrl_c() => result,
+            _ = term.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await
+    }
+}
+
+/// The simulators' authorities in one PEM file, removed when dropped.
+struct CaBundle(PathBuf);
+
+impl CaBundle {
+    fn write(pems: &[Option<&str>]) -> std::io::Result<CaBundle> {
+        let text: String = pems
+            .iter()
+            .flatten()
+            .map(|pem| pem.trim_end().to_owned() + "\n")
+            .collect();
+        let path =
+            std::env::temp_dir().join(format!("msp-sim-ca-bundle-{}.pem", std::process::id()));
+        std::fs::write(&path, text)?;
+        Ok(CaBundle(path))
+    }
+}
+
+impl Drop for CaBundle {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
 }

@@ -12,8 +12,9 @@
 //! | BeyondTrust | `BT_URL` (ending in `/BeyondTrust/api/public/v3`), `BT_API_KEY`, `BT_RUNAS`, optional `BT_PASSWORD` |
 //!
 //! `MSP_ALLOW_HTTP=1` allows plain-http URLs (loopback test servers); otherwise they
-//! are refused. `MSP_SIM=1` (or `--sim` on the command line, see [`simulate`]) uses the
-//! simulators instead of the variables.
+//! are refused. `MSP_CA_CERT` names a PEM file of certificate authorities to trust besides
+//! the platform's (a private CA, or `sim-server --tls`'s). `MSP_SIM=1` (or `--sim` on the
+//! command line, see [`simulate`]) uses the simulators instead of the variables.
 //!
 //! [`workflow`] holds what the cross-vendor workflow examples share; [`one_line`] puts an
 //! error and its causes on one line, as the examples and the `msp` CLI print them.
@@ -120,6 +121,29 @@ fn url_var(name: &'static str) -> Result<Option<String>, SetupError> {
     Ok(Some(url))
 }
 
+/// The certificate authorities of the PEM file named by `MSP_CA_CERT`, one PEM block
+/// each (none when it is not set), for the clients' `root_certificate` setter.
+pub fn ca_certificates() -> Result<Vec<String>, SetupError> {
+    let Some(path) = var("MSP_CA_CERT") else {
+        return Ok(Vec::new());
+    };
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| SetupError::Invalid("MSP_CA_CERT", format!("cannot read {path}: {e}")))?;
+    const END: &str = "-----END CERTIFICATE-----";
+    let certs: Vec<String> = text
+        .split_inclusive(END)
+        .filter(|block| block.contains(END))
+        .map(|block| block.trim().to_owned())
+        .collect();
+    if certs.is_empty() {
+        return Err(SetupError::Invalid(
+            "MSP_CA_CERT",
+            format!("{path} holds no PEM certificate"),
+        ));
+    }
+    Ok(certs)
+}
+
 /// Whether `MSP_ALLOW_HTTP=1` is set.
 pub fn allow_http() -> bool {
     var("MSP_ALLOW_HTTP").is_some_and(|v| v == "1" || v.eq_ignore_ascii_case("true"))
@@ -143,6 +167,9 @@ pub async fn screenconnect(
                 .secret(secret)
                 .allow_http(allow_http())
                 .property_names(names);
+            for pem in ca_certificates()? {
+                builder = builder.root_certificate(pem);
+            }
             if let Some(origin) = var("SCREENCONNECT_ORIGIN") {
                 builder = builder.origin(origin);
             }
@@ -181,12 +208,15 @@ pub async fn cwmanage_with(
                 required("CWM_PUBLIC_KEY")?,
                 required("CWM_PRIVATE_KEY")?,
             );
-            let client = cw::Client::builder()
+            let mut builder = cw::Client::builder()
                 .base_url(url)
                 .credentials(credentials)
                 .client_id(required("CWM_CLIENT_ID")?)
-                .allow_http(allow_http())
-                .build()?;
+                .allow_http(allow_http());
+            for pem in ca_certificates()? {
+                builder = builder.root_certificate(pem);
+            }
+            let client = builder.build()?;
             Ok(Connected { client, sim: None })
         }
         (true, _) => {
@@ -223,11 +253,14 @@ pub async fn kaseya_with(
                 (None, Some(pat)) => vsa::auth::Credentials::personal_access_token(username, pat),
                 (None, None) => return Err(SetupError::Missing("KASEYA_PASSWORD (or KASEYA_PAT)")),
             };
-            let client = vsa::Client::builder()
+            let mut builder = vsa::Client::builder()
                 .base_url(url)
                 .credentials(credentials)
-                .allow_http(allow_http())
-                .build()?;
+                .allow_http(allow_http());
+            for pem in ca_certificates()? {
+                builder = builder.root_certificate(pem);
+            }
+            let client = builder.build()?;
             Ok(Connected { client, sim: None })
         }
         (true, _) => {
@@ -253,11 +286,14 @@ pub async fn beyondtrust(
             if let Some(password) = var("BT_PASSWORD") {
                 auth = auth.password(password);
             }
-            let client = bt::Client::builder()
+            let mut builder = bt::Client::builder()
                 .base_url(url)
                 .credentials(auth)
-                .allow_http(allow_http())
-                .build()?;
+                .allow_http(allow_http());
+            for pem in ca_certificates()? {
+                builder = builder.root_certificate(pem);
+            }
+            let client = builder.build()?;
             Ok(Connected { client, sim: None })
         }
         (true, _) => {

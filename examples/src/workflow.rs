@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use serde::Serialize;
 
 use crate::cw::models::{Board, Company, Reference, Ticket, TicketId};
-use crate::{cw, one_line, vsa};
+use crate::{cw, one_line};
 use msp_common::Listing;
 
 /// Any error a workflow can meet.

@@ -85,10 +85,13 @@ fn sim_server_prints_every_vendor_and_the_cli_works_against_it() {
         "BT_URL",
         "BT_API_KEY",
         "BT_RUNAS",
+        "BT_OAUTH_CLIENT_ID",
+        "BT_OAUTH_CLIENT_SECRET",
         "MSP_ALLOW_HTTP",
     ] {
         assert!(vars.contains_key(key), "{key} is printed");
     }
+    assert!(!vars.contains_key("CA_CERT"), "plain http has no authority");
     assert!(
         vars["CWM_URL"]
             .as_str()
@@ -132,6 +135,82 @@ fn sim_server_prints_every_vendor_and_the_cli_works_against_it() {
 
     let (code, _, stderr) = msp(&vars, &["bt", "sessions"]);
     assert_eq!(code, 0, "stderr: {stderr}");
+}
+
+/// The URLs sim-server prints.
+const URLS: [&str; 5] = [
+    "SCREENCONNECT_URL",
+    "SCREENCONNECT_ORIGIN",
+    "CWM_URL",
+    "KASEYA_URL",
+    "BT_URL",
+];
+
+#[test]
+fn sim_server_tls_serves_https_and_prints_the_authority_the_clients_trust() {
+    let (mut server, vars) = start(&[
+        "--tls",
+        "--tickets",
+        "40",
+        "--agents",
+        "10",
+        "--sessions",
+        "2",
+    ]);
+    let var = |k: &str| {
+        vars.get(k)
+            .and_then(|v| v.as_str())
+            .unwrap_or_else(|| panic!("{k} is printed"))
+            .to_owned()
+    };
+    for key in URLS {
+        assert!(var(key).starts_with("https://"), "{key} = {}", var(key));
+    }
+    assert!(
+        !vars.contains_key("MSP_ALLOW_HTTP"),
+        "nothing needs plain http"
+    );
+    assert!(!var("BT_OAUTH_CLIENT_ID").is_empty() && !var("BT_OAUTH_CLIENT_SECRET").is_empty());
+
+    // One PEM file, under every name a client reads, holding the four authorities.
+    let ca = var("CA_CERT");
+    for key in ["MSP_CA_CERT", "REQUESTS_CA_BUNDLE", "NODE_EXTRA_CA_CERTS"] {
+        assert_eq!(var(key), ca, "{key}");
+    }
+    let bundle = std::fs::read_to_string(&ca).expect("the CA file exists");
+    assert_eq!(bundle.matches("-----BEGIN CERTIFICATE-----").count(), 4);
+
+    // The CLI trusts it through MSP_CA_CERT, for every vendor.
+    for (args, rows) in [
+        (&["vsa", "agents", "--limit", "3"][..], Some(3)),
+        (&["cw", "tickets", "--limit", "2"], Some(2)),
+        (&["sc", "sessions", "HOST-0001"], Some(1)),
+        (&["bt", "sessions"], None),
+    ] {
+        let (code, stdout, stderr) = msp(&vars, args);
+        assert_eq!(code, 0, "{args:?}: {stderr}");
+        if let Some(rows) = rows {
+            let list: Vec<serde_json::Value> = serde_json::from_str(&stdout).expect("a JSON array");
+            assert_eq!(list.len(), rows, "{args:?}");
+        }
+    }
+
+    // Without the authority, the certificate is refused.
+    let mut untrusting = vars.clone();
+    untrusting.remove("MSP_CA_CERT");
+    let (code, _, stderr) = msp(&untrusting, &["vsa", "agents", "--limit", "1"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("certificate"), "{stderr}");
+
+    // Stopped with SIGTERM (as `kill` does), it removes the file.
+    #[cfg(unix)]
+    {
+        let pid = server.0.id().to_string();
+        let status = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        assert!(status.success());
+        assert!(server.0.wait().unwrap().success());
+        assert!(!std::path::Path::new(&ca).exists(), "{ca} is removed");
+    }
 }
 
 #[tokio::test]

@@ -14,7 +14,7 @@
 //! | `allow_http(bool)` | allow a plain-`http` base URL (loopback test servers) | no |
 //! | `root_certificate(pem)` | trust this certificate authority too (a private CA, a simulator's) | the platform's roots |
 //! | `danger_accept_invalid_certs(bool)` | turn TLS certificate checks off (lab servers only) | no |
-//! | `retry_policy(RetryPolicy)` | how reads (and writes refused before acting) are retried | [`RetryPolicy::default`] |
+//! | `retry_policy(RetryPolicy)` | how reads (and writes refused before acting) are retried | [`RetryPolicy::default`](crate::RetryPolicy::default) |
 //! | `http_client(reqwest::Client)` | share a connection pool | one of its own |
 //! | `write_mode(WriteMode)` | what happens to writes: sent, refused, or previewed | [`WriteMode::ReadWrite`] |
 //! | `clock(..)`, `jitter(..)` | time and randomness of retries, for tests | the system's |

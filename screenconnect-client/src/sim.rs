@@ -77,8 +77,10 @@ use crate::models::{
     SessionId, SessionType, format_time, parse_time,
 };
 
-/// The secret the simulator accepts.
-pub const SECRET: &str = "sim-ctrl-secret-5f3a9c";
+/// The secret the simulator accepts, shaped like a real one: the extension's
+/// `RESTfulAuthenticationSecret` is a long random string an administrator generates, a
+/// GUID as often as not.
+pub const SECRET: &str = "9c4be1d7-2f6a-4e83-b5d0-7a31c8f29e64";
 
 /// Every method the simulator implements.
 pub const METHODS: [&str; 11] = [
@@ -215,7 +217,7 @@ impl State {
         event.host = Some("RESTful API".to_owned());
         record.events.push(event);
         if let Some(v) = &mut record.session.last_altered_version {
-            *v += 1;
+            *v = v.saturating_add(1);
         }
         true
     }
@@ -327,7 +329,8 @@ impl State {
 }
 
 fn guest_connection(id: &SessionId, name: &str, at: Option<DateTime<Utc>>) -> Connection {
-    let mut c = Connection::new(format!("c{}", &id.as_str()[24..]), ProcessType::Guest);
+    let tail = id.as_str().get(24..).unwrap_or(id.as_str());
+    let mut c = Connection::new(format!("c{tail}"), ProcessType::Guest);
     c.participant_name = name.to_owned();
     c.connected_time = at;
     c
@@ -338,6 +341,9 @@ fn guest_connection(id: &SessionId, name: &str, at: Option<DateTime<Utc>>) -> Co
 pub struct Simulator {
     kit: Kit<Fault>,
     state: Arc<Mutex<State>>,
+    /// What [`Simulator::install`] downloads with: one client (building one per download
+    /// is slow), following no redirect.
+    downloader: std::sync::OnceLock<msp_common::reqwest::Client>,
 }
 
 impl fmt::Debug for Simulator {
@@ -374,6 +380,7 @@ pub struct SimulatorBuilder {
     sample_sessions: bool,
     access_sessions: usize,
     seed: u64,
+    tls: bool,
 }
 
 impl Default for SimulatorBuilder {
@@ -382,6 +389,7 @@ impl Default for SimulatorBuilder {
             sample_sessions: true,
             access_sessions: 0,
             seed: 0x5C_2026,
+            tls: false,
         }
     }
 }
@@ -408,6 +416,15 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Serves over HTTPS (default plain HTTP): a certificate authority is generated at
+    /// start, [`Simulator::url`] is `https://…`, [`Simulator::client_builder`] trusts the
+    /// authority, and other clients trust [`Simulator::ca_pem`] (or the file at
+    /// [`Simulator::ca_path`]).
+    pub fn tls(mut self, tls: bool) -> Self {
+        self.tls = tls;
+        self
+    }
+
     /// Starts the simulator on `127.0.0.1` and a free port.
     ///
     /// # Panics
@@ -420,7 +437,11 @@ impl SimulatorBuilder {
 
     /// Starts the simulator on `ip` (a loopback address) and a free port.
     pub async fn start_on(self, ip: IpAddr) -> std::io::Result<Simulator> {
-        let kit: Kit<Fault> = Kit::start_on(ip).await?;
+        let kit: Kit<Fault> = if self.tls {
+            Kit::start_tls_on(ip).await?
+        } else {
+            Kit::start_on(ip).await?
+        };
         let state = Arc::new(Mutex::new(State {
             records: Vec::new(),
             missing: Vec::new(),
@@ -443,7 +464,11 @@ impl SimulatorBuilder {
             }
             s.add_generated(self.access_sessions, self.seed);
         }
-        Ok(Simulator { kit, state })
+        Ok(Simulator {
+            kit,
+            state,
+            downloader: std::sync::OnceLock::new(),
+        })
     }
 }
 
@@ -462,18 +487,33 @@ impl Simulator {
         SimulatorBuilder::default()
     }
 
-    /// The instance URL, the server root (`http://127.0.0.1:{port}`): what
-    /// [`ClientBuilder::base_url`] takes.
+    /// The instance URL, the server root (`http://127.0.0.1:{port}`, or `https://…`
+    /// with [`SimulatorBuilder::tls`]): what [`ClientBuilder::base_url`] takes.
     pub fn url(&self) -> String {
         self.kit.url()
     }
 
-    /// A client builder pointed at this instance with its secret and plain HTTP allowed.
+    /// The certificate authority (PEM) clients must trust when the simulator serves
+    /// HTTPS ([`SimulatorBuilder::tls`]); `None` over plain HTTP.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.kit.ca_pem()
+    }
+
+    /// A PEM file holding [`Simulator::ca_pem`] (for `REQUESTS_CA_BUNDLE`,
+    /// `NODE_EXTRA_CA_CERTS`, `curl --cacert`), removed when the simulator is dropped;
+    /// `None` over plain HTTP.
+    pub fn ca_path(&self) -> Option<&std::path::Path> {
+        self.kit.ca_path()
+    }
+
+    /// A client builder pointed at this instance with its secret, trusting the
+    /// simulator's certificate authority over HTTPS (plain HTTP allowed otherwise).
     pub fn client_builder(&self) -> ClientBuilder {
-        Client::builder()
-            .base_url(self.url())
-            .secret(self.secret())
-            .allow_http(true)
+        let builder = Client::builder().base_url(self.url()).secret(self.secret());
+        match self.ca_pem() {
+            Some(pem) => builder.root_certificate(pem),
+            None => builder.allow_http(true),
+        }
     }
 
     /// A client of this instance.
@@ -508,6 +548,12 @@ impl Simulator {
     /// The secret the instance accepts ([`SECRET`]).
     pub fn secret(&self) -> SecretString {
         SecretString::from(SECRET)
+    }
+
+    /// The extension GUID the instance serves ([`DEFAULT_EXTENSION_GUID`]); calls to
+    /// another GUID answer 404.
+    pub fn extension_guid(&self) -> &'static str {
+        DEFAULT_EXTENSION_GUID
     }
 
     /// The `Origin` the instance accepts (by default its own URL).
@@ -576,13 +622,22 @@ impl Simulator {
                 params.instance
             )));
         }
-        let response = msp_common::reqwest::get(parsed.clone())
-            .await
-            .map_err(|e| Error::Transport {
-                vendor: crate::error::VENDOR,
-                attempts: 1,
-                source: e.without_url(),
-            })?;
+        let downloader = self.downloader.get_or_init(|| {
+            msp_common::reqwest::Client::builder()
+                .redirect(msp_common::reqwest::redirect::Policy::none())
+                .build()
+                .unwrap_or_default()
+        });
+        let response =
+            downloader
+                .get(parsed.clone())
+                .send()
+                .await
+                .map_err(|e| Error::Transport {
+                    vendor: crate::error::VENDOR,
+                    attempts: 1,
+                    source: e.without_url(),
+                })?;
         if !response.status().is_success() {
             return Err(Error::protocol(format!(
                 "the installer download answered HTTP {}",

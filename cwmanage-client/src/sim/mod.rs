@@ -76,6 +76,21 @@ use crate::auth::Credentials;
 use crate::client::{Client, ClientBuilder, DEFAULT_CODEBASE};
 use data::State;
 
+/// The company id the simulator accepts by default (the name typed at login).
+pub const DEFAULT_COMPANY_ID: &str = "myco";
+
+/// The public key the simulator accepts by default: 16 letters and digits, like the keys
+/// Manage generates for an API member.
+pub const DEFAULT_PUBLIC_KEY: &str = "pK7wQ2mZ9xR4tL6v";
+
+/// The private key the simulator accepts by default: 16 letters and digits, like the keys
+/// Manage generates for an API member.
+pub const DEFAULT_PRIVATE_KEY: &str = "sN3bV8cJ5hY1fD0a";
+
+/// The `clientId` the simulator accepts by default: a GUID, like the ones
+/// developer.connectwise.com issues to an integration.
+pub const DEFAULT_CLIENT_ID: &str = "6d2f8e1a-4b7c-4e9d-a3f5-0c8b7e2d1f94";
+
 /// How the simulator is seeded and what it expects; obtained from
 /// [`Simulator::builder`].
 #[derive(Debug, Clone)]
@@ -90,6 +105,7 @@ pub struct SimulatorBuilder {
     client_id: String,
     codebase: String,
     forward_only_unsupported: Vec<String>,
+    tls: bool,
 }
 
 impl Default for SimulatorBuilder {
@@ -98,12 +114,13 @@ impl Default for SimulatorBuilder {
             tickets: 5000,
             companies: 60,
             seed: 7,
-            company_id: "myco".into(),
-            public_key: "pub".into(),
-            private_key: "priv".into(),
-            client_id: "00000000-0000-4000-8000-000000000001".into(),
+            company_id: DEFAULT_COMPANY_ID.into(),
+            public_key: DEFAULT_PUBLIC_KEY.into(),
+            private_key: DEFAULT_PRIVATE_KEY.into(),
+            client_id: DEFAULT_CLIENT_ID.into(),
             codebase: DEFAULT_CODEBASE.into(),
             forward_only_unsupported: vec!["service/boards/statuses".into()],
+            tls: false,
         }
     }
 }
@@ -127,7 +144,9 @@ impl SimulatorBuilder {
         self
     }
 
-    /// The credentials the server accepts (default `myco` / `pub` / `priv`).
+    /// The credentials the server accepts (default [`DEFAULT_COMPANY_ID`] /
+    /// [`DEFAULT_PUBLIC_KEY`] / [`DEFAULT_PRIVATE_KEY`]: the shapes of real ones, a
+    /// company id and two 16-character API member keys).
     pub fn credentials(
         mut self,
         company_id: impl Into<String>,
@@ -140,7 +159,8 @@ impl SimulatorBuilder {
         self
     }
 
-    /// The `clientId` the server accepts.
+    /// The `clientId` the server accepts (default [`DEFAULT_CLIENT_ID`], a GUID like the
+    /// ones developer.connectwise.com issues).
     pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
         self.client_id = client_id.into();
         self
@@ -159,14 +179,33 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Serves over HTTPS (default plain HTTP): a certificate authority is generated at
+    /// start, [`Simulator::url`] is `https://…`, [`Simulator::client_builder`] trusts the
+    /// authority, and other clients trust [`Simulator::ca_pem`] (or the file at
+    /// [`Simulator::ca_path`]).
+    pub fn tls(mut self, tls: bool) -> Self {
+        self.tls = tls;
+        self
+    }
+
     /// Starts the simulator on `127.0.0.1` and a free port.
+    ///
+    /// # Panics
+    /// When no loopback port is free.
     pub async fn start(self) -> Simulator {
-        Simulator::serve(self, Kit::start().await).await
+        self.start_on(std::net::Ipv4Addr::LOCALHOST.into())
+            .await
+            .expect("a loopback port is free")
     }
 
     /// Starts the simulator on `ip` (a loopback address) and a free port.
     pub async fn start_on(self, ip: IpAddr) -> std::io::Result<Simulator> {
-        Ok(Simulator::serve(self, Kit::start_on(ip).await?).await)
+        let kit = if self.tls {
+            Kit::start_tls_on(ip).await?
+        } else {
+            Kit::start_on(ip).await?
+        };
+        Ok(Simulator::serve(self, kit).await)
     }
 }
 
@@ -243,26 +282,42 @@ impl Simulator {
     }
 
     /// A client builder for this simulator: [`url`](Self::url) as the base URL (with the
-    /// codebase the simulator started on, when it is not [`DEFAULT_CODEBASE`]), plain http
-    /// allowed, the accepted credentials and `clientId`. Add
+    /// codebase the simulator started on, when it is not [`DEFAULT_CODEBASE`]), the
+    /// simulator's certificate authority trusted over HTTPS (plain http allowed
+    /// otherwise), the accepted credentials and `clientId`. Add
     /// [`discover_codebase`](ClientBuilder::discover_codebase),
     /// [`api_version`](ClientBuilder::api_version) or test clocks as needed.
     pub fn client_builder(&self) -> ClientBuilder {
         let builder = Client::builder()
             .base_url(self.url())
-            .allow_http(true)
             .credentials(Credentials::new(
                 self.company_id(),
                 self.public_key(),
                 self.private_key(),
             ))
             .client_id(self.client_id());
+        let builder = match self.ca_pem() {
+            Some(pem) => builder.root_certificate(pem),
+            None => builder.allow_http(true),
+        };
         let codebase = self.config.codebase.trim_matches('/');
         if codebase == DEFAULT_CODEBASE {
             builder
         } else {
             builder.codebase(codebase)
         }
+    }
+
+    /// The certificate authority (PEM) clients must trust when the simulator serves
+    /// HTTPS ([`SimulatorBuilder::tls`]); `None` over plain HTTP.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.kit.ca_pem()
+    }
+
+    /// A PEM file holding [`Simulator::ca_pem`] (for `REQUESTS_CA_BUNDLE`,
+    /// `NODE_EXTRA_CA_CERTS`, `curl --cacert`); `None` over plain HTTP.
+    pub fn ca_path(&self) -> Option<&std::path::Path> {
+        self.kit.ca_path()
     }
 
     /// A ready client for this simulator ([`client_builder`](Self::client_builder),
@@ -294,6 +349,16 @@ impl Simulator {
         self.kit.received()
     }
 
+    /// How many requests were received so far.
+    pub fn received_count(&self) -> usize {
+        self.kit.received_count()
+    }
+
+    /// Forgets the requests received so far (long tests keep the record short).
+    pub fn clear_received(&self) {
+        self.kit.clear_received();
+    }
+
     /// The accepted company id.
     pub fn company_id(&self) -> &str {
         &self.config.company_id
@@ -312,6 +377,13 @@ impl Simulator {
     /// The accepted `clientId`.
     pub fn client_id(&self) -> &str {
         &self.config.client_id
+    }
+
+    /// The accepted credentials: [`company_id`](Self::company_id),
+    /// [`public_key`](Self::public_key) and [`private_key`](Self::private_key) (the
+    /// `clientId` is a separate header: [`client_id`](Self::client_id)).
+    pub fn credentials(&self) -> Credentials {
+        Credentials::new(self.company_id(), self.public_key(), self.private_key())
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {

@@ -53,7 +53,7 @@ use std::time::{Duration, SystemTime};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
-use msp_common::sim::{Gate, Kit, Prng};
+use msp_common::sim::{Gate, Gatekeeper, Kit, Prng};
 use serde_json::{Value, json};
 use wiremock::matchers::any;
 use wiremock::{Mock, Respond, ResponseTemplate};
@@ -150,7 +150,10 @@ impl SimulatorBuilder {
         let state = Arc::new(Mutex::new(seed(&self)));
         Mock::given(any())
             .respond_with(Handler {
-                kit: kit.clone(),
+                // The kit's record and faults, not the kit: a responder holding the kit
+                // would keep its server (and HTTPS front and CA file) alive after the
+                // simulator is dropped.
+                gate: kit.gatekeeper(),
                 state: state.clone(),
                 latency: self.latency,
             })
@@ -446,7 +449,7 @@ fn field_type(resource: &str, name: &str) -> Option<FieldType> {
 }
 
 struct Handler {
-    kit: Kit,
+    gate: Gatekeeper,
     state: Arc<Mutex<State>>,
     latency: Duration,
 }
@@ -499,7 +502,7 @@ fn unauthorized(message: &str) -> ResponseTemplate {
 impl Respond for Handler {
     fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
         // The kit records the request and decides whether a fault answers it.
-        let (response, delay) = match self.kit.gate(request) {
+        let (response, delay) = match self.gate.gate(request) {
             Gate::Pass { delay } => (self.route(request), delay),
             Gate::Fault(Fault::Delay(delay)) => (self.route(request), delay),
             Gate::Fault(fault) => (fault.response(), Duration::ZERO),

@@ -59,6 +59,10 @@ impl TlsFront {
         params
             .distinguished_name
             .push(DnType::CommonName, "msp-sdk simulator");
+        // Every authority has the same name: the key identifier tells verifiers which one
+        // signed this certificate when several are trusted at once (OpenSSL, behind Python
+        // and Node.js, otherwise tries only the first of a bundle of them).
+        params.use_authority_key_identifier_extension = true;
         params.subject_alt_names.push(SanType::IpAddress(ip));
         for loopback in [
             IpAddr::from([127, 0, 0, 1]),
