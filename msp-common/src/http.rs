@@ -463,15 +463,24 @@ impl TransportBuilder {
                 client
             }
             None => {
+                // With rustls on `ring` (feature `rustls-ring` alone), rustls needs its
+                // process-wide provider; installing it again is a no-op.
+                #[cfg(all(feature = "rustls-ring", not(feature = "rustls")))]
+                let _ = ring_rustls::crypto::ring::default_provider().install_default();
                 let builder = reqwest::Client::builder()
                     .connect_timeout(self.connect_timeout)
                     .redirect(reqwest::redirect::Policy::none());
-                #[cfg(any(feature = "rustls", feature = "native-tls"))]
+                #[cfg(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))]
                 let builder = builder.danger_accept_invalid_certs(self.danger_accept_invalid_certs);
-                #[cfg(any(feature = "rustls", feature = "native-tls"))]
+                #[cfg(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))]
                 let builder = {
                     let mut builder = builder;
                     for pem in &self.root_certificates {
+                        if !pem.windows(27).any(|w| w == b"-----BEGIN CERTIFICATE-----") {
+                            return Err(Error::config(
+                                "a root certificate must be PEM (-----BEGIN CERTIFICATE-----)",
+                            ));
+                        }
                         let cert = reqwest::Certificate::from_pem(pem).map_err(|e| {
                             Error::config(format!(
                                 "a root certificate is not a PEM certificate: {e}"
@@ -481,7 +490,11 @@ impl TransportBuilder {
                     }
                     builder
                 };
-                #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+                #[cfg(not(any(
+                    feature = "rustls",
+                    feature = "rustls-ring",
+                    feature = "native-tls"
+                )))]
                 if self.danger_accept_invalid_certs || !self.root_certificates.is_empty() {
                     return Err(Error::config(
                         "danger_accept_invalid_certs and root_certificate need TLS: build with the `rustls` or `native-tls` feature",
@@ -1064,20 +1077,32 @@ impl Transport {
         // The parser only ever sees the body with known secrets redacted, so nothing it
         // keeps (message or detail) can carry an echoed credential.
         let body = redactor.redact(&String::from_utf8_lossy(&response.body));
-        let parsed =
+        let mut parsed =
             self.inner
                 .error_parser
                 .parse(response.status, &response.headers, body.as_bytes());
+        // A parser may unescape a form the body-level pass could not see (a JSON string
+        // holding an escaped echo, say): what it found is redacted again.
+        parsed.message = parsed.message.map(|m| redactor.redact(&m));
+        parsed.code = parsed.code.map(|c| redactor.redact(&c));
+        // Headers are kept for the caller (`Location`, `WWW-Authenticate`); one that
+        // echoes a secret is kept as [`REDACTED`].
+        let mut headers = response.headers.clone();
+        for value in headers.values_mut() {
+            if redactor.finds(&String::from_utf8_lossy(value.as_bytes())) {
+                *value = HeaderValue::from_static(REDACTED);
+            }
+        }
         let mut api = ApiError::new(self.inner.vendor, response.status)
             .with_body(body.as_bytes())
             .with_parsed(parsed)
             .with_retry_after(response.retry_after())
-            .with_headers(&response.headers);
+            .with_headers(&headers);
         if let Some(id) = self
             .inner
             .request_id_headers
             .iter()
-            .find_map(|name| response.headers.get(name)?.to_str().ok())
+            .find_map(|name| headers.get(name)?.to_str().ok())
         {
             api = api.with_request_id(id);
         }

@@ -103,8 +103,9 @@ impl Redactor {
 }
 
 /// The forms a secret can travel in: plain, base64 (standard and URL-safe, padded or
-/// not), JSON-escaped, percent-encoded (both hex cases) and form-encoded. Forms shorter
-/// than 4 characters are left out.
+/// not), JSON-escaped (serde's and .NET's), percent-encoded (unreserved characters kept
+/// or not, both hex cases) and form-encoded (both conventions). Forms shorter than 4
+/// characters are left out.
 fn encoded_forms(secret: &str) -> Vec<String> {
     use base64::Engine as _;
     use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
@@ -140,8 +141,46 @@ fn encoded_forms(secret: &str) -> Vec<String> {
         lower_hex,
         form,
     ];
+    // Percent-encoding of every byte but letters and digits, and the WHATWG
+    // `application/x-www-form-urlencoded` serializer (`~` as `%7E`, `*` kept).
+    let every = utf8_percent_encode(secret, NON_ALPHANUMERIC).to_string();
+    forms.push(lower_percent_hex(&every));
+    forms.push(every);
+    forms.push(url::form_urlencoded::byte_serialize(secret.as_bytes()).collect());
+    // JSON as .NET writes it: `<`, `>`, `&`, `'` (and, by System.Text.Json, `"`, `+`,
+    // `` ` `` and every non-ASCII character) as `\uXXXX`, in either hex case.
+    for upper in [false, true] {
+        forms.push(json_unicode_escaped(secret, "<>&'", upper));
+        forms.push(json_unicode_escaped(secret, "<>&'\"+`", upper));
+    }
     forms.retain(|f| f.len() >= 4);
     forms
+}
+
+/// A JSON string body (no quotes) with the characters in `escaped`, controls and (when
+/// `"` is among them, as System.Text.Json does) every non-ASCII character written as
+/// `\uXXXX`; `"` and `\` otherwise escaped with a backslash.
+fn json_unicode_escaped(secret: &str, escaped: &str, upper: bool) -> String {
+    let all_non_ascii = escaped.contains('"');
+    let mut out = String::with_capacity(secret.len() * 2);
+    for c in secret.chars() {
+        if escaped.contains(c) || c.is_control() || (all_non_ascii && !c.is_ascii()) {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                if upper {
+                    out.push_str(&format!("\\u{unit:04X}"));
+                } else {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+        } else if c == '"' || c == '\\' {
+            out.push('\\');
+            out.push(c);
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// `%2F` spelled `%2f`.

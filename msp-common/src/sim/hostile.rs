@@ -250,7 +250,15 @@ impl HostileServer {
         let served = Arc::new(AtomicU64::new(0));
         let counter = served.clone();
         let task = tokio::spawn(async move {
-            while let Ok((mut socket, _)) = listener.accept().await {
+            loop {
+                let mut socket = match listener.accept().await {
+                    Ok((socket, _)) => socket,
+                    // Out of descriptors, say: wait and keep serving.
+                    Err(_) => {
+                        tokio::time::sleep(Duration::from_millis(10)).await;
+                        continue;
+                    }
+                };
                 let n = counter.fetch_add(1, Ordering::Relaxed);
                 tokio::spawn(async move {
                     // Read the request head (enough to not reset before the client sends).
@@ -260,7 +268,12 @@ impl HostileServer {
                     let answer = hostile_response(seed, n);
                     let _ = socket.write_all(&answer.head).await;
                     if !answer.stall.is_zero() {
-                        tokio::time::sleep(answer.stall).await;
+                        // Stall, but no longer than the client waits: when it hangs up,
+                        // the socket is released (long suites would run out of them).
+                        let _ = tokio::time::timeout(answer.stall, async {
+                            while let Ok(1..) = socket.read(&mut buf).await {}
+                        })
+                        .await;
                     }
                     let _ = socket.write_all(&answer.tail).await;
                     let _ = socket.shutdown().await;
