@@ -125,18 +125,46 @@ fn usage_errors_exit_2_with_the_usage_text() {
         &["sc", "session", "a", "b"],
         &["sc", "sessions", "x", "--limit", "many"],
         &["sc", "sessions", "x", "--bogus", "1"],
+        &["sc", "sessions", "x", "--yes"],
         &["cw", "ticket", "abc"],
         &["cw", "tickets", "--page-size", "5000"],
+        &["cw", "tickets", "--page-size", "0"],
         &["cw", "raw", "FETCH", "service/tickets"],
+        &[
+            "cw",
+            "raw",
+            "GET",
+            "service/tickets",
+            "--query",
+            "no-equals-sign",
+        ],
         &["vsa", "agent", "not-a-number"],
         &["bt", "sessions", "--status", "open"],
         &["bt", "request", "--system-id", "1"],
+        &[
+            "bt",
+            "request",
+            "--system-id",
+            "1",
+            "--account-id",
+            "2",
+            "--access-type",
+            "ftp",
+        ],
         &["sc", "raw", "AddNoteToSession", "[not json"],
+        &["completions", "tcsh"],
     ] {
         let run = msp(args);
         assert_eq!(run.code, 2, "{args:?}: {run:#?}");
         assert!(run.stdout.is_empty(), "{args:?}: {run:#?}");
-        assert!(run.stderr.contains("usage: msp"), "{args:?}: {run:#?}");
+        // clap's message, with the usage or a pointer to --help; or the whole help when
+        // nothing but the vendor (or nothing at all) was given.
+        let first = run.stderr.lines().next().unwrap_or_default();
+        assert!(
+            first.starts_with("error: ") || run.stderr.contains("Usage: msp"),
+            "{args:?}: {run:#?}"
+        );
+        assert!(run.stderr.contains("--help"), "{args:?}: {run:#?}");
         assert!(
             !run.stderr.contains("using the built-in"),
             "nothing is started: {run:#?}"
@@ -144,41 +172,302 @@ fn usage_errors_exit_2_with_the_usage_text() {
     }
 }
 
-#[test]
-fn a_missing_url_is_a_usage_error_unless_the_simulator_is_asked_for() {
-    for (args, variable) in [
-        (&["cw", "tickets"][..], "CWM_URL"),
-        (&["sc", "sessions", "x"][..], "SCREENCONNECT_URL"),
-        (&["vsa", "orgs"][..], "KASEYA_URL"),
-        (&["bt", "sessions"][..], "BT_URL"),
-    ] {
-        msp_with(&[], args).usage_error(&[variable, "--sim"]);
+/// Checks a command-line error: exit 2, nothing on stdout, clap's message on stderr
+/// (first line `error: …` holding every `needle`) followed by the command's usage
+/// (`usage`) — or, after an invalid or missing value, by a pointer to `--help`
+/// ([`MORE`]).
+const MORE: &str = "For more information, try '--help'.";
+
+fn command_line_error(args: &[&str], needles: &[&str], usage: &str) {
+    let run = msp(args);
+    assert_eq!(run.code, 2, "{args:?}: {run:#?}");
+    assert!(run.stdout.is_empty(), "{args:?}: {run:#?}");
+    let first = run.stderr.lines().next().unwrap_or_default();
+    assert!(first.starts_with("error: "), "{args:?}: {run:#?}");
+    for needle in needles {
+        assert!(
+            first.contains(needle),
+            "{args:?}: stderr lacks {needle:?}: {run:#?}"
+        );
     }
-    let mut with_flag = vec!["cw", "tickets", "--limit", "3"];
-    let run = msp_with(&[], &with_flag);
-    run.usage_error(&["CWM_URL"]);
-    with_flag.push("--sim");
-    let run = msp_with(&[], &with_flag);
-    assert_eq!(run.list().len(), 3, "{run:#?}");
     assert!(
-        run.stderr
-            .contains("using the built-in ConnectWise Manage simulator")
+        run.stderr.contains(usage),
+        "{args:?}: stderr lacks {usage:?}: {run:#?}"
     );
-    let run = msp_with(&[("MSP_SIM", "1")], &["cw", "tickets", "--limit", "2"]);
-    assert_eq!(run.list().len(), 2, "{run:#?}");
+}
+
+#[test]
+fn unknown_options_and_missing_values_are_named() {
+    command_line_error(
+        &["cw", "tickets", "--bogus"],
+        &["unexpected argument '--bogus'"],
+        "Usage: msp cw tickets",
+    );
+    // Even where a value follows, the option is what is unknown.
+    command_line_error(
+        &["cw", "tickets", "--bogus", "1"],
+        &["unexpected argument '--bogus'"],
+        "Usage: msp cw tickets",
+    );
+    // `--yes` belongs to state-changing commands only.
+    command_line_error(
+        &["vsa", "orgs", "--yes"],
+        &["unexpected argument '--yes'"],
+        "Usage: msp vsa orgs",
+    );
+    // A near miss gets a suggestion.
+    let run = msp(&["cw", "tickets", "--limt", "3"]);
+    assert_eq!(run.code, 2, "{run:#?}");
+    assert!(run.stderr.contains("'--limit'"), "{run:#?}");
+
+    command_line_error(
+        &["cw", "tickets", "--conditions"],
+        &["a value is required for '--conditions <EXPR>'"],
+        MORE,
+    );
+    command_line_error(
+        &["bt", "request", "--system-id", "1"],
+        &["required arguments were not provided"],
+        "Usage: msp bt request",
+    );
+    assert!(
+        msp(&["bt", "request", "--system-id", "1"])
+            .stderr
+            .contains("--account-id <A>")
+    );
+    command_line_error(
+        &["cw", "add-note", "12"],
+        &["required arguments were not provided"],
+        "Usage: msp cw add-note",
+    );
+    command_line_error(
+        &["cw", "frobnicate"],
+        &["unrecognized subcommand 'frobnicate'"],
+        "Usage: msp cw",
+    );
+    command_line_error(
+        &["cw", "tickets", "--page-size", "5000"],
+        &["invalid value '5000' for '--page-size <N>'"],
+        MORE,
+    );
+    command_line_error(
+        &["sc", "raw", "AddNoteToSession", "[not json"],
+        &["invalid value '[not json'", "not valid JSON"],
+        MORE,
+    );
+    command_line_error(
+        &["sc", "set-properties", ACME_DC01, "--cp", "9=x"],
+        &[
+            "invalid value '9=x' for '--cp <N=VALUE>'",
+            "N must be 1 to 8",
+        ],
+        MORE,
+    );
+    command_line_error(
+        &["cw", "raw", "FETCH", "service/tickets"],
+        &[
+            "invalid value 'FETCH'",
+            "not one of GET, POST, PUT, PATCH, DELETE",
+        ],
+        MORE,
+    );
 }
 
 #[test]
 fn help_goes_to_stdout_and_exits_0() {
-    let run = msp(&["--help"]);
-    assert_eq!(run.code, 0);
-    assert!(run.stdout.contains("SCREENCONNECT_URL"));
-    let run = msp(&["cw", "--help"]);
-    assert_eq!(run.code, 0);
-    assert!(run.stdout.contains("add-note TICKET TEXT"));
-    let run = msp(&["bt", "request", "--help"]);
-    assert_eq!(run.code, 0);
-    assert!(run.stdout.contains("usage: msp bt"));
+    let help = |args: &[&str]| -> String {
+        let run = msp(args);
+        assert_eq!(run.code, 0, "{args:?}: {run:#?}");
+        assert!(run.stderr.is_empty(), "{args:?}: {run:#?}");
+        run.stdout
+    };
+    for top in [help(&["--help"]), help(&["help"])] {
+        for text in [
+            "Usage: msp [OPTIONS] <COMMAND>",
+            "completions",
+            "--sim",
+            "SCREENCONNECT_URL",
+            "CWM_CLIENT_ID",
+            "KASEYA_PAT",
+            "BT_API_KEY",
+            "MSP_ALLOW_HTTP",
+            "Exit codes: 0 success, 1 API/auth/network failure, 2 usage error.",
+        ] {
+            assert!(top.contains(text), "msp --help lacks {text:?}:\n{top}");
+        }
+    }
+
+    // A vendor's help: its commands and its variables.
+    let cw = help(&["cw", "--help"]);
+    for text in [
+        "Usage: msp cw [OPTIONS] <COMMAND>",
+        "add-note",
+        "set-status",
+        "CWM_URL",
+        "CWM_PRIVATE_KEY",
+    ] {
+        assert!(cw.contains(text), "msp cw --help lacks {text:?}:\n{cw}");
+    }
+    assert_eq!(help(&["help", "cw"]), cw);
+    let bt = help(&["bt", "--help"]);
+    assert!(
+        bt.contains("BT_RUNAS") && bt.contains("credentials"),
+        "{bt}"
+    );
+    assert!(
+        !bt.contains("CWM_URL"),
+        "only the vendor's own variables: {bt}"
+    );
+
+    // A command's help: its own options, not its siblings'.
+    let tickets = help(&["cw", "tickets", "--help"]);
+    for text in [
+        "Usage: msp cw tickets [OPTIONS]",
+        "--conditions <EXPR>",
+        "--order-by <EXPR>",
+        "--page-size <N>",
+        "--limit <N>",
+        "--sim",
+    ] {
+        assert!(
+            tickets.contains(text),
+            "msp cw tickets --help lacks {text:?}:\n{tickets}"
+        );
+    }
+    assert!(
+        !tickets.contains("--yes") && !tickets.contains("--internal"),
+        "{tickets}"
+    );
+    assert_eq!(help(&["cw", "help", "tickets"]), tickets);
+    assert_eq!(
+        help(&["cw", "tickets", "-h"]).lines().next(),
+        tickets.lines().next()
+    );
+
+    let request = help(&["bt", "request", "--help"]);
+    for text in [
+        "Usage: msp bt request [OPTIONS] --system-id <S> --account-id <A>",
+        "--minutes <M>",
+        "[default: 60]",
+        "--reason <R>",
+        "--conflict <CONFLICT>",
+        "--access-type <ACCESS_TYPE>",
+        "rdp",
+        "view",
+        "--yes",
+    ] {
+        assert!(
+            request.contains(text),
+            "msp bt request --help lacks {text:?}:\n{request}"
+        );
+    }
+    assert!(!request.contains("--out"), "{request}");
+
+    // Help wins over everything else on the line, and starts nothing.
+    let run = msp(&["sc", "send-command", ACME_DC01, "x", "--yes", "--help"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(
+        run.stdout
+            .contains("Usage: msp sc send-command [OPTIONS] <ID> <COMMAND>"),
+        "{run:#?}"
+    );
+    assert!(!run.stderr.contains("simulator"), "{run:#?}");
+}
+
+#[test]
+fn completions_for_each_shell() {
+    let run = msp_with(&[], &["completions", "bash"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(run.stderr.is_empty(), "{run:#?}");
+    let bash = &run.stdout;
+    assert!(bash.contains("_msp()"), "a bash function: {bash}");
+    assert!(
+        bash.contains("complete -F _msp"),
+        "registered for msp: {bash}"
+    );
+    for word in [
+        "send-command",
+        "add-note",
+        "run-procedure",
+        "checkin",
+        "--conditions",
+    ] {
+        assert!(bash.contains(word), "bash completion lacks {word}");
+    }
+    for (shell, marker) in [
+        ("zsh", "#compdef msp"),
+        ("fish", "complete -c msp"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let run = msp_with(&[], &["completions", shell]);
+        assert_eq!(run.code, 0, "{shell}: {run:#?}");
+        assert!(run.stdout.contains(marker), "{shell}: {}", run.stdout);
+    }
+}
+
+/// The three exit codes, side by side: success, an API failure, a usage error — a
+/// command-line mistake or a missing setting.
+#[test]
+fn exit_codes_0_success_1_api_failure_2_usage() {
+    assert_eq!(msp(&["cw", "ticket", "7"]).code, 0);
+    // The API answers 404: exit 1, one line naming the vendor and the status.
+    msp(&["cw", "ticket", "999999"]).fails(1, &["ConnectWise Manage", "404"]);
+    msp(&["vsa", "agents", "--filter", "Colour eq 'red'"]).fails(1, &["Kaseya VSA"]);
+    // Nothing listens there: a network failure is exit 1 too.
+    let unreachable = [
+        ("CWM_URL", "http://127.0.0.1:9/v4_6_release/apis/3.0"),
+        ("CWM_COMPANY", "acme"),
+        ("CWM_PUBLIC_KEY", "pub"),
+        ("CWM_PRIVATE_KEY", "priv"),
+        ("CWM_CLIENT_ID", "00000000-0000-4000-8000-000000000001"),
+        ("MSP_ALLOW_HTTP", "1"),
+    ];
+    let run = msp_with(&unreachable, &["cw", "ticket", "1"]);
+    assert_eq!(run.code, 1, "{run:#?}");
+    assert!(run.stdout.is_empty(), "{run:#?}");
+    // Missing settings: no CWM_URL and no --sim is a usage error naming the variable.
+    msp_with(&[], &["cw", "tickets"]).usage_error(&["CWM_URL", "--sim"]);
+    let run = msp_with(&[], &["cw", "tickets"]);
+    assert!(
+        run.stderr.contains("msp cw --help"),
+        "where to look: {run:#?}"
+    );
+    // A command-line mistake.
+    assert_eq!(msp(&["cw", "tickets", "--bogus"]).code, 2);
+}
+
+#[test]
+fn sim_and_yes_go_anywhere_on_the_line() {
+    for args in [
+        &["--sim", "cw", "tickets", "--limit", "2"][..],
+        &["cw", "--sim", "tickets", "--limit", "2"],
+        &["cw", "tickets", "--sim", "--limit", "2"],
+        &["cw", "tickets", "--limit=2", "--sim"],
+    ] {
+        let run = msp_with(&[], args);
+        assert_eq!(run.list().len(), 2, "{args:?}: {run:#?}");
+    }
+    let note = msp(&[
+        "cw",
+        "add-note",
+        "--yes",
+        "12",
+        "--internal",
+        "Toner replaced",
+    ])
+    .json();
+    assert_eq!(note["internalAnalysisFlag"], true, "{note}");
+    // Free text may start with a dash; `--` ends the options.
+    let run = msp(&["sc", "note", ACME_DC01, "-- patched by Sam"]);
+    assert_eq!(
+        dry_run(&run, "POST", "/AddNoteToSession", "ctrlauthheader")["body"][1],
+        "-- patched by Sam"
+    );
+    let run = msp(&["sc", "send-command", ACME_DC01, "--", "--version"]);
+    assert_eq!(
+        dry_run(&run, "POST", "/SendCommandToSession", "ctrlauthheader")["body"][1],
+        "--version"
+    );
 }
 
 // ---------------------------------------------------------------- ScreenConnect
@@ -503,9 +792,11 @@ fn cw_add_note_and_set_status() {
         preview["body"],
         json!({"ticketId": 12, "text": "Toner replaced", "internalAnalysisFlag": true})
     );
-    assert_eq!(
-        preview["headers"]["clientid"],
-        "00000000-0000-4000-8000-000000000001"
+    // The clientId is not a secret: the simulator's GUID is shown as it is.
+    let client_id = preview["headers"]["clientid"].as_str().unwrap_or_default();
+    assert!(
+        client_id.len() == 36 && client_id.matches('-').count() == 4,
+        "{preview}"
     );
 
     let note = msp(&["cw", "add-note", "12", "Toner replaced", "--yes"]).json();

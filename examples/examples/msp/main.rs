@@ -17,7 +17,10 @@
 //! - state-changing commands need `--yes`; without it they print the request they would
 //!   send — the SDK call's own `preview()` — and exit 0 without sending anything.
 //!
-//! Each vendor lives in its own module: [`sc`], [`cw`], [`vsa`], [`bt`].
+//! Arguments are parsed by clap (`#[derive(Parser)]` below, each vendor's commands in its
+//! own module: [`sc`], [`cw`], [`vsa`], [`bt`]); `--help` works at every level, and a
+//! command-line error — an unknown option, a missing or invalid value — goes to stderr
+//! with exit code 2. `msp completions <shell>` prints a completion script.
 
 mod args;
 mod bt;
@@ -26,15 +29,17 @@ mod output;
 mod sc;
 mod vsa;
 
+use std::io::Write;
 use std::process::ExitCode;
 
-use args::Args;
+use clap::{CommandFactory, Parser, Subcommand};
+use clap_complete::Shell;
+
 use output::Failure;
 
-const USAGE: &str = "\
-usage: msp <vendor> <command> [args]      (msp <vendor> --help for its commands)
-
-vendors:
+/// After the top-level help: the variables of every vendor and the output contract.
+const ENVIRONMENT: &str = "\
+Environment (credentials):
   sc    ScreenConnect        SCREENCONNECT_URL, SCREENCONNECT_SECRET, [SCREENCONNECT_ORIGIN]
   cw    ConnectWise Manage   CWM_URL (…/v4_6_release/apis/3.0), CWM_COMPANY, CWM_PUBLIC_KEY,
                              CWM_PRIVATE_KEY, CWM_CLIENT_ID
@@ -44,37 +49,64 @@ vendors:
 A missing variable is a usage error (exit 2). --sim (or MSP_SIM=1) uses the vendor's
 built-in simulator instead of the variables.
 MSP_ALLOW_HTTP=1 allows plain-http URLs (loopback test servers).
+MSP_CA_CERT=FILE trusts the certificate authorities in FILE too (sim-server --tls prints it).
 
 Results are JSON on stdout; messages go to stderr.
 Exit codes: 0 success, 1 API/auth/network failure, 2 usage error.
 State-changing commands print the request they would send unless --yes is given.";
 
+/// One command line for ScreenConnect, ConnectWise Manage, Kaseya VSA and BeyondTrust
+/// Password Safe.
+#[derive(Parser, Debug)]
+#[command(name = "msp", bin_name = "msp", after_help = ENVIRONMENT)]
+struct Cli {
+    /// Use the vendor's built-in simulator instead of the environment's variables
+    /// (also MSP_SIM=1)
+    #[arg(long, global = true, help_heading = "Global options")]
+    sim: bool,
+    #[command(subcommand)]
+    vendor: Vendor,
+}
+
+#[derive(Subcommand, Debug)]
+enum Vendor {
+    /// ScreenConnect sessions (RESTful API Manager extension)
+    #[command(subcommand, after_help = sc::ENVIRONMENT)]
+    Sc(sc::Commands),
+    /// ConnectWise Manage tickets and companies
+    #[command(subcommand, after_help = cw::ENVIRONMENT)]
+    Cw(cw::Commands),
+    /// Kaseya VSA agents, organizations and agent procedures
+    #[command(subcommand, after_help = vsa::ENVIRONMENT)]
+    Vsa(vsa::Commands),
+    /// BeyondTrust Password Safe access requests, credentials and sessions
+    #[command(subcommand, after_help = bt::ENVIRONMENT)]
+    Bt(bt::Commands),
+    /// Print a shell completion script on stdout (`source <(msp completions bash)`)
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
-    let mut argv = std::env::args().skip(1);
-    let vendor = argv.next().unwrap_or_default();
-    let (usage, result) = match vendor.as_str() {
-        "sc" => (sc::USAGE, dispatch(argv, sc::run).await),
-        "cw" => (cw::USAGE, dispatch(argv, cw::run).await),
-        "vsa" => (vsa::USAGE, dispatch(argv, vsa::run).await),
-        "bt" => (bt::USAGE, dispatch(argv, bt::run).await),
-        "-h" | "--help" | "help" => (USAGE, Err(Failure::Help)),
-        "" => (USAGE, Err(Failure::usage("missing <vendor>"))),
-        other => (
-            USAGE,
-            Err(Failure::usage(format!(
-                "unknown vendor `{other}`; use sc, cw, vsa or bt"
-            ))),
-        ),
+    // Help goes to stdout (exit 0); a command-line error to stderr (exit 2).
+    let cli = Cli::parse();
+    let sim = cli.sim || msp_examples::simulate::<&str>(&[]);
+    let (vendor, result) = match cli.vendor {
+        Vendor::Sc(command) => ("sc", sc::run(command, sim).await),
+        Vendor::Cw(command) => ("cw", cw::run(command, sim).await),
+        Vendor::Vsa(command) => ("vsa", vsa::run(command, sim).await),
+        Vendor::Bt(command) => ("bt", bt::run(command, sim).await),
+        Vendor::Completions { shell } => ("completions", completions(shell)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::Help) => {
-            println!("{usage}");
-            ExitCode::SUCCESS
-        }
         Err(Failure::Usage(message)) => {
-            eprintln!("msp: {message}\n\n{usage}");
+            eprintln!("msp: {message}");
+            eprintln!("msp: `msp {vendor} --help` lists the variables");
             ExitCode::from(2)
         }
         Err(Failure::Failed(message)) => {
@@ -84,17 +116,15 @@ async fn main() -> ExitCode {
     }
 }
 
-/// Splits `<command> [args]` and runs the vendor's command.
-async fn dispatch<F, Fut>(mut argv: impl Iterator<Item = String>, run: F) -> Result<(), Failure>
-where
-    F: FnOnce(String, Args) -> Fut,
-    Fut: Future<Output = Result<(), Failure>>,
-{
-    let command = match argv.next() {
-        None => return Err(Failure::usage("missing <command>")),
-        Some(c) if matches!(c.as_str(), "-h" | "--help" | "help") => return Err(Failure::Help),
-        Some(c) => c,
-    };
-    let args = Args::parse(argv)?;
-    run(command, args).await
+/// `msp completions SHELL`: the script on stdout. A closed pipe is not an error.
+fn completions(shell: Shell) -> Result<(), Failure> {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "msp", &mut script);
+    let mut out = std::io::stdout().lock();
+    match out.write_all(&script).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Failure::failed(format!("cannot write to stdout: {e}")))
+        }
+        _ => Ok(()),
+    }
 }

@@ -10,31 +10,20 @@ use msp_examples::{collapse_whitespace, one_line};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-/// Why a command did not succeed.
+/// Why a command did not succeed. (Command-line errors never get here: clap reports them
+/// and exits with 2 before anything runs.)
 #[derive(Debug)]
 pub(crate) enum Failure {
-    /// `--help` was asked for: print the usage text on stdout, exit 0.
-    Help,
-    /// The command line is wrong: exit 2 with the usage text.
+    /// The environment is unusable (a missing or invalid variable): exit 2 with one line.
     Usage(String),
     /// The API, the credentials or the network failed: exit 1 with one line.
     Failed(String),
 }
 
 impl Failure {
-    /// A usage error.
-    pub(crate) fn usage(message: impl Into<String>) -> Failure {
-        Failure::Usage(message.into())
-    }
-
     /// A failure that is not the command line's fault.
     pub(crate) fn failed(message: impl Display) -> Failure {
         Failure::Failed(collapse_whitespace(&message.to_string()))
-    }
-
-    /// `unknown command` for a vendor.
-    pub(crate) fn unknown_command(vendor: &str, command: &str) -> Failure {
-        Failure::usage(format!("unknown command `{command}` for {vendor}"))
     }
 }
 
