@@ -114,26 +114,30 @@ impl PsAuth {
         if key.trim().is_empty() {
             return Err(Error::config("the Password Safe API key is empty"));
         }
-        if key.contains(';') || key.chars().any(char::is_control) {
+        // A key is a run of letters and digits; whitespace would be trimmed by the
+        // server's header parser, so a key holding it could never match.
+        if key.contains(';') || key.chars().any(|c| c.is_control() || c.is_whitespace()) {
             return Err(Error::config(
-                "the Password Safe API key holds `;` or control characters",
+                "the Password Safe API key holds `;`, whitespace or control characters",
             ));
         }
         if let Some(runas) = &self.runas
             && (runas.trim().is_empty()
+                || runas.trim() != runas
                 || runas.contains(';')
                 || runas.chars().any(char::is_control))
         {
             return Err(Error::config(
-                "the runas user is empty or holds `;` or control characters",
+                "the runas user is empty, starts or ends with whitespace, or holds `;` or control characters",
             ));
         }
         if let Some(password) = &self.password
-            && (password.expose_secret().contains("];")
+            && (password.expose_secret().trim().is_empty()
+                || password.expose_secret().contains("];")
                 || password.expose_secret().chars().any(char::is_control))
         {
             return Err(Error::config(
-                "the password holds `];` or control characters, which the PS-Auth header cannot carry",
+                "the password is empty or holds `];` or control characters, which the PS-Auth header cannot carry",
             ));
         }
         Ok(())
@@ -171,6 +175,28 @@ impl OAuthClient {
     /// The client id.
     pub fn client_id(&self) -> &str {
         &self.client_id
+    }
+
+    /// The form body of the token request (`POST Auth/connect/token`), exactly as sent:
+    /// `client_id`, `client_secret` and `grant_type=client_credentials`, each value
+    /// percent-encoded so that no character of the id or secret can end a field.
+    ///
+    /// ```
+    /// use beyondtrust_sessions_client::OAuthClient;
+    /// use beyondtrust_sessions_client::secret::ExposeSecret;
+    ///
+    /// let body = OAuthClient::new("id-1", "s&x=y").token_request_body();
+    /// assert_eq!(
+    ///     body.expose_secret(),
+    ///     "client_id=id-1&client_secret=s%26x%3Dy&grant_type=client_credentials"
+    /// );
+    /// ```
+    pub fn token_request_body(&self) -> SecretString {
+        SecretString::from(msp_common::http::encode_query([
+            ("client_id", self.client_id.as_str()),
+            ("client_secret", self.client_secret.expose_secret()),
+            ("grant_type", "client_credentials"),
+        ]))
     }
 
     fn validate(&self) -> Result<()> {
@@ -492,16 +518,16 @@ fn current(state: &State) -> SessionCookie {
 /// `POST Auth/connect/token` with the client credentials (a form body, so the secret is
 /// registered for redaction), answering the `Authorization` value of the sign-in.
 async fn oauth_token(plain: &Arc<dyn Service>, client: &OAuthClient) -> Result<SecretString> {
-    let form = msp_common::http::encode_query([
-        ("client_id", client.client_id.as_str()),
-        ("client_secret", client.client_secret.expose_secret()),
-        ("grant_type", "client_credentials"),
-    ]);
+    let form = client.token_request_body();
     let request = Request::post("Auth/connect/token")
         .operation("oauth_token")
         .anonymous()
         .redact(client.client_secret.clone())
-        .body(form, "application/x-www-form-urlencoded");
+        .redact(form.clone())
+        .body(
+            form.expose_secret().to_owned(),
+            "application/x-www-form-urlencoded",
+        );
     // Sent once, like the sign-in it is part of.
     let call = Call::raw(plain.clone(), Ok(request), false).idempotent(false);
     let response: Response = match call.await {
@@ -526,12 +552,20 @@ async fn oauth_token(plain: &Arc<dyn Service>, client: &OAuthClient) -> Result<S
             e.classify_name()
         ))
     })?;
+    // The server's value is not quoted: a server echoing the request could put the
+    // client secret there.
     if let Some(kind) = &token.token_type
         && !kind.eq_ignore_ascii_case("bearer")
     {
         return Err(Error::protocol(format!(
-            "the OAuth token endpoint answered a `{kind}` token, expected Bearer"
+            "the OAuth token endpoint answered a token of another type than Bearer ({} characters)",
+            kind.chars().count()
         )));
+    }
+    if token.access_token.is_empty() || token.access_token.chars().any(|c| !c.is_ascii_graphic()) {
+        return Err(Error::protocol(
+            "the OAuth token endpoint answered an access token that cannot travel in a header",
+        ));
     }
     Ok(SecretString::from(format!("Bearer {}", token.access_token)))
 }
@@ -574,6 +608,15 @@ mod tests {
         assert!(PsAuth::new("k").runas("x;y").validate().is_err());
         assert!(PsAuth::new("k").password("a];b").validate().is_err());
         assert!(OAuthClient::new("", "s").validate().is_err());
+        // What the server's header parser would trim or misread is refused up front.
+        assert!(PsAuth::new("ab cd").validate().is_err());
+        assert!(PsAuth::new(" abcd").validate().is_err());
+        assert!(PsAuth::new("k").runas(" user").validate().is_err());
+        assert!(PsAuth::new("k").runas("user ").validate().is_err());
+        assert!(PsAuth::new("k").runas(r"DOM\John Doe").validate().is_ok());
+        assert!(PsAuth::new("k").password(" ").validate().is_err());
+        assert!(PsAuth::new("k").password("").validate().is_err());
+        assert!(PsAuth::new("k").password(" p w ]").validate().is_ok());
     }
 
     #[test]

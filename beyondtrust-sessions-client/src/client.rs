@@ -9,6 +9,7 @@ use std::sync::Arc;
 use msp_common::call::Authorized;
 use msp_common::paginate::{Fetched, ListOptions, Paginator};
 use msp_common::retry::Clock;
+use msp_common::secret::Redactor;
 use msp_common::{
     Call, ClientOptions, Error, Raw, Request, Result, Service, StatusCode, Transport, WriteMode,
 };
@@ -16,7 +17,7 @@ use serde::de::DeserializeOwned;
 
 use crate::auth::{Auth, Credentials};
 use crate::credentials::{CredentialsHandler, ManagedAccountsHandler};
-use crate::error::{AuthError, AuthFailure, VENDOR, parse_error};
+use crate::error::{AuthError, AuthFailure, VENDOR, parse_error_redacting};
 use crate::models::SignInUser;
 use crate::requests::RequestsHandler;
 use crate::sessions::SessionsHandler;
@@ -193,13 +194,16 @@ impl ClientBuilder {
         let base_url = base_url.ok_or_else(|| {
             Error::config("a Password Safe base URL (…/BeyondTrust/api/public/v3) is required")
         })?;
+        let redactor = Redactor::new(credentials.secrets());
         let mut builder = Transport::builder(
             VENDOR,
             concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
         )
         .base_url(base_url)
         .options(transport)
-        .error_parser(parse_error);
+        .error_parser(move |status, headers: &_, body: &[u8]| {
+            parse_error_redacting(&redactor, status, headers, body)
+        });
         for secret in credentials.secrets() {
             builder = builder.redact(secret);
         }
@@ -287,9 +291,22 @@ impl Client {
     where
         T: DeserializeOwned + Send + 'static,
     {
+        self.single_page_with(request, options, |response| response.json())
+    }
+
+    /// [`Client::single_page`] with its own decoding of the answer.
+    pub(crate) fn single_page_with<T>(
+        &self,
+        request: Request,
+        options: &ListOptions,
+        decode: fn(msp_common::Response) -> Result<Vec<T>>,
+    ) -> Paginator<T, ()>
+    where
+        T: Send + 'static,
+    {
         let service = self.call_service();
         let paginator = Paginator::new((), move |()| {
-            let call: Call<Vec<T>> = Call::read_json(service.clone(), Ok(request.clone()));
+            let call: Call<Vec<T>> = Call::new(service.clone(), Ok(request.clone()), false, decode);
             async move { Ok(Fetched::new(call.await?)) }
         });
         options.apply(paginator, false)
@@ -308,10 +325,15 @@ impl Client {
     }
 
     /// Completes a two-factor sign-in with the code (`challenge={code};`), in the session
-    /// the first step opened.
+    /// the first step opened. Whitespace around the code is dropped; a code that is
+    /// empty or holds anything but printable ASCII without `;` (which the `PS-Auth`
+    /// header cannot carry) is refused before anything is sent.
     pub async fn sign_in_challenge(&self, code: &str) -> Result<SignInUser> {
-        if code.trim().is_empty() || code.contains(';') || code.chars().any(char::is_control) {
-            return Err(Error::config("the two-factor code is empty or holds `;`"));
+        let code = code.trim();
+        if code.is_empty() || code.contains(';') || !code.chars().all(|c| c.is_ascii_graphic()) {
+            return Err(Error::config(
+                "the two-factor code is empty or holds `;`, whitespace or characters other than printable ASCII",
+            ));
         }
         self.inner.auth.challenge(code).await
     }

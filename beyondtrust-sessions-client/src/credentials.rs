@@ -16,11 +16,13 @@
 
 use msp_common::paginate::{ListOptions, Paginator};
 use msp_common::secret::SecretString;
-use msp_common::{Call, Error, Listing, Request, Result};
+use msp_common::{ApiError, Call, Error, Listing, Request, Result, StatusCode};
+
+use serde::Deserialize;
 
 use crate::client::Client;
-use crate::error::check_required;
-use crate::models::{CredentialType, ManagedAccount, RequestId};
+use crate::error::{ValidationError, check_required};
+use crate::models::{CredentialType, ManagedAccount, ManagedAccountType, RequestId};
 
 /// Calls on credentials; from [`Client::credentials`].
 #[derive(Debug, Clone)]
@@ -75,7 +77,8 @@ impl ManagedAccountsHandler {
 
     /// Looks up one account by system and account name
     /// (`GET ManagedAccounts?systemName=…&accountName=…`). An empty name is refused
-    /// before anything is sent.
+    /// before anything is sent. Password Safe answers the account as an object; a
+    /// server answering a list gives its first account (an empty list is a 404).
     pub fn find(&self, system_name: &str, account_name: &str) -> Call<ManagedAccount> {
         let request = check_required("systemName", system_name)
             .and_then(|()| check_required("accountName", account_name))
@@ -85,14 +88,48 @@ impl ManagedAccountsHandler {
                     .query("systemName", system_name)
                     .query("accountName", account_name)
             });
-        self.client.call(request, false, |response| response.json())
+        self.client.call(request, false, |response| {
+            match response.json::<OneOrMany>()? {
+                OneOrMany::One(account) => Ok(*account),
+                OneOrMany::Many(accounts) => accounts.into_iter().next().ok_or_else(|| {
+                    ApiError::new(crate::error::VENDOR, StatusCode::NOT_FOUND)
+                        .with_message("no managed account matches the system and account name")
+                        .into()
+                }),
+            }
+        })
     }
 
     /// Lists the accounts the user may request (`GET ManagedAccounts`), through the
-    /// shared [`Listing`] surface.
+    /// shared [`Listing`] surface; narrow it with
+    /// [`system_name`](ListManagedAccounts::system_name),
+    /// [`account_name`](ListManagedAccounts::account_name) and
+    /// [`account_type`](ListManagedAccounts::account_type), each optional and
+    /// independent of the others.
+    ///
+    /// ```no_run
+    /// # async fn run(client: beyondtrust_sessions_client::Client) -> beyondtrust_sessions_client::Result<()> {
+    /// use beyondtrust_sessions_client::{Listing, ManagedAccountType};
+    ///
+    /// // Every account named "Administrator", on any system:
+    /// let admins = client.managed_accounts().list().account_name("Administrator").collect().await?;
+    /// // Every database account of one system:
+    /// let db = client
+    ///     .managed_accounts()
+    ///     .list()
+    ///     .system_name("db01.example.local")
+    ///     .account_type(ManagedAccountType::Database)
+    ///     .collect()
+    ///     .await?;
+    /// # let _ = (admins, db);
+    /// # Ok(()) }
+    /// ```
     pub fn list(&self) -> ListManagedAccounts {
         ListManagedAccounts {
             client: self.client.clone(),
+            system_name: None,
+            account_name: None,
+            account_type: None,
             options: ListOptions::default(),
         }
     }
@@ -102,11 +139,46 @@ impl ManagedAccountsHandler {
 /// Consumed through [`Listing`]: `stream()`, `pages()`, `collect()`, with `limit(n)`
 /// applied to the one answer (this crate asks for the whole list at once, so
 /// `page_size`, `look_ahead` and `pages_in_flight` change nothing).
+///
+/// With both a system name and an account name Password Safe answers the one matching
+/// account as an object rather than a list; the listing reads either shape.
 #[derive(Debug)]
 #[must_use = "nothing is sent until the listing is streamed or collected"]
 pub struct ListManagedAccounts {
     client: Client,
+    system_name: Option<String>,
+    account_name: Option<String>,
+    account_type: Option<ManagedAccountType>,
     options: ListOptions,
+}
+
+impl ListManagedAccounts {
+    /// Only the accounts of this managed system (`?systemName=`).
+    pub fn system_name(mut self, name: impl Into<String>) -> Self {
+        self.system_name = Some(name.into());
+        self
+    }
+
+    /// Only the accounts with this name (`?accountName=`), on any system.
+    pub fn account_name(mut self, name: impl Into<String>) -> Self {
+        self.account_name = Some(name.into());
+        self
+    }
+
+    /// Only accounts of this kind (`?type=`): local systems, domain-linked, database,
+    /// cloud, application or recently used.
+    pub fn account_type(mut self, kind: ManagedAccountType) -> Self {
+        self.account_type = Some(kind);
+        self
+    }
+}
+
+/// One account or a list of them, as `GET ManagedAccounts` answers.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    Many(Vec<ManagedAccount>),
+    One(Box<ManagedAccount>),
 }
 
 impl Listing for ListManagedAccounts {
@@ -118,7 +190,33 @@ impl Listing for ListManagedAccounts {
     }
 
     fn paginator(self) -> Result<Paginator<ManagedAccount, ()>> {
-        let request = Request::get("ManagedAccounts").operation("list_managed_accounts");
-        Ok(self.client.single_page(request, &self.options))
+        for (field, value) in [
+            ("systemName", &self.system_name),
+            ("accountName", &self.account_name),
+        ] {
+            if let Some(value) = value {
+                check_required(field, value)?;
+            }
+        }
+        if let Some(ManagedAccountType::Unknown(other)) = &self.account_type {
+            return Err(ValidationError::new(
+                "type",
+                format!("`{other}` is not a managed-account type Password Safe knows"),
+            )
+            .into_error());
+        }
+        let request = Request::get("ManagedAccounts")
+            .operation("list_managed_accounts")
+            .query_opt("systemName", self.system_name)
+            .query_opt("accountName", self.account_name)
+            .query_opt("type", self.account_type.map(|t| t.as_str().to_owned()));
+        Ok(self
+            .client
+            .single_page_with(request, &self.options, |response| {
+                Ok(match response.json::<OneOrMany>()? {
+                    OneOrMany::Many(accounts) => accounts,
+                    OneOrMany::One(account) => vec![*account],
+                })
+            }))
     }
 }

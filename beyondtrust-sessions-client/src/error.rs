@@ -29,7 +29,7 @@ use std::fmt;
 use std::time::Duration;
 
 use msp_common::header::{HeaderMap, SET_COOKIE};
-use msp_common::secret::SecretString;
+use msp_common::secret::{Redactor, SecretString};
 use msp_common::{ApiError, Error, ParsedError, StatusCode};
 
 use crate::models::{RequestId, RequestStatus};
@@ -113,7 +113,30 @@ impl fmt::Debug for ErrorBody {
 /// Reads Password Safe error bodies: a JSON string or plain text such as
 /// `"4034 - Request is not yet approved."`, a JSON object with `Code`/`Message`, or an
 /// HTML page. Never fails.
-pub(crate) fn parse_error(_status: StatusCode, headers: &HeaderMap, body: &[u8]) -> ParsedError {
+///
+/// The body arrives with the client's secrets already redacted (the transport does
+/// it); the two-factor prompt comes from a header, so `redactor` (the client's
+/// credentials) is applied to it here, and it is cut to a one-line snippet.
+pub(crate) fn parse_error_redacting(
+    redactor: &Redactor,
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> ParsedError {
+    parse_error_with(Some(redactor), status, headers, body)
+}
+
+#[cfg(test)]
+pub(crate) fn parse_error(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> ParsedError {
+    parse_error_with(None, status, headers, body)
+}
+
+fn parse_error_with(
+    redactor: Option<&Redactor>,
+    _status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> ParsedError {
     let text = body_text(body);
     let (code, message) = match text {
         Some(BodyText::Plain(text)) => split_code(&text),
@@ -123,10 +146,14 @@ pub(crate) fn parse_error(_status: StatusCode, headers: &HeaderMap, body: &[u8])
         }
         None => (None, None),
     };
-    let two_factor_prompt = headers
-        .get(TWO_FACTOR_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| v.trim().to_owned());
+    let two_factor_prompt = headers.get(TWO_FACTOR_HEADER).map(|v| {
+        let text = String::from_utf8_lossy(v.as_bytes());
+        let text = match redactor {
+            Some(redactor) => redactor.redact(&text),
+            None => text.into_owned(),
+        };
+        msp_common::error::snippet(text.as_bytes(), msp_common::error::SNIPPET_CHARS)
+    });
     let pending_cookie = if two_factor_prompt.is_some() {
         crate::auth::cookies_from(headers.get_all(SET_COOKIE).iter(), None)
     } else {

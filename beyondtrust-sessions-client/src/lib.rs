@@ -152,9 +152,15 @@
 //! - **Typed errors** for 4031 / 4034 / 4091 and sign-in failures through [`ErrorExt`];
 //!   input such as a duration outside 1–525600 minutes or an over-long admin-session
 //!   field is refused before anything is sent ([`ValidationError`]).
-//! - **Secrets** — the API key, password, OAuth client secret, session cookie, retrieved
-//!   credentials and session tickets — are never shown by `Debug`, `Display`, errors,
-//!   previews or logs.
+//! - **Secrets** — the API key, password, OAuth client secret, session cookie, bearer
+//!   token, retrieved credentials and session tickets — are never shown by `Debug`,
+//!   `Display`, errors (every variant, [`Error::Auth`] included, and every `source()`),
+//!   previews or logs, in any form they travel in (plain, base64, JSON-escaped, percent-
+//!   or form-encoded), even when a server echoes the request back. A redirect never
+//!   carries the `PS-Auth` header, the cookie or the OAuth `client_secret` to another
+//!   origin, and no write (the token request included) follows a redirect.
+//! - **Tolerant records**: counters, codes, sizes and flags that arrive as strings,
+//!   `0`/`1` or empty strings decode (or fall back to `None`) instead of failing a call.
 //! - **[`RequestsHandler::wait_for_approval`](requests::RequestsHandler::wait_for_approval)**
 //!   polls with backoff until a request is approved, and **[`CheckinGuard`]** warns
 //!   (through `tracing`) when a request is dropped without a check-in.
@@ -175,8 +181,8 @@ pub use credentials::ListManagedAccounts;
 pub use error::{ApprovalError, AuthFailure, ErrorCode, ErrorExt, ValidationError};
 pub use models::{
     AccessRequest, AccessType, AccountId, ConflictOption, CredentialType, ManagedAccount,
-    RequestId, RequestStatus, Session, SessionCreated, SessionFile, SessionId, SessionProtocol,
-    SessionStatus, SessionTicket, SessionType, SignInUser, SystemId, UserId,
+    ManagedAccountType, RequestId, RequestStatus, Session, SessionCreated, SessionFile, SessionId,
+    SessionProtocol, SessionStatus, SessionTicket, SessionType, SignInUser, SystemId, UserId,
 };
 pub use msp_common;
 pub use msp_common::{

@@ -117,6 +117,24 @@ string_enum!(
 );
 
 string_enum!(
+    /// Which managed accounts `GET ManagedAccounts?type=` lists.
+    ManagedAccountType {
+        /// Accounts on local (non-domain) systems.
+        System => "system",
+        /// Accounts the user used recently.
+        Recent => "recent",
+        /// Domain accounts linked to systems.
+        DomainLinked => "domainlinked",
+        /// Database accounts.
+        Database => "database",
+        /// Cloud accounts.
+        Cloud => "cloud",
+        /// Application accounts.
+        Application => "application",
+    }
+);
+
+string_enum!(
     /// The kind of session to create (`SessionType`).
     ///
     /// [`SessionType::RdpFile`] and [`SessionType::AppFile`] answer with an RDP file
@@ -270,8 +288,15 @@ impl Serialize for SessionStatus {
 }
 
 impl<'de> Deserialize<'de> for SessionStatus {
+    /// A number, or a number as a string (`"1"`); anything else is an error (the status
+    /// is what a listing filters on).
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(SessionStatus::from_code(i64::deserialize(d)?))
+        match msp_common::lenient::opt_i64(d)? {
+            Some(code) => Ok(SessionStatus::from_code(code)),
+            None => Err(serde::de::Error::custom(
+                "a session status must be a number",
+            )),
+        }
     }
 }
 
@@ -314,9 +339,44 @@ impl Serialize for SessionProtocol {
 }
 
 impl<'de> Deserialize<'de> for SessionProtocol {
+    /// A number, or a number as a string (`"1"`).
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(SessionProtocol::from_code(i64::deserialize(d)?))
+        match msp_common::lenient::opt_i64(d)? {
+            Some(code) => Ok(SessionProtocol::from_code(code)),
+            None => Err(serde::de::Error::custom(
+                "a session protocol must be a number",
+            )),
+        }
     }
+}
+
+/// A lenient protocol: `None` for `null`, `""` or a value that is not a number.
+fn opt_protocol<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SessionProtocol>, D::Error> {
+    Ok(msp_common::lenient::opt_i64(d)?.map(SessionProtocol::from_code))
+}
+
+/// Text kept exactly as sent (whitespace included); a number or a boolean in its place
+/// becomes its text, anything else (an array, an object) is `None` rather than a
+/// failure of the whole record.
+fn opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Option::<serde_json::Value>::deserialize(d)? {
+        Some(serde_json::Value::String(text)) => Some(text),
+        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+        Some(serde_json::Value::Bool(b)) => Some(b.to_string()),
+        _ => None,
+    })
+}
+
+/// An optional reference to another record: a number or a string of digits; `null`,
+/// `""` or anything unreadable is `None` rather than a failure of the whole record.
+fn opt_id<'de, D: Deserializer<'de>, T: From<u64>>(d: D) -> Result<Option<T>, D::Error> {
+    Ok(msp_common::lenient::opt_u64(d)?.map(T::from))
+}
+
+/// A lenient `u32`: a number or a numeric string; anything else (or out of range) is
+/// `None`.
+fn opt_u32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    Ok(msp_common::lenient::opt_u64(d)?.and_then(|n| u32::try_from(n).ok()))
 }
 
 /// A recorded session (`GET Sessions`, `GET Sessions/{id}`).
@@ -328,7 +388,7 @@ pub struct Session {
     #[serde(rename = "SessionID")]
     pub session_id: SessionId,
     /// The user who requested the session.
-    #[serde(rename = "UserID", default)]
+    #[serde(rename = "UserID", default, deserialize_with = "opt_id")]
     pub user_id: Option<UserId>,
     /// The node that hosts the session.
     #[serde(rename = "NodeID", default)]
@@ -336,10 +396,10 @@ pub struct Session {
     /// The status.
     pub status: SessionStatus,
     /// The archive status code.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "msp_common::lenient::opt_i64")]
     pub archive_status: Option<i64>,
     /// The protocol.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_protocol")]
     pub protocol: Option<SessionProtocol>,
     /// When the session started.
     #[serde(default, deserialize_with = "msp_common::lenient::opt_datetime")]
@@ -348,25 +408,25 @@ pub struct Session {
     #[serde(default, deserialize_with = "msp_common::lenient::opt_datetime")]
     pub end_time: Option<DateTime<Utc>>,
     /// How long the session lasted, in seconds.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "msp_common::lenient::opt_i64")]
     pub duration: Option<i64>,
     /// The name of the asset connected to.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_text")]
     pub asset_name: Option<String>,
     /// The managed system, when there is one.
-    #[serde(rename = "ManagedSystemID", default)]
+    #[serde(rename = "ManagedSystemID", default, deserialize_with = "opt_id")]
     pub managed_system_id: Option<SystemId>,
     /// The managed account, when there is one.
-    #[serde(rename = "ManagedAccountID", default)]
+    #[serde(rename = "ManagedAccountID", default, deserialize_with = "opt_id")]
     pub managed_account_id: Option<AccountId>,
     /// The name of the managed account.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_text")]
     pub managed_account_name: Option<String>,
     /// The key of the session recording.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_text")]
     pub record_key: Option<String>,
     /// The session token.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_text")]
     pub token: Option<String>,
     /// Fields this version of the crate does not model.
     #[serde(flatten)]
@@ -382,22 +442,26 @@ pub struct AccessRequest {
     #[serde(rename = "RequestID")]
     pub request_id: RequestId,
     /// The managed system.
-    #[serde(rename = "SystemID", default)]
+    #[serde(rename = "SystemID", default, deserialize_with = "opt_id")]
     pub system_id: Option<SystemId>,
     /// The name of the managed system.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_text")]
     pub system_name: Option<String>,
     /// The managed account.
-    #[serde(rename = "AccountID", default)]
+    #[serde(rename = "AccountID", default, deserialize_with = "opt_id")]
     pub account_id: Option<AccountId>,
     /// The name of the managed account.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_text")]
     pub account_name: Option<String>,
     /// The domain of the managed account.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_text")]
     pub domain_name: Option<String>,
     /// The application, for application access.
-    #[serde(rename = "ApplicationID", default)]
+    #[serde(
+        rename = "ApplicationID",
+        default,
+        deserialize_with = "msp_common::lenient::opt_u64"
+    )]
     pub application_id: Option<u64>,
     /// When the credentials were (or will be) released.
     #[serde(default, deserialize_with = "msp_common::lenient::opt_datetime")]
@@ -414,7 +478,7 @@ pub struct AccessRequest {
     #[serde(default)]
     pub access_type: Option<AccessType>,
     /// The reason given.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_text")]
     pub reason: Option<String>,
     /// Fields this version of the crate does not model.
     #[serde(flatten)]
@@ -427,31 +491,35 @@ pub struct AccessRequest {
 #[non_exhaustive]
 pub struct ManagedAccount {
     /// The platform of the managed system.
-    #[serde(rename = "PlatformID", default)]
+    #[serde(
+        rename = "PlatformID",
+        default,
+        deserialize_with = "msp_common::lenient::opt_u64"
+    )]
     pub platform_id: Option<u64>,
     /// The managed system.
     #[serde(alias = "SystemID")]
     pub system_id: SystemId,
     /// The name of the managed system.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_text")]
     pub system_name: Option<String>,
     /// The domain of the account.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_text")]
     pub domain_name: Option<String>,
     /// The managed account.
     #[serde(alias = "AccountID")]
     pub account_id: AccountId,
     /// The name of the account.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_text")]
     pub account_name: Option<String>,
     /// The database instance, for database accounts.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_text")]
     pub instance_name: Option<String>,
     /// The default request duration, in minutes.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_u32")]
     pub default_release_duration: Option<u32>,
     /// The longest request duration allowed, in minutes.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_u32")]
     pub maximum_release_duration: Option<u32>,
     /// When the password last changed.
     #[serde(default, deserialize_with = "msp_common::lenient::opt_datetime")]
@@ -460,10 +528,14 @@ pub struct ManagedAccount {
     #[serde(default, deserialize_with = "msp_common::lenient::opt_datetime")]
     pub next_change_date: Option<DateTime<Utc>>,
     /// Whether the password is being changed now.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "msp_common::lenient::opt_bool")]
     pub is_changing: Option<bool>,
     /// Whether the requester has ISA access (no approval needed).
-    #[serde(rename = "IsISAAccess", default)]
+    #[serde(
+        rename = "IsISAAccess",
+        default,
+        deserialize_with = "msp_common::lenient::opt_bool"
+    )]
     pub is_isa_access: Option<bool>,
     /// The node sessions for this account should use.
     #[serde(rename = "PreferredNodeID", default)]
@@ -482,13 +554,13 @@ pub struct SignInUser {
     #[serde(alias = "UserID")]
     pub user_id: UserId,
     /// The user name (`DOMAIN\user` or a local name).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_text")]
     pub user_name: Option<String>,
     /// The display name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_text")]
     pub name: Option<String>,
     /// The e-mail address.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_text")]
     pub email_address: Option<String>,
     /// Fields this version of the crate does not model.
     #[serde(flatten)]
@@ -515,7 +587,7 @@ pub struct SessionTicket {
     #[serde(default, deserialize_with = "de_opt_secret")]
     pub ticket: Option<SecretString>,
     /// The proxy host to connect to.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_text")]
     pub host: Option<String>,
     /// The proxy port (a string on the wire).
     #[serde(default, deserialize_with = "msp_common::lenient::opt_string")]
@@ -530,7 +602,7 @@ pub struct SessionTicket {
     #[serde(default, deserialize_with = "de_opt_secret")]
     pub command: Option<SecretString>,
     /// The recorded session this ticket opens.
-    #[serde(rename = "SessionID", default)]
+    #[serde(rename = "SessionID", default, deserialize_with = "opt_id")]
     pub session_id: Option<SessionId>,
     /// The node hosting the session.
     #[serde(rename = "NodeID", default)]

@@ -187,12 +187,20 @@ impl RequestsHandler {
 ///     serde_json::to_string(&new).unwrap(),
 ///     r#"{"AccessType":"RDP","SystemID":1,"AccountID":11,"DurationMinutes":60,"Reason":"Patch Tuesday"}"#
 /// );
+///
+/// // Without an access type the server's default applies (View: retrieve the password).
+/// let view = NewRequest::for_account(1, 10).duration_minutes(5);
+/// assert_eq!(
+///     serde_json::to_string(&view).unwrap(),
+///     r#"{"SystemID":1,"AccountID":10,"DurationMinutes":5}"#
+/// );
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 #[must_use]
 pub struct NewRequest {
-    access_type: AccessType,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    access_type: Option<AccessType>,
     #[serde(rename = "SystemID")]
     system_id: SystemId,
     #[serde(rename = "AccountID")]
@@ -226,8 +234,16 @@ impl NewRequest {
         system_id: impl Into<SystemId>,
         account_id: impl Into<AccountId>,
     ) -> Self {
+        NewRequest::for_account(system_id, account_id).access_type(access_type)
+    }
+
+    /// A request to an account **without** `AccessType`: the server applies its
+    /// default, [`AccessType::View`] (retrieving the password), as the vendor documents
+    /// it. Set at least [`NewRequest::duration_minutes`]; set the type later with
+    /// [`NewRequest::access_type`].
+    pub fn for_account(system_id: impl Into<SystemId>, account_id: impl Into<AccountId>) -> Self {
         NewRequest {
-            access_type,
+            access_type: None,
             system_id: system_id.into(),
             account_id: account_id.into(),
             application_id: None,
@@ -239,6 +255,13 @@ impl NewRequest {
             ticket_number: None,
             rotate_on_checkin: None,
         }
+    }
+
+    /// How the account is to be used (`AccessType`); without it the server's default,
+    /// [`AccessType::View`], applies.
+    pub fn access_type(mut self, access_type: AccessType) -> Self {
+        self.access_type = Some(access_type);
+        self
     }
 
     /// How long the access lasts, in minutes (1–525600). Required.
@@ -304,14 +327,14 @@ impl NewRequest {
             }
             Some(_) => {}
         }
-        if self.access_type == AccessType::App && self.application_id.is_none() {
+        if self.access_type == Some(AccessType::App) && self.application_id.is_none() {
             return Err(ValidationError::new(
                 "ApplicationID",
                 "App access needs an application id",
             )
             .into_error());
         }
-        if let AccessType::Unknown(other) = &self.access_type {
+        if let Some(AccessType::Unknown(other)) = &self.access_type {
             return Err(ValidationError::new(
                 "AccessType",
                 format!("`{other}` is not one of View, RDP, SSH, App"),

@@ -259,11 +259,20 @@ fn session_created(response: &Response) -> Result<SessionCreated> {
         return serde_json::from_slice::<SessionTicket>(response.bytes())
             .map(SessionCreated::Ticket)
             .map_err(|e| {
+                // serde's message can quote a value, and the body holds the ticket: only
+                // the kind of failure and its position are told.
+                let kind = match e.classify() {
+                    serde_json::error::Category::Io => "I/O error",
+                    serde_json::error::Category::Syntax => "not JSON",
+                    serde_json::error::Category::Data => "missing or mistyped fields",
+                    serde_json::error::Category::Eof => "cut short",
+                };
                 Error::protocol(format!(
-                    "the new session's details could not be decoded (HTTP {}, {} bytes): {}",
+                    "the new session's details could not be decoded (HTTP {}, {} bytes): {kind} at line {} column {}",
                     response.status(),
                     response.bytes().len(),
-                    e.to_string().split(" at line").next().unwrap_or_default()
+                    e.line(),
+                    e.column()
                 ))
             });
     }

@@ -84,13 +84,17 @@ pub struct CallbackPayload {
     #[serde(rename = "Type", default)]
     pub kind: Option<String>,
     /// The record id.
-    #[serde(rename = "ID", default)]
+    #[serde(rename = "ID", default, deserialize_with = "crate::models::opt_id")]
     pub id: Option<u64>,
     /// The Manage company id.
     #[serde(rename = "CompanyId", default)]
     pub company_id: Option<String>,
     /// The member who made the change.
-    #[serde(rename = "MemberId", default)]
+    #[serde(
+        rename = "MemberId",
+        default,
+        deserialize_with = "crate::models::opt_id"
+    )]
     pub member_id: Option<u64>,
     /// The site that sent it.
     #[serde(rename = "FromUrl", default)]

@@ -540,9 +540,13 @@ impl Site {
 
 impl Inner {
     fn company_info_request(&self) -> Result<Request> {
-        let url = url::Url::parse(&format!("{}/login/companyinfo/", self.site.root))
-            .and_then(|u| u.join(&percent_segment(&self.site.company_id)))
-            .map_err(|e| Error::config(format!("the company-info URL is invalid: {e}")))?;
+        // The company id is one path segment, percent-encoded as a whole by the
+        // transport, which refuses control characters and dot-segments: it can neither
+        // become a scheme (`javascript:x`), nor pop a segment (`..`), nor lose a tab.
+        let url = self
+            .transport
+            .with_base_url(&format!("{}/login/", self.site.root))?
+            .url_for(&Request::get("").segments(["companyinfo", self.site.company_id.as_str()]))?;
         // Outside the API base and before any codebase is known: no session hooks.
         Ok(Request::absolute(Method::GET, url)
             .operation("company_info")
@@ -583,6 +587,12 @@ impl Inner {
             .json()?;
         let codebase = info.codebase.ok_or_else(|| {
             Error::protocol("the company-info answer has no Codebase; cannot discover the API base")
+        })?;
+        // What the server says is one path segment, or nothing is sent there.
+        let codebase = clean_codebase(&codebase).ok_or_else(|| {
+            Error::protocol(format!(
+                "the company-info answer names the codebase {codebase:?}, which is not one path segment of letters, digits, `_`, `.` and `-`; cannot discover the API base"
+            ))
         })?;
         let new_base = base_url(&self.site.root, &codebase);
         // Checked like a configured base, before anything is sent there.
@@ -711,10 +721,4 @@ fn bare_token(credentials: &Credentials) -> SecretString {
             .trim_start_matches("Basic ")
             .to_owned(),
     )
-}
-
-fn percent_segment(s: &str) -> String {
-    let mut u = url::Url::parse("http://x/").expect("static URL");
-    u.path_segments_mut().expect("base").push(s);
-    u.path().trim_start_matches('/').to_owned()
 }

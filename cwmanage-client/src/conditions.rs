@@ -45,10 +45,49 @@
 //! ([`Expr`]): what the builder renders parses back to the condition it was built from.
 //! It is the crate's one conditions grammar — the simulator (feature `sim`) filters its
 //! records by evaluating what this parser reads.
+//!
+//! # Size caps
+//!
+//! The builder and the parser share two caps: at most [`MAX_TERMS`] comparisons and at
+//! most [`MAX_DEPTH`] levels of parentheses. Combining past a cap gives a *refused*
+//! condition instead of a bigger one ([`ConditionError::TooManyTerms`],
+//! [`ConditionError::TooDeep`]): it stays refused when combined further, renders as that
+//! error, and every call that would send it fails with [`Error::Config`](msp_common::Error)
+//! before anything is sent. So no input — 100,000 terms, thousands of alternating
+//! `and`/`or` levels — grows a tree whose rendering, comparison, cloning or drop could
+//! exhaust the stack, and everything the builder accepts parses back.
+//!
+//! ```
+//! use cwmanage_client::conditions::{Condition, ConditionError, MAX_DEPTH};
+//!
+//! let term = |i: i64| Condition::field("id").eq(i);
+//! let mut deep = term(0);
+//! for i in 0..2_000 {
+//!     deep = if i % 2 == 0 { deep.or(term(i)) } else { deep.and(term(i)) };
+//! }
+//! assert_eq!(deep.render().unwrap_err(), ConditionError::TooDeep);
+//! let fine = (0..MAX_DEPTH as i64).fold(term(0), |c, i| if i % 2 == 0 { c.or(term(i)) } else { c.and(term(i)) });
+//! assert_eq!(Condition::parse(&fine.render()?)?, fine);
+//! # Ok::<(), ConditionError>(())
+//! ```
 
 use chrono::{DateTime, Utc};
 
 mod parse;
+
+/// The most comparisons one condition may hold, built or parsed (an `in` list is one
+/// comparison, whatever its length; a [`Condition::raw`] text counts as one).
+///
+/// No Manage URL holds anywhere near this many (URLs are cut at about 2,000 characters;
+/// see [`ListRequest::max_url_len`](crate::query::ListRequest::max_url_len)); the cap
+/// exists so that no input can make the builder, the parser or the simulator's
+/// evaluation unbounded. Split longer filters into several calls.
+pub const MAX_TERMS: usize = 1024;
+
+/// The deepest a condition may nest: every pair of parentheses the rendered text opens
+/// around a group is one level (`a = 1 and (b = 2 or c = 3)` is one; the parentheses of
+/// an `in` list do not count). The builder and the parser share it (see [`MAX_TERMS`]).
+pub const MAX_DEPTH: usize = 64;
 
 /// Why a condition cannot be written.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -89,6 +128,17 @@ pub enum ConditionError {
     /// A raw condition is empty.
     #[error("a raw condition is empty")]
     EmptyRaw,
+    /// The condition holds more than [`MAX_TERMS`] comparisons (built or parsed).
+    #[error(
+        "the condition holds more than {MAX_TERMS} comparisons, the most this crate builds or parses; split it into several calls"
+    )]
+    TooManyTerms,
+    /// The condition nests parentheses deeper than [`MAX_DEPTH`] levels (built or
+    /// parsed).
+    #[error(
+        "the condition nests parentheses deeper than {MAX_DEPTH} levels, the most this crate builds or parses"
+    )]
+    TooDeep,
     /// A conditions text does not follow the grammar ([`Condition::parse`]).
     #[error("{message} (at character {position})")]
     Syntax {
@@ -290,9 +340,153 @@ pub enum Expr {
 /// Rendering happens with [`Condition::render`]; a value that cannot be written
 /// (see [`ConditionError`]) is reported then, and by any call that sends it, before
 /// any request goes out.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// A condition holds at most [`MAX_TERMS`] comparisons and nests at most [`MAX_DEPTH`]
+/// levels (the parser's caps); combining past a cap gives a refused condition (see the
+/// [module docs](self#size-caps) and [`Condition::check`]).
+#[derive(Clone)]
 #[must_use]
-pub struct Condition(Expr);
+pub struct Condition(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    Tree(Tree),
+    Refused(ConditionError),
+}
+
+/// An expression with its size: the comparisons it holds and the levels of parentheses
+/// its rendering opens.
+#[derive(Clone)]
+struct Tree {
+    expr: Expr,
+    terms: usize,
+    depth: usize,
+}
+
+impl Tree {
+    fn leaf(expr: Expr) -> Tree {
+        Tree {
+            expr,
+            terms: 1,
+            depth: 0,
+        }
+    }
+
+    /// The levels this tree adds when it becomes an operand of a join: its own, plus
+    /// the parentheses it is then wrapped in.
+    fn as_operand(&self) -> usize {
+        self.depth + usize::from(parenthesized(&self.expr))
+    }
+}
+
+/// Whether an operand of a join is rendered inside parentheses.
+fn parenthesized(expr: &Expr) -> bool {
+    matches!(expr, Expr::And(_) | Expr::Or(_) | Expr::Raw(_))
+}
+
+/// What [`Condition::expr`] shows for a refused condition: an empty `or`, which matches
+/// nothing.
+static REFUSED: Expr = Expr::Or(Vec::new());
+
+impl std::fmt::Debug for Condition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            Repr::Tree(tree) => f.debug_tuple("Condition").field(&tree.expr).finish(),
+            Repr::Refused(err) => f.debug_tuple("Condition::Refused").field(err).finish(),
+        }
+    }
+}
+
+impl PartialEq for Condition {
+    fn eq(&self, other: &Condition) -> bool {
+        match (&self.0, &other.0) {
+            (Repr::Tree(a), Repr::Tree(b)) => a.expr == b.expr,
+            (Repr::Refused(a), Repr::Refused(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl Condition {
+    fn leaf(expr: Expr) -> Condition {
+        Condition(Repr::Tree(Tree::leaf(expr)))
+    }
+
+    /// Joins two conditions with `and` (`and: true`) or `or`, keeping the grouping the
+    /// builder always had: the left side's terms are extended when it is already that
+    /// join, and so are the right side's when both are; anything else becomes one
+    /// operand. The size is computed first, and past a cap nothing is built.
+    fn join(self, other: Condition, and: bool) -> Condition {
+        let (a, b) = match (self.0, other.0) {
+            (Repr::Tree(a), Repr::Tree(b)) => (a, b),
+            (Repr::Refused(err), _) | (_, Repr::Refused(err)) => {
+                return Condition(Repr::Refused(err));
+            }
+        };
+        let same = |e: &Expr| {
+            if and {
+                matches!(e, Expr::And(_))
+            } else {
+                matches!(e, Expr::Or(_))
+            }
+        };
+        let a_spread = same(&a.expr);
+        let b_spread = a_spread && same(&b.expr);
+        let depth_a = if a_spread { a.depth } else { a.as_operand() };
+        let depth_b = if b_spread { b.depth } else { b.as_operand() };
+        let terms = a.terms.saturating_add(b.terms);
+        let depth = depth_a.max(depth_b);
+        if terms > MAX_TERMS {
+            return Condition(Repr::Refused(ConditionError::TooManyTerms));
+        }
+        if depth > MAX_DEPTH {
+            return Condition(Repr::Refused(ConditionError::TooDeep));
+        }
+        let mut operands = match a.expr {
+            Expr::And(terms) | Expr::Or(terms) if a_spread => terms,
+            other => vec![other],
+        };
+        match b.expr {
+            Expr::And(terms) | Expr::Or(terms) if b_spread => operands.extend(terms),
+            other => operands.push(other),
+        }
+        let expr = if and {
+            Expr::And(operands)
+        } else {
+            Expr::Or(operands)
+        };
+        Condition(Repr::Tree(Tree { expr, terms, depth }))
+    }
+
+    /// A parsed expression as a condition, sized; refused past a cap.
+    fn sized(expr: Expr) -> Result<Condition, ConditionError> {
+        let (terms, depth) = size(&expr);
+        if terms > MAX_TERMS {
+            return Err(ConditionError::TooManyTerms);
+        }
+        if depth > MAX_DEPTH {
+            return Err(ConditionError::TooDeep);
+        }
+        Ok(Condition(Repr::Tree(Tree { expr, terms, depth })))
+    }
+}
+
+/// The comparisons and the levels of parentheses of an expression the parser made (its
+/// nesting is bounded by the parser, so this recursion is too).
+fn size(expr: &Expr) -> (usize, usize) {
+    match expr {
+        Expr::And(operands) | Expr::Or(operands) => {
+            operands.iter().fold((0, 0), |(terms, depth), operand| {
+                let (t, d) = size(operand);
+                (
+                    terms.saturating_add(t),
+                    depth.max(d + usize::from(parenthesized(operand))),
+                )
+            })
+        }
+        _ => (1, 0),
+    }
+}
 
 /// The left side of a comparison; obtained from [`Condition::field`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -301,7 +495,7 @@ pub struct Field(String);
 
 impl Field {
     fn cmp(self, op: Op, value: impl Into<Value>) -> Condition {
-        Condition(Expr::Cmp {
+        Condition::leaf(Expr::Cmp {
             field: self.0,
             op,
             value: value.into(),
@@ -366,7 +560,8 @@ impl Field {
     /// pieces that each hold only one kind of quote, sent as `like` patterns (prefix,
     /// middle pieces, suffix) joined with `and`: the server then answers a superset, which
     /// the caller narrows by comparing exactly (as
-    /// [`Resource::find_exact`](crate::resource::Resource::find_exact) does).
+    /// [`Resource::find_exact`](crate::resource::Resource::find_exact) does). A value
+    /// switching quote kinds more than [`MAX_TERMS`] times gives a refused condition.
     ///
     /// ```
     /// use cwmanage_client::conditions::Condition;
@@ -410,7 +605,7 @@ impl Field {
 
     /// `field in (v1,v2,…)`
     pub fn is_in<V: Into<Value>>(self, values: impl IntoIterator<Item = V>) -> Condition {
-        Condition(Expr::In {
+        Condition::leaf(Expr::In {
             field: self.0,
             negated: false,
             values: values.into_iter().map(Into::into).collect(),
@@ -418,7 +613,7 @@ impl Field {
     }
     /// `field not in (v1,v2,…)`
     pub fn not_in<V: Into<Value>>(self, values: impl IntoIterator<Item = V>) -> Condition {
-        Condition(Expr::In {
+        Condition::leaf(Expr::In {
             field: self.0,
             negated: true,
             values: values.into_iter().map(Into::into).collect(),
@@ -435,52 +630,59 @@ impl Condition {
     /// A condition written by hand, sent as given (wrapped in parentheses when joined
     /// with others).
     pub fn raw(text: impl Into<String>) -> Condition {
-        Condition(Expr::Raw(text.into()))
+        Condition::leaf(Expr::Raw(text.into()))
     }
 
-    /// `self and other`
+    /// `self and other`. Past [`MAX_TERMS`] or [`MAX_DEPTH`] the result is refused
+    /// ([`Condition::check`]).
     pub fn and(self, other: Condition) -> Condition {
-        Condition(match (self.0, other.0) {
-            (Expr::And(mut a), Expr::And(b)) => {
-                a.extend(b);
-                Expr::And(a)
-            }
-            (Expr::And(mut a), b) => {
-                a.push(b);
-                Expr::And(a)
-            }
-            (a, b) => Expr::And(vec![a, b]),
-        })
+        self.join(other, true)
     }
 
-    /// `self or other`
+    /// `self or other`. Past [`MAX_TERMS`] or [`MAX_DEPTH`] the result is refused
+    /// ([`Condition::check`]).
     pub fn or(self, other: Condition) -> Condition {
-        Condition(match (self.0, other.0) {
-            (Expr::Or(mut a), Expr::Or(b)) => {
-                a.extend(b);
-                Expr::Or(a)
-            }
-            (Expr::Or(mut a), b) => {
-                a.push(b);
-                Expr::Or(a)
-            }
-            (a, b) => Expr::Or(vec![a, b]),
-        })
+        self.join(other, false)
     }
 
-    /// All of these conditions (`and`); `None` when there are none.
+    /// All of these conditions (`and`); `None` when there are none. More than
+    /// [`MAX_TERMS`] comparisons in all give a refused condition.
     pub fn all(conditions: impl IntoIterator<Item = Condition>) -> Option<Condition> {
         conditions.into_iter().reduce(Condition::and)
     }
 
-    /// Any of these conditions (`or`); `None` when there are none.
+    /// Any of these conditions (`or`); `None` when there are none. More than
+    /// [`MAX_TERMS`] comparisons in all give a refused condition.
     pub fn any(conditions: impl IntoIterator<Item = Condition>) -> Option<Condition> {
         conditions.into_iter().reduce(Condition::or)
     }
 
+    /// `Ok` when the condition is within the caps ([`MAX_TERMS`], [`MAX_DEPTH`]); the
+    /// cap it went past when building it was refused ([`ConditionError::TooManyTerms`]
+    /// or [`ConditionError::TooDeep`]). Values are checked by [`render`](Self::render).
+    ///
+    /// ```
+    /// use cwmanage_client::conditions::{Condition, ConditionError, MAX_TERMS};
+    ///
+    /// let ids = |n: usize| Condition::any((0..n).map(|i| Condition::field("id").eq(i as u64))).unwrap();
+    /// assert_eq!(ids(MAX_TERMS).check(), Ok(()));
+    /// assert_eq!(ids(MAX_TERMS + 1).check(), Err(ConditionError::TooManyTerms));
+    /// // A refused condition stays refused.
+    /// assert!(ids(100_000).and(Condition::field("closedFlag").eq(false)).render().is_err());
+    /// ```
+    pub fn check(&self) -> Result<(), ConditionError> {
+        match &self.0 {
+            Repr::Tree(_) => Ok(()),
+            Repr::Refused(err) => Err(err.clone()),
+        }
+    }
+
     /// Writes the condition in Manage's syntax.
     pub fn render(&self) -> Result<String, ConditionError> {
-        render(&self.0)
+        match &self.0 {
+            Repr::Tree(tree) => render(&tree.expr),
+            Repr::Refused(err) => Err(err.clone()),
+        }
     }
 
     /// Reads a condition written in Manage's syntax: the inverse of
@@ -489,7 +691,10 @@ impl Condition {
     ///
     /// Keywords (`and`, `or`, `not`, `in`, `contains`, `like`, `true`, `false`, `null`)
     /// are read in any case; strings in either quote run to the next quote of the same
-    /// kind (there is no escape); field paths follow the builder's rule.
+    /// kind (there is no escape); field paths follow the builder's rule. A text holding
+    /// more than [`MAX_TERMS`] comparisons or nesting deeper than [`MAX_DEPTH`] levels is
+    /// refused ([`ConditionError::TooManyTerms`], [`ConditionError::TooDeep`]) without
+    /// being read further.
     ///
     /// ```
     /// use cwmanage_client::conditions::{Condition, Expr, Op, Value};
@@ -506,12 +711,16 @@ impl Condition {
     /// # Ok::<(), cwmanage_client::conditions::ConditionError>(())
     /// ```
     pub fn parse(text: &str) -> Result<Condition, ConditionError> {
-        parse::parse(text).map(Condition)
+        Condition::sized(parse::parse(text)?)
     }
 
-    /// The parsed form of this condition.
+    /// The parsed form of this condition. A refused condition ([`Condition::check`]) has
+    /// none and shows an empty [`Expr::Or`], which matches nothing.
     pub fn expr(&self) -> &Expr {
-        &self.0
+        match &self.0 {
+            Repr::Tree(tree) => &tree.expr,
+            Repr::Refused(_) => &REFUSED,
+        }
     }
 }
 
@@ -549,8 +758,11 @@ impl Condition {
         if fits(&self.render()?) {
             return Ok(None);
         }
+        let Repr::Tree(tree) = &self.0 else {
+            return Ok(None);
+        };
         // Where is the longest list: the root, or a child of a root `and`.
-        let slot = match &self.0 {
+        let slot = match &tree.expr {
             Expr::In { .. } => None,
             Expr::And(children) => {
                 let best = children
@@ -568,7 +780,7 @@ impl Condition {
             }
             _ => return Ok(None),
         };
-        let (field, negated, values) = match (&self.0, slot) {
+        let (field, negated, values) = match (&tree.expr, slot) {
             (
                 Expr::In {
                     field,
@@ -597,14 +809,19 @@ impl Condition {
                 negated,
                 values: chunk.to_vec(),
             };
-            Condition(match (&self.0, slot) {
-                (Expr::And(children), Some(i)) => {
-                    let mut children = children.clone();
-                    children[i] = node;
-                    Expr::And(children)
-                }
-                _ => node,
-            })
+            // One `in` list for another: the size is the same.
+            Condition(Repr::Tree(Tree {
+                expr: match (&tree.expr, slot) {
+                    (Expr::And(children), Some(i)) => {
+                        let mut children = children.clone();
+                        children[i] = node;
+                        Expr::And(children)
+                    }
+                    _ => node,
+                },
+                terms: tree.terms,
+                depth: tree.depth,
+            }))
         };
         let mut parts = Vec::new();
         let mut start = 0;

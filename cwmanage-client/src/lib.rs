@@ -141,6 +141,14 @@
 //!   then resent once by the transport's own loop.
 //! - Escaping a quote inside a condition string is UNVERIFIED against a real server, so the
 //!   builder never escapes: see [`conditions`].
+//! - The conditions builder and parser share caps ([`MAX_TERMS`](conditions::MAX_TERMS)
+//!   comparisons, [`MAX_DEPTH`](conditions::MAX_DEPTH) levels of parentheses): a bigger
+//!   condition is refused with a typed error before anything is sent, so no input can
+//!   exhaust the stack. Numbers from the server that drive paging (`Link` page numbers,
+//!   `/count` totals) are parsed and checked, never computed unchecked.
+//! - Manage's API does not redirect, so the transport follows no redirect: a 3xx is the
+//!   call's error (keeping its `Location`), and the credentials never reach another
+//!   origin.
 //! - Callback signatures (`x-content-signature`) are HMAC-SHA256 under the SHA-256 of the
 //!   signing key, checked in constant time ([`callbacks`]).
 

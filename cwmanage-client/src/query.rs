@@ -33,7 +33,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use futures_util::stream::{self, BoxStream, StreamExt};
-use msp_common::paginate::{self, Fetched, ListOptions, Listing, Paginator};
+use msp_common::paginate::{self, Fetched, ListOptions, Listing, Paginator, Undecoded};
 use msp_common::{Call, Error, Request, Response, Result};
 use serde::de::DeserializeOwned;
 
@@ -510,7 +510,9 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
             mode,
             count: count.map(|c| Box::new(move || c.count_call()) as CountFn),
         });
-        let mut paginator = Paginator::new(PageToken::Number(1), move |token| {
+        // Pages are decoded when the listing reaches them (not by a look-ahead task), so
+        // reading ahead holds raw bytes, not a second page of records.
+        let mut paginator = Paginator::new_undecoded(PageToken::Number(1), move |token| {
             let fetcher = fetcher.clone();
             async move { fetcher.fetch::<T>(token).await }
         });
@@ -634,7 +636,10 @@ struct Fetcher {
 }
 
 impl Fetcher {
-    async fn fetch<T: DeserializeOwned>(&self, token: PageToken) -> Result<Fetched<T, PageToken>> {
+    async fn fetch<T: DeserializeOwned + Send + 'static>(
+        &self,
+        token: PageToken,
+    ) -> Result<Undecoded<T, PageToken>> {
         match token {
             PageToken::Number(1) if self.mode == Mode::Forward => self.forward(None).await,
             PageToken::Number(1) if self.mode == Mode::ForwardWithFallback => {
@@ -674,7 +679,10 @@ impl Fetcher {
         Call::raw(self.client.service(), build(), false)
     }
 
-    async fn by_number<T: DeserializeOwned>(&self, page: u64) -> Result<Fetched<T, PageToken>> {
+    async fn by_number<T: DeserializeOwned + Send + 'static>(
+        &self,
+        page: u64,
+    ) -> Result<Undecoded<T, PageToken>> {
         let call = self.page(
             [
                 ("pageSize", self.page_size.to_string()),
@@ -691,34 +699,37 @@ impl Fetcher {
             }
             _ => (call.await?, None),
         };
-        let items: Vec<T> = response.json()?;
-        let next = match next_token(&response) {
-            Some(next) => next,
-            // No Link header: a full page may have a successor.
-            None if items.len() as u64 >= u64::from(self.page_size) => {
-                page.checked_add(1).map(PageToken::Number)
+        let page_size = u64::from(self.page_size);
+        Ok(Undecoded::new(move || {
+            let items: Vec<T> = response.json_vec(usize::try_from(page_size).unwrap_or(0))?;
+            let next = match next_token(&response) {
+                Some(next) => next,
+                // No Link header: a full page may have a successor.
+                None if items.len() as u64 >= page_size => {
+                    page.checked_add(1).map(PageToken::Number)
+                }
+                None => None,
+            };
+            let mut fetched = Fetched::new(items)
+                .with_next_opt(next)
+                .with_fingerprint(response.fingerprint());
+            match total {
+                Some(total) if total.div_ceil(page_size) <= MAX_PLANNED_PAGES => {
+                    fetched = fetched.with_total(total);
+                }
+                Some(total) => {
+                    tracing::debug!(total, "an implausible /count; paging one page at a time");
+                }
+                None => {}
             }
-            None => None,
-        };
-        let mut fetched = Fetched::new(items)
-            .with_next_opt(next)
-            .with_fingerprint(response.fingerprint());
-        match total {
-            Some(total) if total.div_ceil(u64::from(self.page_size)) <= MAX_PLANNED_PAGES => {
-                fetched = fetched.with_total(total);
-            }
-            Some(total) => {
-                tracing::debug!(total, "an implausible /count; paging one page at a time");
-            }
-            None => {}
-        }
-        Ok(fetched)
+            Ok(fetched)
+        }))
     }
 
-    async fn forward<T: DeserializeOwned>(
+    async fn forward<T: DeserializeOwned + Send + 'static>(
         &self,
         page_id: Option<String>,
-    ) -> Result<Fetched<T, PageToken>> {
+    ) -> Result<Undecoded<T, PageToken>> {
         let call = self.page(
             [
                 ("pageSize", self.page_size.to_string()),
@@ -727,12 +738,15 @@ impl Fetcher {
             true,
         );
         let response = call.await?;
-        let items: Vec<T> = response.json()?;
-        // Forward-only ends where the Link header does.
-        let next = next_token(&response).flatten();
-        Ok(Fetched::new(items)
-            .with_next_opt(next)
-            .with_fingerprint(response.fingerprint()))
+        let page_size = usize::try_from(self.page_size).unwrap_or(0);
+        Ok(Undecoded::new(move || {
+            let items: Vec<T> = response.json_vec(page_size)?;
+            // Forward-only ends where the Link header does.
+            let next = next_token(&response).flatten();
+            Ok(Fetched::new(items)
+                .with_next_opt(next)
+                .with_fingerprint(response.fingerprint()))
+        }))
     }
 }
 

@@ -679,3 +679,65 @@ async fn calls_are_values_with_previews_and_overrides() {
     assert!(count.await.is_err());
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn a_discovered_codebase_must_be_one_path_segment() {
+    for codebase in [
+        "../evil/",
+        "v1?x=1",
+        "a/b/",
+        "@evil.example/",
+        "v1#f",
+        "v 1",
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/login/companyinfo/myco"))
+            .respond_with(json(
+                &serde_json::json!({ "Codebase": codebase, "CompanyID": "myco" }).to_string(),
+            ))
+            .mount(&server)
+            .await;
+        let client = support::builder(&server.uri(), &Default::default())
+            .discover_codebase()
+            .build()
+            .unwrap();
+        let err = client.tickets().get(1).await.unwrap_err();
+        assert!(matches!(err, Error::Protocol { .. }), "{codebase}: {err}");
+        // Only the company-info request was sent.
+        assert_eq!(
+            server.received_requests().await.unwrap().len(),
+            1,
+            "{codebase}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_company_id_that_would_change_the_path_is_refused_before_sending() {
+    for company in ["..", ".%2E", "a\tb", "line\nbreak"] {
+        let client = Client::builder()
+            .base_url("https://cw.example.com")
+            .credentials(Credentials::new(company, "pub", "priv"))
+            .client_id(CLIENT_ID)
+            .build()
+            .unwrap();
+        let err = client.company_info().preview().unwrap_err();
+        assert!(matches!(err, Error::Config { .. }), "{company:?}: {err}");
+    }
+    for (company, encoded) in [
+        ("javascript:x", "javascript:x"),
+        ("a/b?c#d", "a%2Fb%3Fc%23d"),
+    ] {
+        let client = Client::builder()
+            .base_url("https://cw.example.com")
+            .credentials(Credentials::new(company, "pub", "priv"))
+            .client_id(CLIENT_ID)
+            .build()
+            .unwrap();
+        assert_eq!(
+            client.company_info().preview().unwrap().url,
+            format!("https://cw.example.com/login/companyinfo/{encoded}")
+        );
+    }
+}

@@ -13,6 +13,7 @@ use cwmanage_client::sim::{Fault, Simulator};
 use cwmanage_client::{Client, Credentials, ErrorExt};
 use futures_util::TryStreamExt;
 use msp_common::retry::{FixedJitter, ManualClock};
+use msp_common::secret::ExposeSecret;
 
 fn client_for(sim: &Simulator) -> (Client, ManualClock) {
     let clock = ManualClock::new();
@@ -317,7 +318,10 @@ async fn the_sim_enforces_auth_and_client_id() {
             "{}/v4_6_release/apis/3.0/service/tickets",
             sim.url()
         ))
-        .header("Authorization", "Basic bXljbytwdWI6cHJpdg==")
+        .header(
+            "Authorization",
+            sim.credentials().authorization().expose_secret(),
+        )
         .send()
         .await
         .unwrap();

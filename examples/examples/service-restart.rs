@@ -32,8 +32,7 @@ use cw::models::{Board, BoardStatus, TicketId};
 use cw::patch::PatchOp;
 use msp_common::Listing;
 use msp_examples::workflow::{
-    self, Accept, Result, find_board, find_company, find_or_create_ticket,
-    note_texts, truncate,
+    self, Accept, Result, find_board, find_company, find_or_create_ticket, note_texts, truncate,
 };
 use msp_examples::{Connected, cw, vsa};
 use serde::Serialize;

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use crate::client::{Client, ListRequest};
+use crate::client::{Client, ListRequest, name_segment};
 use crate::ids::{AgentId, NetworkId, ViewId};
 use msp_common::{Call, Request};
 
@@ -63,9 +63,11 @@ impl Agents {
     /// `PUT /assetmgmt/agents/{agentId}/rename/{newName}`: renames the agent (the new name
     /// is one encoded path segment). A write.
     pub fn rename(&self, agent_id: &AgentId, new_name: &str) -> Call<()> {
-        let request = Request::put("assetmgmt/agents")
-            .segments([agent_id.as_str(), "rename", new_name])
-            .operation("rename_agent");
+        let request = name_segment("agent's new name", new_name).map(|name| {
+            Request::put("assetmgmt/agents")
+                .segments([agent_id.as_str(), "rename", name])
+                .operation("rename_agent")
+        });
         self.client.write_unit(request)
     }
 

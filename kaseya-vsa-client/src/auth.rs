@@ -269,6 +269,40 @@ impl Credentials {
         }
     }
 
+    /// The `Authorization` header for `/auth` and everything it carries that a server
+    /// might echo back on its own: the bare Base64 token, the decoded payload and, for
+    /// password credentials, each digest (`rpass1`/`rpass2` are unsalted hashes of the
+    /// password). All of them are redacted from whatever that request's errors show.
+    pub(crate) fn auth_secrets(&self, rand: &str) -> (SecretString, Vec<SecretString>) {
+        let (plain, mut secrets) = match self {
+            Credentials::Password {
+                username,
+                password,
+                encoding,
+            } => {
+                let payload =
+                    AuthPayload::compute(username, password.expose_secret(), rand, *encoding);
+                let digests = [
+                    &payload.pass2,
+                    &payload.pass1,
+                    &payload.rpass2,
+                    &payload.rpass1,
+                ]
+                .map(|d| SecretString::from(d.as_str()));
+                (payload.to_plain(), digests.to_vec())
+            }
+            Credentials::PersonalAccessToken { username, token } => (
+                SecretString::from(format!("{username}:{}", token.expose_secret())),
+                Vec::new(),
+            ),
+        };
+        let bare = SecretString::from(STANDARD.encode(plain.expose_secret()));
+        let header = SecretString::from(format!("Basic {}", bare.expose_secret()));
+        secrets.push(plain);
+        secrets.push(bare);
+        (header, secrets)
+    }
+
     /// The secrets to redact from error bodies.
     pub(crate) fn secrets(&self) -> Vec<SecretString> {
         match self {

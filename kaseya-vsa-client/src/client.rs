@@ -14,7 +14,7 @@ use std::time::{Duration, SystemTime};
 
 use futures_util::future::BoxFuture;
 use msp_common::call::Authorized;
-use msp_common::paginate::{Fetched, ListOptions, Listing, Paginator};
+use msp_common::paginate::{Fetched, ListOptions, Listing, Paginator, Undecoded};
 use msp_common::secret::{ExposeSecret, SecretString};
 use msp_common::{
     ApiError, Call, ClientOptions, Raw, Request, Response, Service, StatusCode, Transport,
@@ -26,7 +26,7 @@ use serde::de::DeserializeOwned;
 use crate::auth::{Credentials, random_number};
 use crate::error::{EnvelopeError, ErrorExt};
 pub use crate::models::SessionInfo;
-use crate::odata::{Filter, OrderBy};
+use crate::odata::{Filter, FilterTooLarge, OrderBy};
 use crate::{Error, Result};
 
 /// The vendor name used in errors and traces.
@@ -139,10 +139,11 @@ impl ClientBuilder {
         )
         .base_url(base)
         .header("Accept", "application/json")?
-        // Redirects are followed by the transport's loop, for reads, on the same origin
-        // only, with `Authorization` kept; a redirect elsewhere is a protocol error.
-        .follow_redirects(false)
-        .same_origin_redirects(true)
+        // The transport's one redirect rule: reads follow redirects on the same origin
+        // only (the VSA's 301 to the trailing-slash path), with `Authorization` kept; a
+        // redirect elsewhere is a protocol error and sends nothing there; a write never
+        // follows one.
+        .follow_redirects(true)
         .error_parser(parse_error_body)
         .options(self.options.transport);
         for secret in credentials.secrets() {
@@ -346,22 +347,28 @@ fn check_envelope(response: &Response) -> Result<()> {
         .and_then(|c| StatusCode::from_u16(c).ok())
         .filter(|s| s.is_client_error() || s.is_server_error())
         .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    // A server may echo the request (its token, the sign-in payload) in its error: what
+    // is copied from the body is redacted, in every form, as the transport does for the
+    // errors it builds.
+    let redactor = response.redactor();
+    let redact = |text: String| redactor.redact(&text);
     let message = meta
         .error
         .clone()
         .filter(|e| !e.is_empty() && e != "None")
         .or(meta.message.clone())
-        .unwrap_or_else(|| format!("ResponseCode {code}"));
+        .map_or_else(|| format!("ResponseCode {code}"), redact);
+    let body = redactor.redact(&String::from_utf8_lossy(response.bytes()));
     Err(ApiError::new(VENDOR, status)
-        .with_body(response.bytes())
+        .with_body(body.as_bytes())
         .with_message(message)
         .with_code(code.to_string())
         .with_attempts(response.attempts())
         .with_detail(EnvelopeError {
             http_status: response.status(),
             response_code: code,
-            status: meta.status,
-            error: meta.error,
+            status: meta.status.map(redact),
+            error: meta.error.map(redact),
         })
         .into())
 }
@@ -392,13 +399,16 @@ pub(crate) fn decode_envelope<T: DeserializeOwned>(response: &Response) -> Resul
     let result = match envelope.result {
         Some(result) => result,
         None => serde_json::from_value(serde_json::Value::Null).map_err(|_| {
+            let body = response
+                .redactor()
+                .redact(&String::from_utf8_lossy(response.bytes()));
             Error::from(msp_common::DecodeError::new(
                 VENDOR,
                 response.status(),
                 None,
                 "Result",
                 "the envelope has no Result",
-                response.bytes(),
+                body.as_bytes(),
             ))
         })?,
     };
@@ -431,6 +441,34 @@ fn envelope_one<T: DeserializeOwned>(response: Response) -> Result<T> {
     } else {
         decode_raw(&response, text.as_bytes())
     }
+}
+
+/// A name from data sent as one path segment (a custom field name, an agent's new name,
+/// a document's source or destination): refused with [`Error::Config`] before anything
+/// is sent when it is empty (the route would lose its last segment), or when it is —
+/// whole or between `/` and `\` — made only of dots (and spaces): the VSA runs on IIS,
+/// whose HTTP.sys decodes `%2F` and `%5C` into separators and resolves dot-segments
+/// before the API routes the request, so such a name could leave its place in the path
+/// there. Control characters and the other dot-segment spellings are refused by the
+/// transport for every segment.
+pub(crate) fn name_segment<'a>(what: &str, value: &'a str) -> Result<&'a str> {
+    if value.is_empty() {
+        return Err(Error::config(format!(
+            "Kaseya VSA: the {what} is empty; it is sent as a path segment, and an empty one would change the path"
+        )));
+    }
+    if value.split(['/', '\\']).any(dot_segment) {
+        return Err(Error::config(format!(
+            "Kaseya VSA: the {what} {value:?} cannot be sent as a path segment: a server that decodes `/` or `\\` in it would read a dot-segment and change the path"
+        )));
+    }
+    Ok(value)
+}
+
+/// A name made only of dots and spaces, with at least one dot (`.`, `..`, `...`, `. `):
+/// what a server may read as a dot-segment (Windows drops trailing dots and spaces).
+pub(crate) fn dot_segment(part: &str) -> bool {
+    part.contains('.') && part.chars().all(|c| c == '.' || c == ' ')
 }
 
 /// What a call constructor accepts: a request, or a request whose building may have
@@ -618,6 +656,7 @@ impl Client {
             client: self.clone(),
             request,
             filter: None,
+            refused: None,
             order_by: None,
             skip: 0,
             options: ListOptions::default(),
@@ -631,11 +670,14 @@ impl Inner {
     async fn authenticate_locked<'a>(&self, slot: &'a mut Option<Session>) -> Result<&'a Session> {
         let shared = &self.shared;
         let rand = (shared.random)();
-        let header = shared.credentials.auth_header(&rand);
-        let request = Request::get("auth")
-            .operation("auth")
-            .anonymous()
-            .sensitive_header("Authorization", &header)?;
+        let (header, carried) = shared.credentials.auth_secrets(&rand);
+        let request = carried.into_iter().fold(
+            Request::get("auth")
+                .operation("auth")
+                .anonymous()
+                .sensitive_header("Authorization", &header)?,
+            Request::redact,
+        );
         let refused = |err: Error| {
             Error::auth_with_source(
                 format!(
@@ -659,13 +701,16 @@ impl Inner {
             Err(err) => return Err(without_auth_tokens(err, &response)),
         };
         let now = shared.transport.clock().now();
+        // Checked: the server's date is converted without overflow (chrono's own
+        // conversion panics past what `SystemTime` holds on some platforms), and so are
+        // the configured durations.
         let expires_at = result
             .result
             .info
             .session_expiration
-            .map(SystemTime::from)
-            .filter(|at| *at > now + shared.renew_margin)
-            .unwrap_or(now + shared.fallback_token_lifetime);
+            .and_then(system_time)
+            .filter(|at| *at > later(now, shared.renew_margin))
+            .unwrap_or_else(|| later(now, shared.fallback_token_lifetime));
         let generation = slot.as_ref().map_or(0, |s| s.generation) + 1;
         shared.records.store(0, Ordering::SeqCst);
         tracing::debug!(generation, "Kaseya VSA session opened");
@@ -685,7 +730,7 @@ impl Inner {
         let mut guard = shared.session.lock().await;
         let now = shared.transport.clock().now();
         let fresh = guard.as_ref().is_some_and(|s| {
-            s.expires_at > now + shared.renew_margin
+            s.expires_at > later(now, shared.renew_margin)
                 && shared.records.load(Ordering::SeqCst) < shared.renew_after_records
         });
         let session = match guard.as_ref() {
@@ -725,7 +770,10 @@ impl Service for Inner {
         Box::pin(async move {
             let (token, generation) = self.token().await?;
             let bearer = SecretString::from(format!("Bearer {}", token.expose_secret()));
-            let request = request.sensitive_header("Authorization", &bearer)?;
+            // The bare token too: a server may echo it without its scheme.
+            let request = request
+                .sensitive_header("Authorization", &bearer)?
+                .redact(token);
             Ok(Authorized::new(request, generation))
         })
     }
@@ -769,12 +817,34 @@ impl Raw for Client {
     }
 }
 
+/// `now + lifetime`, or a century ahead when that is more than `SystemTime` holds (a
+/// lifetime of `Duration::MAX` means "until the server refuses the token").
+fn later(now: SystemTime, lifetime: Duration) -> SystemTime {
+    const CENTURY: Duration = Duration::from_secs(100 * 365 * 86_400);
+    now.checked_add(lifetime)
+        .or_else(|| now.checked_add(CENTURY))
+        .unwrap_or(now)
+}
+
+/// A server's date as a `SystemTime`, `None` when the platform cannot hold it.
+fn system_time(at: chrono::DateTime<chrono::Utc>) -> Option<SystemTime> {
+    let nanos = Duration::from_nanos(u64::from(at.timestamp_subsec_nanos()));
+    match u64::try_from(at.timestamp()) {
+        Ok(secs) => SystemTime::UNIX_EPOCH
+            .checked_add(Duration::from_secs(secs))?
+            .checked_add(nanos),
+        Err(_) => SystemTime::UNIX_EPOCH
+            .checked_sub(Duration::from_secs(at.timestamp().unsigned_abs()))?
+            .checked_add(nanos),
+    }
+}
+
 /// A decode error of an `/auth` answer, with the tokens that answer carries (`Token`,
 /// `ApiToken`, …) redacted from its snippet and message: they are credentials.
 fn without_auth_tokens(err: Error, response: &Response) -> Error {
-    let Some(decode) = err.decode_error() else {
+    if err.decode_error().is_none() {
         return err;
-    };
+    }
     let tokens: Vec<SecretString> = serde_json::from_slice::<serde_json::Value>(response.bytes())
         .ok()
         .and_then(|body| match body.get("Result") {
@@ -793,8 +863,18 @@ fn without_auth_tokens(err: Error, response: &Response) -> Error {
             _ => None,
         })
         .unwrap_or_default();
-    let redactor = msp_common::secret::Redactor::new(tokens);
-    let body = redactor.redact(&String::from_utf8_lossy(response.bytes()));
+    // The request's own secrets too: the body may echo the sign-in payload.
+    let redactor = response.redactor().with(&tokens);
+    redacted_decode(err, &redactor, response.bytes())
+}
+
+/// A decode error rebuilt with its message and body snippet redacted by `redactor` (the
+/// snippet taken from `body`); any other error is returned as it is.
+fn redacted_decode(err: Error, redactor: &msp_common::secret::Redactor, body: &[u8]) -> Error {
+    let Some(decode) = err.decode_error() else {
+        return err;
+    };
+    let body = redactor.redact(&String::from_utf8_lossy(body));
     let attempts = err.attempts();
     Error::from(msp_common::DecodeError::new(
         VENDOR,
@@ -807,9 +887,11 @@ fn without_auth_tokens(err: Error, response: &Response) -> Error {
     .with_attempts(attempts)
 }
 
+/// Decodes `bytes` (part of `response`'s body) as `T`; a decode error shows nothing of
+/// the request's secrets.
 pub(crate) fn decode_raw<T: DeserializeOwned>(response: &Response, bytes: &[u8]) -> Result<T> {
     msp_common::http::decode_json(VENDOR, response.status(), response.headers(), bytes)
-        .map_err(Error::from)
+        .map_err(|e| redacted_decode(Error::from(e), response.redactor(), bytes))
 }
 
 /// A list call: `$filter`, `$orderby`, `$skip`, and the shared list surface of
@@ -852,6 +934,9 @@ pub struct ListRequest<T> {
     client: Client,
     request: Request,
     filter: Option<String>,
+    /// A typed filter that went past the builder's caps: the listing fails before
+    /// sending.
+    refused: Option<FilterTooLarge>,
     order_by: Option<String>,
     skip: u64,
     options: ListOptions,
@@ -863,6 +948,7 @@ impl<T> fmt::Debug for ListRequest<T> {
         f.debug_struct("ListRequest")
             .field("request", &self.request)
             .field("filter", &self.filter)
+            .field("refused", &self.refused)
             .field("order_by", &self.order_by)
             .field("skip", &self.skip)
             .field("options", &self.options)
@@ -871,15 +957,28 @@ impl<T> fmt::Debug for ListRequest<T> {
 }
 
 impl<T> ListRequest<T> {
-    /// Sets `$filter` from the typed builder.
+    /// Sets `$filter` from the typed builder. A filter the builder refused (past
+    /// [`MAX_TERMS`](crate::odata::MAX_TERMS) or [`MAX_DEPTH`](crate::odata::MAX_DEPTH);
+    /// see [`FilterTooLarge`]) makes the listing fail with [`Error::Config`] before
+    /// anything is sent.
     pub fn filter(mut self, filter: Filter) -> Self {
-        self.filter = Some(filter.to_string());
+        match filter.render() {
+            Ok(text) => {
+                self.filter = Some(text);
+                self.refused = None;
+            }
+            Err(limit) => {
+                self.filter = None;
+                self.refused = Some(limit);
+            }
+        }
         self
     }
 
     /// Sets `$filter` from a hand-written expression.
     pub fn filter_raw(mut self, expression: impl Into<String>) -> Self {
         self.filter = Some(expression.into());
+        self.refused = None;
         self
     }
 
@@ -901,7 +1000,8 @@ impl<T> ListRequest<T> {
         self
     }
 
-    /// The query parameters this call sends besides paging.
+    /// The query parameters this call sends besides paging (without `$filter` when the
+    /// typed filter was refused: such a listing sends nothing).
     pub fn query(&self) -> Vec<(String, String)> {
         let mut query = self.request.query_params().to_vec();
         if let Some(f) = &self.filter {
@@ -923,9 +1023,13 @@ impl<T: DeserializeOwned + Send + 'static> Listing for ListRequest<T> {
     }
 
     /// The paginator of this listing. Records per page are `$top`: 1 to 100 (default
-    /// 100, and never more than the limit); a larger or zero page size is refused with
+    /// 100, and never more than the limit); a larger or zero page size, and a typed
+    /// filter the builder refused ([`FilterTooLarge`]), are refused with
     /// [`Error::Config`] before anything is sent.
     fn paginator(self) -> Result<Paginator<T, u64>> {
+        if let Some(limit) = self.refused {
+            return Err(limit.into());
+        }
         if let Some(size) = self.options.page_size
             && (size == 0 || size > MAX_PAGE_SIZE)
         {
@@ -942,32 +1046,39 @@ impl<T: DeserializeOwned + Send + 'static> Listing for ListRequest<T> {
         let template = self.request.clear_query().operation(operation);
         let client = self.client;
         let skip = self.skip;
-        let paginator = Paginator::new(0u64, move |offset: u64| {
+        let paginator = Paginator::new_undecoded(0u64, move |offset: u64| {
             // The page is built from its typed offset: nothing is parsed back.
             let request = template
                 .clone()
                 .query_pairs(query.iter().cloned())
                 .query("$skip", skip.saturating_add(offset).to_string())
                 .query("$top", top.to_string());
-            let page = client.read_page::<T>(request);
+            let page = client.read_page(request);
             let client = client.clone();
             async move {
-                let (envelope, fingerprint) = page.await?;
-                let items = envelope.result.unwrap_or_default();
-                let len = items.len() as u64;
-                client.inner.shared.records.fetch_add(len, Ordering::SeqCst);
-                let mut fetched = Fetched::new(items).with_fingerprint(fingerprint);
-                match envelope.total_records {
-                    Some(total) => {
-                        fetched = fetched
-                            .with_total(total.saturating_sub(skip))
-                            .with_next(offset + len);
+                let response = page.await?;
+                // Decoded when the listing reaches the page, not by a look-ahead task:
+                // a page read ahead waits as its raw bytes.
+                Ok(Undecoded::new(move || {
+                    let envelope: Enveloped<Option<Vec<T>>> = decode_envelope(&response)?;
+                    let items = envelope.result.unwrap_or_default();
+                    let len = u64::try_from(items.len()).unwrap_or(u64::MAX);
+                    client.inner.shared.records.fetch_add(len, Ordering::SeqCst);
+                    let mut fetched = Fetched::new(items).with_fingerprint(response.fingerprint());
+                    match envelope.total_records {
+                        Some(total) => {
+                            fetched = fetched
+                                .with_total(total.saturating_sub(skip))
+                                .with_next(offset.saturating_add(len));
+                        }
+                        // Without a total, a short page is the last one.
+                        None if len >= u64::from(top) => {
+                            fetched = fetched.with_next(offset.saturating_add(len));
+                        }
+                        None => {}
                     }
-                    // Without a total, a short page is the last one.
-                    None if len >= u64::from(top) => fetched = fetched.with_next(offset + len),
-                    None => {}
-                }
-                Ok(fetched)
+                    Ok(fetched)
+                }))
             }
         })
         .seek(|offset| offset);
@@ -975,17 +1086,52 @@ impl<T: DeserializeOwned + Send + 'static> Listing for ListRequest<T> {
     }
 }
 
-type PageAnswer<T> = (Enveloped<Option<Vec<T>>>, u64);
-
 impl Client {
-    /// One page of a listing: the envelope, and the fingerprint of the body (a server
-    /// that answers two pages identically is caught by the engine).
-    fn read_page<T>(&self, request: Request) -> Call<PageAnswer<T>>
-    where
-        T: DeserializeOwned + Send + 'static,
-    {
-        Call::new(self.service(), Ok(request), false, |r: Response| {
-            Ok((decode_envelope(&r)?, r.fingerprint()))
-        })
+    /// One page of a listing, undecoded (its envelope's `ResponseCode` checked): the
+    /// listing decodes it when it reaches it.
+    fn read_page(&self, request: Request) -> Call<Response> {
+        Call::raw(self.service(), Ok(request), false)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_lifetimes_never_overflow() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_767_225_600);
+        assert!(later(now, Duration::MAX) > now);
+        assert_eq!(
+            later(now, Duration::from_secs(60)),
+            now + Duration::from_secs(60)
+        );
+        for at in [
+            chrono::DateTime::<chrono::Utc>::MAX_UTC,
+            chrono::DateTime::<chrono::Utc>::MIN_UTC,
+            chrono::DateTime::<chrono::Utc>::UNIX_EPOCH,
+        ] {
+            // Whatever the platform holds: a time or `None`, never a panic.
+            let _ = system_time(at);
+        }
+        let at = chrono::DateTime::parse_from_rfc3339("1969-12-31T23:59:58.5Z")
+            .unwrap()
+            .to_utc();
+        assert_eq!(
+            system_time(at),
+            Some(SystemTime::UNIX_EPOCH - Duration::from_millis(1_500))
+        );
+    }
+
+    #[test]
+    fn names_that_would_change_the_path_are_refused() {
+        for bad in [
+            "", ".", "..", "...", ". .", "a/..", "..\\b", "x/./y", "/ ./",
+        ] {
+            assert!(name_segment("name", bad).is_err(), "{bad:?}");
+        }
+        for good in ["a", "a.b", ".hidden", "..a", "a b", "a/b", "R&D #1", "x%2e"] {
+            assert_eq!(name_segment("name", good).unwrap(), good);
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! Agent custom fields: `/assetmgmt/assets/customfields` and
 //! `/assetmgmt/assets/{agentId}/customfields`.
 
-use crate::client::Client;
+use crate::client::{Client, name_segment};
 use crate::ids::AgentId;
 use crate::models::KeyValue;
 use msp_common::{Call, Request};
@@ -53,10 +53,12 @@ impl CustomFields {
     /// `[{"key": "NewFieldName", "value": new_name}]`. A write.
     pub fn rename(&self, field_name: &str, new_name: &str) -> Call<()> {
         let body = [KeyValue::new("NewFieldName", new_name)];
-        let request = Request::put("assetmgmt/assets/customfields")
-            .segments([field_name])
-            .operation("rename_agent_custom_field")
-            .json(&body);
+        let request = name_segment("custom field name", field_name).and_then(|name| {
+            Request::put("assetmgmt/assets/customfields")
+                .segments([name])
+                .operation("rename_agent_custom_field")
+                .json(&body)
+        });
         self.client.write_unit(request)
     }
 
@@ -65,19 +67,23 @@ impl CustomFields {
     /// write.
     pub fn set_value(&self, agent_id: &AgentId, field_name: &str, value: &str) -> Call<()> {
         let body = [KeyValue::new("FieldValue", value)];
-        let request = Request::put("assetmgmt/assets")
-            .segments([agent_id.as_str(), "customfields", field_name])
-            .operation("set_agent_custom_field_value")
-            .json(&body);
+        let request = name_segment("custom field name", field_name).and_then(|name| {
+            Request::put("assetmgmt/assets")
+                .segments([agent_id.as_str(), "customfields", name])
+                .operation("set_agent_custom_field_value")
+                .json(&body)
+        });
         self.client.write_unit(request)
     }
 
     /// `DELETE /assetmgmt/assets/customfields/{fieldName}`: deletes a custom field. A
     /// write.
     pub fn delete(&self, field_name: &str) -> Call<()> {
-        let request = Request::delete("assetmgmt/assets/customfields")
-            .segments([field_name])
-            .operation("delete_agent_custom_field");
+        let request = name_segment("custom field name", field_name).map(|name| {
+            Request::delete("assetmgmt/assets/customfields")
+                .segments([name])
+                .operation("delete_agent_custom_field")
+        });
         self.client.write_unit(request)
     }
 }

@@ -5,7 +5,8 @@
 //!
 //! A repository path is a [`RepoPath`]: folder names written with `/` (or `\`) between
 //! them, as `apps/exe/utilities`, leading and trailing separators ignored; empty names
-//! (`a//b`), `.` and `..` are refused when the path is made, before anything is sent. It
+//! (`a//b`) and names made only of dots and spaces (`.`, `..`, `...`) are refused when
+//! the path is made, before anything is sent. It
 //! goes into the URL the way the guide shows it: one path segment per name, each
 //! percent-encoded (so a space or a `#` in a name is safe, and a `/` stays a separator).
 //! The top level of a repository ([`RepoPath::root`], `""` or `"/"`) is written as the
@@ -13,12 +14,15 @@
 //! path with `//`, as the guide says (`DELETE …/customextensions/{agentId}///apps/exe`).
 //!
 //! The `{source}` and `{destination}` of a rename or a move are one encoded segment each
-//! (a `/` inside becomes `%2F`), since the server could not otherwise tell them apart.
+//! (a `/` inside becomes `%2F`), since the server could not otherwise tell them apart;
+//! an empty one, or one with a part made only of dots between its `/` and `\`, is
+//! refused before anything is sent (IIS decodes `%2F` and resolves dot-segments before
+//! the API sees the path). Control characters in any name are refused by the transport.
 //!
 //! Downloads return the body's exact bytes. Uploads are sent as `multipart/form-data`
 //! with one part named `file`.
 
-use crate::client::{Client, ListRequest};
+use crate::client::{Client, ListRequest, dot_segment, name_segment};
 use crate::ids::AgentId;
 use crate::{Error, Result};
 use msp_common::{Call, Request};
@@ -45,17 +49,15 @@ pub struct RepoPath {
 
 impl RepoPath {
     /// A path from its text: names separated by `/` or `\`, leading and trailing
-    /// separators ignored. Refuses empty names (`a//b`), `.` and `..`.
+    /// separators ignored. Refuses empty names (`a//b`) and names made only of dots and
+    /// spaces (`.`, `..`, `...`).
     pub fn new(path: &str) -> Result<Self> {
         let trimmed = path.trim_matches(['/', '\\']);
         if trimmed.is_empty() {
             return Ok(Self::root());
         }
         let parts: Vec<String> = trimmed.split(['/', '\\']).map(str::to_owned).collect();
-        if let Some(bad) = parts
-            .iter()
-            .find(|p| p.is_empty() || *p == "." || *p == "..")
-        {
+        if let Some(bad) = parts.iter().find(|p| p.is_empty() || dot_segment(p)) {
             return Err(Error::config(format!(
                 "`{path}` is not a repository path: `{bad}` is not a file or folder name"
             )));
@@ -113,19 +115,12 @@ impl std::str::FromStr for RepoPath {
     }
 }
 
-/// A `{source}` or `{destination}`: one segment, not empty.
-fn whole_segment<'a>(what: &str, value: &'a str) -> Result<&'a str> {
-    if value.is_empty() {
-        return Err(Error::config(format!("the {what} name is empty")));
-    }
-    Ok(value)
-}
-
-/// The `{source}` and `{destination}` of a rename or a move, each one segment, not empty.
+/// The `{source}` and `{destination}` of a rename or a move, each one segment (see
+/// the [module documentation](self)).
 fn names<'a>(source: &'a str, destination: &'a str) -> Result<(&'a str, &'a str)> {
     Ok((
-        whole_segment("source", source)?,
-        whole_segment("destination", destination)?,
+        name_segment("source name", source)?,
+        name_segment("destination name", destination)?,
     ))
 }
 

@@ -60,7 +60,9 @@
 //!   `Authorization` kept, and streaming lists with `$skip`/`$top` ([`ListRequest`]);
 //! - [`error`]: [`ErrorExt`], the envelope's [`EnvelopeError`] read from any [`Error`];
 //! - [`odata`]: a typed `$filter` / `$orderby` builder, and the parser that reads them
-//!   back (the simulator's only grammar);
+//!   back (the simulator's only grammar); both capped at
+//!   [`MAX_TERMS`](odata::MAX_TERMS) comparisons and [`MAX_DEPTH`](odata::MAX_DEPTH)
+//!   levels, past which a filter is refused with a typed error rather than grown;
 //! - [`ids`]: exact decimal ids (`AgentId`, `OrgId`, …) that never pass through `f64`;
 //! - [`models`]: the typed, tolerant records and request bodies (timestamps as
 //!   `chrono::DateTime<Utc>`, counters and flags read from numbers, numeric strings,
@@ -89,6 +91,18 @@
 //! [`Error::Config`] instead of being rewritten or dropped.
 //!
 //! # Errors
+//!
+//! Names from data that go into a path as one segment (custom field names, an agent's
+//! new name, a document's source and destination, each name of a
+//! [`files::RepoPath`]) are refused with [`Error::Config`] before anything is sent when
+//! they hold a control character, are empty, or are made only of dots — the spellings
+//! that would change the path (here, or on IIS, which decodes `%2F` before routing);
+//! anything else is percent-encoded whole.
+//!
+//! No secret — the password, the personal access token, the `/auth` payload and its
+//! digests, the bearer token — shows in an error (`Display`, `Debug`, any `source()`,
+//! the kept body and headers), a preview or a trace, in any form, even when the server
+//! echoes the request back.
 //!
 //! Every error is a [`msp_common::Error`] ([`Error`]). The VSA reports application errors
 //! inside HTTP 200, in its envelope (`ResponseCode` ≠ 0); those become [`Error::Api`]

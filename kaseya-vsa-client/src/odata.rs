@@ -16,6 +16,13 @@
 //! simulator (feature `sim`) evaluates what it returns — so whatever the builder writes,
 //! however hostile the values, parses back to the same fields and values.
 //!
+//! The builder and the parser share two caps: at most [`MAX_TERMS`] comparisons and at
+//! most [`MAX_DEPTH`] levels of `not` and parentheses. Combining past a cap gives a
+//! *refused* filter ([`FilterTooLarge`], [`Filter::check`]) that a list call refuses with
+//! [`Error::Config`] before sending, so no input — 100,000 nested `not`s, 100,000-term
+//! `any`/`all`, thousands of alternating `and`/`or` levels — grows a tree whose
+//! rendering, comparison, cloning or drop could exhaust the stack.
+//!
 //! ```
 //! use kaseya_vsa_client::ids::OrgId;
 //! use kaseya_vsa_client::odata::{fields::agents, Filter};
@@ -175,11 +182,7 @@ impl Field {
     }
 
     fn cmp(&self, op: &str, value: impl ToLiteral) -> Filter {
-        Filter(Node::Leaf(format!(
-            "{} {op} {}",
-            self.0,
-            value.to_literal()
-        )))
+        Filter::leaf(format!("{} {op} {}", self.0, value.to_literal()))
     }
 
     /// `Field eq value`
@@ -214,25 +217,17 @@ impl Field {
 
     /// `substringof('text', Field)`: the field contains `text`.
     pub fn substringof(&self, text: &str) -> Filter {
-        Filter(Node::Leaf(format!(
-            "substringof({}, {})",
-            quote(text),
-            self.0
-        )))
+        Filter::leaf(format!("substringof({}, {})", quote(text), self.0))
     }
 
     /// `startswith(Field, 'text')`
     pub fn startswith(&self, text: &str) -> Filter {
-        Filter(Node::Leaf(format!(
-            "startswith({}, {})",
-            self.0,
-            quote(text)
-        )))
+        Filter::leaf(format!("startswith({}, {})", self.0, quote(text)))
     }
 
     /// `endswith(Field, 'text')`
     pub fn endswith(&self, text: &str) -> Filter {
-        Filter(Node::Leaf(format!("endswith({}, {})", self.0, quote(text))))
+        Filter::leaf(format!("endswith({}, {})", self.0, quote(text)))
     }
 
     /// Ascending order by this field.
@@ -246,6 +241,69 @@ impl Field {
     }
 }
 
+/// The most comparisons (and `substringof`/`startswith`/`endswith` calls) one filter may
+/// hold, built or parsed; a [`Filter::raw`] text counts as one.
+///
+/// [`parse_filter`] refuses longer expressions and the builder refuses to grow past it
+/// (see [`FilterTooLarge`]), so a filter is always small enough to render, compare, clone
+/// and drop without exhausting the stack, and everything the builder makes parses back.
+/// No VSA URL holds anywhere near this many; split longer filters into several calls.
+pub const MAX_TERMS: usize = 1024;
+
+/// The deepest a filter may nest: every `not` and every pair of parentheses the rendered
+/// expression opens is one level (`not (…)` is one). [`parse_filter`] and the builder
+/// share it (see [`MAX_TERMS`]).
+pub const MAX_DEPTH: usize = 64;
+
+/// Why the builder refused to grow a [`Filter`]: it would hold more than [`MAX_TERMS`]
+/// comparisons or nest deeper than [`MAX_DEPTH`] levels, which [`parse_filter`] (and so
+/// the simulator) refuses too.
+///
+/// Combining such a filter further keeps it refused; [`Filter::check`] says why, and a
+/// list call given it ([`ListRequest::filter`](crate::ListRequest::filter)) fails with
+/// [`Error::Config`] naming the cap before anything is sent.
+///
+/// ```
+/// use kaseya_vsa_client::odata::{FilterTooLarge, Filter, MAX_DEPTH, MAX_TERMS, fields::agents, parse_filter};
+///
+/// let names = (0..100_000).map(|i| agents::AGENT_NAME.eq(format!("PC-{i:05}")));
+/// assert_eq!(Filter::any(names).unwrap().check(), Err(FilterTooLarge::Terms));
+///
+/// let mut deep = agents::ONLINE.eq(1);
+/// for _ in 0..100_000 {
+///     deep = !deep;
+/// }
+/// assert_eq!(deep.check(), Err(FilterTooLarge::Depth));
+///
+/// let fine = Filter::any((0..MAX_TERMS).map(|i| agents::AGENT_NAME.eq(format!("PC-{i:05}")))).unwrap();
+/// assert_eq!(fine.check(), Ok(()));
+/// assert!(parse_filter(&fine.to_string()).is_ok());
+/// let deepest = (0..MAX_DEPTH).fold(agents::ONLINE.eq(1), |f, _| !f);
+/// assert!(parse_filter(&deepest.to_string()).is_ok());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+#[non_exhaustive]
+pub enum FilterTooLarge {
+    /// More than [`MAX_TERMS`] comparisons.
+    #[error(
+        "the $filter holds more than {MAX_TERMS} comparisons, the most this crate builds or parses; split it into several calls"
+    )]
+    Terms,
+    /// Deeper than [`MAX_DEPTH`] levels of `not` and parentheses.
+    #[error(
+        "the $filter nests `not` and parentheses deeper than {MAX_DEPTH} levels, the most this crate builds or parses"
+    )]
+    Depth,
+}
+
+impl From<FilterTooLarge> for Error {
+    fn from(limit: FilterTooLarge) -> Self {
+        Error::config(format!("Kaseya VSA: {limit}"))
+    }
+}
+
+/// An expression tree. `And` and `Or` hold at least two operands; an operand that is not
+/// a comparison or a `not` is rendered in parentheses.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Node {
     Leaf(String),
@@ -255,52 +313,192 @@ enum Node {
     Not(Box<Node>),
 }
 
-/// A `$filter` expression.
+impl Node {
+    /// Whether this node is parenthesized as an operand of `and` / `or`.
+    fn grouped(&self) -> bool {
+        !matches!(self, Node::Leaf(_) | Node::Not(_))
+    }
+}
+
+/// An expression with its size: comparisons, and levels of nesting when rendered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Tree {
+    node: Node,
+    terms: usize,
+    depth: usize,
+}
+
+impl Tree {
+    fn leaf(node: Node) -> Tree {
+        Tree {
+            node,
+            terms: 1,
+            depth: 0,
+        }
+    }
+
+    /// The levels this tree takes as an operand of `and` / `or`.
+    fn operand_depth(&self) -> usize {
+        self.depth.saturating_add(usize::from(self.node.grouped()))
+    }
+
+    fn sized(terms: usize, depth: usize) -> Result<(), FilterTooLarge> {
+        if terms > MAX_TERMS {
+            Err(FilterTooLarge::Terms)
+        } else if depth > MAX_DEPTH {
+            Err(FilterTooLarge::Depth)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// `self <op> other`, appending to `self` when it already is that operator.
+    fn join(self, other: Tree, and: bool) -> Result<Tree, FilterTooLarge> {
+        let terms = self.terms.saturating_add(other.terms);
+        let same = match &self.node {
+            Node::And(_) => and,
+            Node::Or(_) => !and,
+            _ => false,
+        };
+        // Appended to a list of its own kind, `self` keeps its depth; otherwise it becomes
+        // an operand itself.
+        let left = if same {
+            self.depth
+        } else {
+            self.operand_depth()
+        };
+        let depth = left.max(other.operand_depth());
+        Tree::sized(terms, depth)?;
+        let node = match (self.node, and) {
+            (Node::And(mut nodes), true) | (Node::Or(mut nodes), false) => {
+                nodes.push(other.node);
+                if and {
+                    Node::And(nodes)
+                } else {
+                    Node::Or(nodes)
+                }
+            }
+            (node, true) => Node::And(vec![node, other.node]),
+            (node, false) => Node::Or(vec![node, other.node]),
+        };
+        Ok(Tree { node, terms, depth })
+    }
+
+    fn not(self) -> Result<Tree, FilterTooLarge> {
+        let depth = self.depth.saturating_add(1);
+        Tree::sized(self.terms, depth)?;
+        Ok(Tree {
+            node: Node::Not(Box::new(self.node)),
+            terms: self.terms,
+            depth,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Repr {
+    Tree(Tree),
+    TooLarge(FilterTooLarge),
+}
+
+/// A `$filter` expression. Build one from a [`Field`] (or [`Filter::raw`]), combine with
+/// [`Filter::and`], [`Filter::or`] and `!` / [`Filter::negate`]; `Display` renders it.
+///
+/// A filter holds at most [`MAX_TERMS`] comparisons and nests at most [`MAX_DEPTH`]
+/// levels, the caps of [`parse_filter`], so everything built parses back. Combining past
+/// a cap gives a *refused* filter instead of a bigger one: it stays refused when combined
+/// further, [`Filter::check`] says why ([`FilterTooLarge`]), a list call refuses it
+/// before sending, and it displays as `<refused filter: …>`, which no parser accepts.
+/// Building, rendering and dropping a filter never exhausts the stack, whatever the
+/// input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[must_use]
-pub struct Filter(Node);
+pub struct Filter(Repr);
 
 impl Filter {
-    /// A hand-written expression, sent as is (grouped in parentheses when combined).
+    fn leaf(text: String) -> Filter {
+        Filter(Repr::Tree(Tree::leaf(Node::Leaf(text))))
+    }
+
+    fn from_tree(tree: Result<Tree, FilterTooLarge>) -> Filter {
+        Filter(match tree {
+            Ok(tree) => Repr::Tree(tree),
+            Err(limit) => Repr::TooLarge(limit),
+        })
+    }
+
+    fn join(self, other: Filter, and: bool) -> Filter {
+        match (self.0, other.0) {
+            (Repr::Tree(a), Repr::Tree(b)) => Filter::from_tree(a.join(b, and)),
+            (Repr::TooLarge(limit), _) | (_, Repr::TooLarge(limit)) => {
+                Filter(Repr::TooLarge(limit))
+            }
+        }
+    }
+
+    /// A hand-written expression, sent as is (grouped in parentheses when combined). It
+    /// counts as one comparison toward [`MAX_TERMS`].
     pub fn raw(expression: impl Into<String>) -> Self {
-        Filter(Node::Raw(expression.into()))
+        Filter(Repr::Tree(Tree::leaf(Node::Raw(expression.into()))))
     }
 
     /// `self and other`
     pub fn and(self, other: Filter) -> Self {
-        Filter(match self.0 {
-            Node::And(mut nodes) => {
-                nodes.push(other.0);
-                Node::And(nodes)
-            }
-            node => Node::And(vec![node, other.0]),
-        })
+        self.join(other, true)
     }
 
     /// `self or other`
     pub fn or(self, other: Filter) -> Self {
-        Filter(match self.0 {
-            Node::Or(mut nodes) => {
-                nodes.push(other.0);
-                Node::Or(nodes)
-            }
-            node => Node::Or(vec![node, other.0]),
-        })
+        self.join(other, false)
     }
 
     /// `not (self)`; also available as `!filter`.
     pub fn negate(self) -> Self {
-        Filter(Node::Not(Box::new(self.0)))
+        match self.0 {
+            Repr::Tree(tree) => Filter::from_tree(tree.not()),
+            refused => Filter(refused),
+        }
     }
 
-    /// All of `filters` joined with `and` (`None` when empty).
+    /// All of `filters` joined with `and` (`None` when empty). More than [`MAX_TERMS`]
+    /// comparisons in all give a refused filter ([`Filter::check`]).
     pub fn all(filters: impl IntoIterator<Item = Filter>) -> Option<Self> {
         filters.into_iter().reduce(Filter::and)
     }
 
-    /// Any of `filters` joined with `or` (`None` when empty).
+    /// Any of `filters` joined with `or` (`None` when empty). More than [`MAX_TERMS`]
+    /// comparisons in all give a refused filter ([`Filter::check`]).
     pub fn any(filters: impl IntoIterator<Item = Filter>) -> Option<Self> {
         filters.into_iter().reduce(Filter::or)
+    }
+
+    /// `Ok` when the filter is within the caps ([`MAX_TERMS`], [`MAX_DEPTH`]); the cap
+    /// it went past when building it was refused.
+    pub fn check(&self) -> Result<(), FilterTooLarge> {
+        match &self.0 {
+            Repr::Tree(_) => Ok(()),
+            Repr::TooLarge(limit) => Err(*limit),
+        }
+    }
+
+    /// How many comparisons the filter holds (0 for a refused one).
+    pub fn comparisons(&self) -> usize {
+        match &self.0 {
+            Repr::Tree(tree) => tree.terms,
+            Repr::TooLarge(_) => 0,
+        }
+    }
+
+    /// The rendered expression, or why the filter was refused.
+    pub(crate) fn render(&self) -> Result<String, FilterTooLarge> {
+        match &self.0 {
+            Repr::Tree(tree) => {
+                let mut out = String::new();
+                render(&tree.node, &mut out);
+                Ok(out)
+            }
+            Repr::TooLarge(limit) => Err(*limit),
+        }
     }
 }
 
@@ -312,20 +510,11 @@ impl std::ops::Not for Filter {
     }
 }
 
+/// Renders `node`; the recursion is bounded by [`MAX_DEPTH`] (the builder never makes a
+/// deeper tree).
 fn render(node: &Node, out: &mut String) {
-    let group = |out: &mut String, node: &Node| {
-        let needs = !matches!(node, Node::Leaf(_) | Node::Not(_));
-        if needs {
-            out.push('(');
-        }
-        render(node, out);
-        if needs {
-            out.push(')');
-        }
-    };
     match node {
-        Node::Leaf(s) => out.push_str(s),
-        Node::Raw(s) => out.push_str(s),
+        Node::Leaf(s) | Node::Raw(s) => out.push_str(s),
         Node::And(nodes) | Node::Or(nodes) => {
             let op = if matches!(node, Node::And(_)) {
                 " and "
@@ -336,7 +525,13 @@ fn render(node: &Node, out: &mut String) {
                 if i > 0 {
                     out.push_str(op);
                 }
-                group(out, child);
+                if child.grouped() {
+                    out.push('(');
+                    render(child, out);
+                    out.push(')');
+                } else {
+                    render(child, out);
+                }
             }
         }
         Node::Not(inner) => {
@@ -349,9 +544,10 @@ fn render(node: &Node, out: &mut String) {
 
 impl fmt::Display for Filter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut out = String::new();
-        render(&self.0, &mut out);
-        f.write_str(&out)
+        match self.render() {
+            Ok(text) => f.write_str(&text),
+            Err(limit) => write!(f, "<refused filter: {limit}>"),
+        }
     }
 }
 

@@ -41,24 +41,100 @@
 //! ```
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use serde::de::IgnoredAny;
-use serde::{Deserialize, Deserializer};
+use std::fmt;
+
+use serde::Deserializer;
+use serde::de::{self, EnumAccess, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 /// A scalar as it came: the shapes the functions below accept.
-#[derive(Deserialize)]
-#[serde(untagged)]
 enum Scalar {
     Bool(bool),
     U64(u64),
     I64(i64),
     F64(f64),
     Str(String),
-    #[allow(dead_code)]
-    Other(IgnoredAny),
+    /// An array, an object or anything else (consumed and ignored).
+    Other,
+}
+
+/// Reads any JSON value into a [`Scalar`] in one pass: no buffering and no error
+/// raised and discarded per shape tried (what `#[serde(untagged)]` costs), so a
+/// lenient field costs what a plain one does. A non-negative integer is a `U64`, a
+/// negative one an `I64`.
+struct ScalarVisitor;
+
+impl<'de> Visitor<'de> for ScalarVisitor {
+    type Value = Option<Scalar>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Some(Scalar::Bool(v)))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Some(match u64::try_from(v) {
+            Ok(n) => Scalar::U64(n),
+            Err(_) => Scalar::I64(v),
+        }))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Some(Scalar::U64(v)))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(Some(Scalar::F64(v)))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Some(Scalar::Str(v.to_owned())))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Some(Scalar::Str(v)))
+    }
+
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Self::Value, E> {
+        Ok(Some(match std::str::from_utf8(v) {
+            Ok(text) => Scalar::Str(text.to_owned()),
+            Err(_) => Scalar::Other,
+        }))
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        IgnoredAny.visit_seq(seq).map(|_| Some(Scalar::Other))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        IgnoredAny.visit_map(map).map(|_| Some(Scalar::Other))
+    }
+
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Self::Value, A::Error> {
+        IgnoredAny.visit_enum(data).map(|_| Some(Scalar::Other))
+    }
 }
 
 fn scalar<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Scalar>, D::Error> {
-    Ok(Option::<Scalar>::deserialize(d)?
+    Ok(d.deserialize_option(ScalarVisitor)?
         .filter(|s| !matches!(s, Scalar::Str(t) if t.trim().is_empty())))
 }
 
@@ -187,6 +263,7 @@ fn parse_integer(text: &str) -> Option<i128> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::Deserialize;
 
     #[derive(Deserialize, Debug, PartialEq)]
     struct All {

@@ -92,7 +92,7 @@ pub use call::{Call, Raw, Service, WriteMode};
 pub use error::{ApiError, DecodeError, Error, ParsedError, Result, VendorError};
 pub use http::{Request, RequestPreview, Response, Transport, TransportBuilder, TransportOptions};
 pub use options::ClientOptions;
-pub use paginate::{Fetched, ListOptions, Listing, Page, Paginator};
+pub use paginate::{Fetched, ListOptions, Listing, Page, Paginator, Undecoded};
 pub use retry::RetryPolicy;
 
 /// Re-export of the date-time crate the workspace uses.

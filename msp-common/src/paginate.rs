@@ -16,7 +16,12 @@
 //! - can look ahead: the next page is requested as soon as the current one arrives, while
 //!   the caller consumes it ([`Paginator::look_ahead`]); and once the total is known and
 //!   the vendor can address any page ([`Paginator::seek`]), up to N pages are in flight
-//!   at once ([`Paginator::pages_in_flight`]). Items are yielded in order either way.
+//!   at once ([`Paginator::pages_in_flight`]). Items are yielded in order either way;
+//! - decodes a page only when the listing reaches it, when the vendor hands pages over
+//!   undecoded ([`Paginator::new_undecoded`]): a page requested ahead waits as the bytes
+//!   that came, and [`Paginator::items`] releases each page's items before the next page
+//!   is decoded. Looking ahead then costs one page of raw bytes, not a second page of
+//!   decoded records.
 //!
 //! Vendor list builders implement [`Listing`], which gives every list of every crate the
 //! same names: [`Listing::limit`], [`Listing::page_size`], [`Listing::look_ahead`],
@@ -116,6 +121,38 @@ impl<T, K> Fetched<T, K> {
     }
 }
 
+/// A page fetched but not decoded yet: what the fetch function of
+/// [`Paginator::new_undecoded`] answers. The engine decodes it (on the task consuming
+/// the listing) when the listing reaches it, so pages fetched ahead hold only their raw
+/// bytes.
+#[must_use]
+pub struct Undecoded<T, K>(Box<dyn FnOnce() -> Result<Fetched<T, K>> + Send>);
+
+impl<T, K> Undecoded<T, K> {
+    /// A page that `decode` turns into its items, next token and total.
+    pub fn new(decode: impl FnOnce() -> Result<Fetched<T, K>> + Send + 'static) -> Self {
+        Undecoded(Box::new(decode))
+    }
+
+    /// Decodes the page.
+    pub fn decode(self) -> Result<Fetched<T, K>> {
+        (self.0)()
+    }
+}
+
+impl<T: Send + 'static, K: Send + 'static> Undecoded<T, K> {
+    /// A page already decoded.
+    pub fn ready(fetched: Fetched<T, K>) -> Self {
+        Undecoded::new(move || Ok(fetched))
+    }
+}
+
+impl<T, K> fmt::Debug for Undecoded<T, K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Undecoded(..)")
+    }
+}
+
 /// One page of a listing, as [`Paginator::pages`] and [`Listing::pages`] yield it.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -130,7 +167,7 @@ pub struct Page<T, K> {
     pub total: Option<u64>,
 }
 
-type FetchFn<T, K> = dyn Fn(K) -> BoxFuture<'static, Result<Fetched<T, K>>> + Send + Sync;
+type FetchFn<T, K> = dyn Fn(K) -> BoxFuture<'static, Result<Undecoded<T, K>>> + Send + Sync;
 type SeekFn<K> = dyn Fn(u64) -> K + Send + Sync;
 
 /// A listing, ready to be streamed. See the [module docs](self).
@@ -163,6 +200,42 @@ impl<T: Send + 'static, K: PageToken> Paginator<T, K> {
     where
         F: Fn(K) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<Fetched<T, K>>> + Send + 'static,
+    {
+        Paginator::new_undecoded(first, move |token| {
+            let page = fetch(token);
+            async move { page.await.map(Undecoded::ready) }
+        })
+    }
+
+    /// A listing whose fetch function answers pages undecoded (the response, with the
+    /// way to decode it): each page is decoded only when the listing reaches it, on the
+    /// task consuming the listing. With look-ahead or pages in flight, pages requested
+    /// ahead then wait as raw bytes, and the peak memory of a listing stays about one
+    /// decoded page, however far ahead it reads.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use futures_util::TryStreamExt;
+    /// use msp_common::paginate::{Fetched, Paginator, Undecoded};
+    ///
+    /// let listing = Paginator::new_undecoded(0u32, |page: u32| async move {
+    ///     // The request is made here; the body is decoded later, when it is reached.
+    ///     let body = format!("[{}, {}]", page * 2, page * 2 + 1);
+    ///     Ok(Undecoded::new(move || {
+    ///         let items: Vec<u32> =
+    ///             serde_json::from_str(&body).map_err(|e| msp_common::Error::protocol(e.to_string()))?;
+    ///         Ok(Fetched::new(items).with_next_opt((page < 2).then_some(page + 1)))
+    ///     }))
+    /// })
+    /// .look_ahead(true);
+    /// let all: Vec<u32> = listing.items().try_collect().await?;
+    /// assert_eq!(all, [0, 1, 2, 3, 4, 5]);
+    /// # Ok::<(), msp_common::Error>(()) }).unwrap();
+    /// ```
+    pub fn new_undecoded<F, Fut>(first: K, fetch: F) -> Self
+    where
+        F: Fn(K) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<Undecoded<T, K>>> + Send + 'static,
     {
         Paginator {
             first,
@@ -228,16 +301,57 @@ impl<T: Send + 'static, K: PageToken> Paginator<T, K> {
         .boxed()
     }
 
-    /// The stream of items, in order.
+    /// The stream of items, in order. The items of a page are released (those the
+    /// caller has not taken, and the page's buffer) before the next page is decoded.
     pub fn items(self) -> BoxStream<'static, Result<T>> {
-        let max = self.max_items;
-        let items = self
-            .pages()
-            .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
-            .try_flatten();
-        match max {
-            Some(n) => items.take(usize::try_from(n).unwrap_or(usize::MAX)).boxed(),
-            None => items.boxed(),
+        Items {
+            remaining: self.max_items,
+            pages: self.pages(),
+            current: Vec::new().into_iter(),
+        }
+        .boxed()
+    }
+}
+
+/// The items of a listing, page after page (one stream layer, so an item is moved as
+/// few times as it can be on its way to the caller).
+struct Items<T, K> {
+    pages: BoxStream<'static, Result<Page<T, K>>>,
+    current: std::vec::IntoIter<T>,
+    /// Items still to yield under [`Paginator::max_items`].
+    remaining: Option<u64>,
+}
+
+// No field is pinned: the page stream is boxed and the items are owned.
+impl<T, K> Unpin for Items<T, K> {}
+
+impl<T, K> futures_util::Stream for Items<T, K> {
+    type Item = Result<T>;
+
+    fn poll_next(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<T>>> {
+        use std::task::Poll;
+        let this = self.get_mut();
+        loop {
+            if this.remaining == Some(0) {
+                return Poll::Ready(None);
+            }
+            if let Some(item) = this.current.next() {
+                if let Some(remaining) = &mut this.remaining {
+                    *remaining -= 1;
+                }
+                return Poll::Ready(Some(Ok(item)));
+            }
+            // This page is done: its memory goes before the next page is decoded.
+            this.current = Vec::new().into_iter();
+            match this.pages.poll_next_unpin(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Some(Ok(page))) => this.current = page.items.into_iter(),
+                Poll::Ready(Some(Err(err))) => return Poll::Ready(Some(Err(err))),
+                Poll::Ready(None) => return Poll::Ready(None),
+            }
         }
     }
 }
@@ -245,8 +359,8 @@ impl<T: Send + 'static, K: PageToken> Paginator<T, K> {
 /// A page request in flight: spawned on the runtime (look-ahead, pages in flight) or a
 /// plain future awaited on demand. Dropping it aborts a spawned task.
 enum InFlight<T, K> {
-    Spawned(tokio::task::JoinHandle<Result<Fetched<T, K>>>),
-    Lazy(BoxFuture<'static, Result<Fetched<T, K>>>),
+    Spawned(tokio::task::JoinHandle<Result<Undecoded<T, K>>>),
+    Lazy(BoxFuture<'static, Result<Undecoded<T, K>>>),
 }
 
 impl<T, K> Drop for InFlight<T, K> {
@@ -258,7 +372,7 @@ impl<T, K> Drop for InFlight<T, K> {
 }
 
 impl<T: Send + 'static, K: Send + 'static> InFlight<T, K> {
-    async fn wait(mut self) -> Result<Fetched<T, K>> {
+    async fn wait(mut self) -> Result<Undecoded<T, K>> {
         match &mut self {
             InFlight::Spawned(handle) => match handle.await {
                 Ok(result) => result,
@@ -360,7 +474,8 @@ impl<T: Send + 'static, K: PageToken> State<T, K> {
             }
         }
         let (token, number, in_flight) = self.in_flight.pop_front()?;
-        let fetched = match in_flight.wait().await {
+        // Decoded here, on the consuming task, once the listing has reached the page.
+        let fetched = match in_flight.wait().await.and_then(Undecoded::decode) {
             Ok(fetched) => fetched,
             Err(err) => return self.fail(err),
         };

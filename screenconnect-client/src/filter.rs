@@ -24,6 +24,11 @@
 //! # Ok::<(), screenconnect_client::filter::FilterParseError>(())
 //! ```
 //!
+//! A filter holds at most [`MAX_TERMS`] comparisons and nests at most [`MAX_DEPTH`]
+//! levels — the parser's caps, so whatever is built parses back. Growing one past a cap
+//! gives a refused filter ([`FilterTooLarge`], from [`Filter::check`]) that is never sent:
+//! no input, however long or deep, can overflow the stack.
+//!
 //! Escaping a quote by doubling it follows the SQL-like convention ScreenConnect's
 //! expression language uses; it is UNVERIFIED against a live server, so values holding a
 //! `'` are best checked on a test session first.
@@ -81,14 +86,17 @@ impl Field {
     }
 
     /// Any other field, by its flattened name. The name must be an identifier (letters,
-    /// digits and `_`, not starting with a digit) so it cannot break the expression.
+    /// digits and `_`, not starting with a digit) and not a keyword of the language
+    /// (`AND`, `OR`, `NOT`, `LIKE`), so it cannot break the expression.
     pub fn new(name: &str) -> Result<Field, FilterParseError> {
-        if is_identifier(name) {
+        if is_identifier(name) && !is_keyword(name) {
             Ok(Field(Cow::Owned(name.to_owned())))
         } else {
             Err(FilterParseError::new(
                 0,
-                format!("`{name}` is not a field name (letters, digits and `_` only)"),
+                format!(
+                    "`{name}` is not a field name (letters, digits and `_` only, not a keyword)"
+                ),
             ))
         }
     }
@@ -99,11 +107,7 @@ impl Field {
     }
 
     fn compare(self, op: Op, value: impl Into<Value>) -> Filter {
-        Filter(Expr::Compare {
-            field: self,
-            op,
-            value: value.into(),
-        })
+        Filter(Repr::Tree(Tree::compare(self, op, value.into())))
     }
 
     /// `field = value`.
@@ -146,6 +150,12 @@ fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn is_keyword(name: &str) -> bool {
+    ["AND", "OR", "NOT", "LIKE"]
+        .iter()
+        .any(|k| k.eq_ignore_ascii_case(name))
 }
 
 impl fmt::Display for Field {
@@ -253,76 +263,307 @@ impl From<SessionType> for Value {
     }
 }
 
+/// The most comparisons one filter may hold, built or parsed.
+///
+/// The parser refuses longer expressions and the builder refuses to grow past it (see
+/// [`FilterTooLarge`]), so a filter is always small enough to render, evaluate, compare
+/// and drop without exhausting the stack, and everything the builder makes parses back.
+/// No instance takes filters anywhere near this long; split longer lists into several
+/// calls.
+pub const MAX_TERMS: usize = 1024;
+
+/// The deepest a filter may nest: every `NOT` and every pair of parentheses the rendered
+/// expression opens is one level (`NOT (…)` is one). The parser and the builder share it
+/// (see [`MAX_TERMS`]).
+pub const MAX_DEPTH: usize = 64;
+
+/// Why the builder refused to grow a [`Filter`]: it would hold more than [`MAX_TERMS`]
+/// comparisons or nest deeper than [`MAX_DEPTH`] levels, which the parser (and so the
+/// simulator) would refuse too.
+///
+/// Combining such a filter further keeps it refused; [`Filter::check`] says why, and
+/// [`Sessions::by_filter`](crate::sessions::Sessions::by_filter) refuses it with
+/// [`Error::Config`](crate::Error::Config) naming the cap before anything is sent.
+///
+/// ```
+/// use screenconnect_client::filter::{Field, Filter, FilterTooLarge, MAX_TERMS};
+///
+/// let hosts = (0..5000).map(|i| Field::NAME.eq(format!("HOST-{i:04}")));
+/// let too_many = Filter::any(hosts).unwrap();
+/// assert_eq!(too_many.check(), Err(FilterTooLarge::Terms));
+/// let fine = Filter::any((0..MAX_TERMS).map(|i| Field::NAME.eq(format!("HOST-{i:04}")))).unwrap();
+/// assert_eq!(fine.check(), Ok(()));
+/// assert_eq!(fine.to_string().parse::<Filter>().unwrap(), fine);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+#[non_exhaustive]
+pub enum FilterTooLarge {
+    /// More than [`MAX_TERMS`] comparisons.
+    #[error(
+        "the session filter holds more than {MAX_TERMS} comparisons; split it into several calls"
+    )]
+    Terms,
+    /// Deeper than [`MAX_DEPTH`] levels of `NOT` and parentheses.
+    #[error("the session filter nests NOT and parentheses deeper than {MAX_DEPTH} levels")]
+    Depth,
+}
+
+/// An expression tree. `And` and `Or` hold at least two operands, and never an operand
+/// of their own kind (those are flattened), so the tree's depth is the nesting of the
+/// rendered text, which the caps bound.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Expr {
     Compare { field: Field, op: Op, value: Value },
-    And(Box<Expr>, Box<Expr>),
-    Or(Box<Expr>, Box<Expr>),
+    And(Vec<Expr>),
+    Or(Vec<Expr>),
     Not(Box<Expr>),
+}
+
+/// An expression with its size: comparisons and levels of nesting when rendered.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Tree {
+    expr: Expr,
+    terms: usize,
+    depth: usize,
+}
+
+impl Tree {
+    fn compare(field: Field, op: Op, value: Value) -> Tree {
+        Tree {
+            expr: Expr::Compare { field, op, value },
+            terms: 1,
+            depth: 0,
+        }
+    }
+
+    /// The nesting this operand adds under an `AND`: an `OR` is parenthesized there.
+    fn depth_under_and(&self) -> usize {
+        self.depth + usize::from(matches!(self.expr, Expr::Or(_)))
+    }
+
+    fn sized(terms: usize, depth: usize) -> Result<(), FilterTooLarge> {
+        if terms > MAX_TERMS {
+            Err(FilterTooLarge::Terms)
+        } else if depth > MAX_DEPTH {
+            Err(FilterTooLarge::Depth)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn and(self, other: Tree) -> Result<Tree, FilterTooLarge> {
+        let terms = self.terms.saturating_add(other.terms);
+        let depth = self.depth_under_and().max(other.depth_under_and());
+        Tree::sized(terms, depth)?;
+        let expr = match (self.expr, other.expr) {
+            (Expr::And(mut a), Expr::And(b)) => {
+                a.extend(b);
+                Expr::And(a)
+            }
+            (Expr::And(mut a), b) => {
+                a.push(b);
+                Expr::And(a)
+            }
+            (a, Expr::And(mut b)) => {
+                b.insert(0, a);
+                Expr::And(b)
+            }
+            (a, b) => Expr::And(vec![a, b]),
+        };
+        Ok(Tree { expr, terms, depth })
+    }
+
+    fn or(self, other: Tree) -> Result<Tree, FilterTooLarge> {
+        let terms = self.terms.saturating_add(other.terms);
+        let depth = self.depth.max(other.depth);
+        Tree::sized(terms, depth)?;
+        let expr = match (self.expr, other.expr) {
+            (Expr::Or(mut a), Expr::Or(b)) => {
+                a.extend(b);
+                Expr::Or(a)
+            }
+            (Expr::Or(mut a), b) => {
+                a.push(b);
+                Expr::Or(a)
+            }
+            (a, Expr::Or(mut b)) => {
+                b.insert(0, a);
+                Expr::Or(b)
+            }
+            (a, b) => Expr::Or(vec![a, b]),
+        };
+        Ok(Tree { expr, terms, depth })
+    }
+
+    fn not(self) -> Result<Tree, FilterTooLarge> {
+        let depth = self.depth.saturating_add(1);
+        Tree::sized(self.terms, depth)?;
+        Ok(Tree {
+            expr: Expr::Not(Box::new(self.expr)),
+            terms: self.terms,
+            depth,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Repr {
+    Tree(Tree),
+    TooLarge(FilterTooLarge),
 }
 
 /// A session filter expression. Build one from a [`Field`], combine with
 /// [`Filter::and`], [`Filter::or`], [`Filter::not`]; `Display` renders the expression,
 /// [`FromStr`] parses one.
+///
+/// A filter holds at most [`MAX_TERMS`] comparisons and nests at most [`MAX_DEPTH`]
+/// levels, the parser's own caps, so everything built parses back. Combining past a
+/// cap gives a *refused* filter instead of a bigger one: it stays refused when combined
+/// further, [`Filter::check`] says why ([`FilterTooLarge`]), it matches nothing,
+/// `by_filter` refuses it before sending, and it displays as
+/// `<refused filter: …>`, which no parser accepts. Building, rendering and dropping a
+/// filter never exhausts the stack, whatever the input.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[must_use]
-pub struct Filter(Expr);
+pub struct Filter(Repr);
 
 impl Filter {
+    fn from_tree(tree: Result<Tree, FilterTooLarge>) -> Filter {
+        Filter(match tree {
+            Ok(tree) => Repr::Tree(tree),
+            Err(limit) => Repr::TooLarge(limit),
+        })
+    }
+
+    fn combine(self, other: Filter, op: fn(Tree, Tree) -> Result<Tree, FilterTooLarge>) -> Filter {
+        match (self.0, other.0) {
+            (Repr::Tree(a), Repr::Tree(b)) => Filter::from_tree(op(a, b)),
+            (Repr::TooLarge(limit), _) | (_, Repr::TooLarge(limit)) => {
+                Filter(Repr::TooLarge(limit))
+            }
+        }
+    }
+
     /// `self AND other`.
     pub fn and(self, other: Filter) -> Filter {
-        Filter(Expr::And(Box::new(self.0), Box::new(other.0)))
+        self.combine(other, Tree::and)
     }
 
     /// `self OR other`.
     pub fn or(self, other: Filter) -> Filter {
-        Filter(Expr::Or(Box::new(self.0), Box::new(other.0)))
+        self.combine(other, Tree::or)
     }
 
     /// `NOT (self)`.
     #[allow(clippy::should_implement_trait)]
     pub fn not(self) -> Filter {
-        Filter(Expr::Not(Box::new(self.0)))
+        match self.0 {
+            Repr::Tree(tree) => Filter::from_tree(tree.not()),
+            refused => Filter(refused),
+        }
     }
 
-    /// Every filter joined with `AND`; `None` when there are none.
+    /// Every filter joined with `AND`; `None` when there are none. More than
+    /// [`MAX_TERMS`] comparisons in all give a refused filter ([`Filter::check`]).
     pub fn all(filters: impl IntoIterator<Item = Filter>) -> Option<Filter> {
         filters.into_iter().reduce(Filter::and)
     }
 
-    /// Every filter joined with `OR`; `None` when there are none.
+    /// Every filter joined with `OR`; `None` when there are none. More than
+    /// [`MAX_TERMS`] comparisons in all give a refused filter ([`Filter::check`]).
     pub fn any(filters: impl IntoIterator<Item = Filter>) -> Option<Filter> {
         filters.into_iter().reduce(Filter::or)
+    }
+
+    /// `Ok` when the filter is within the caps ([`MAX_TERMS`], [`MAX_DEPTH`]); the cap
+    /// it went past when building it was refused.
+    pub fn check(&self) -> Result<(), FilterTooLarge> {
+        match &self.0 {
+            Repr::Tree(_) => Ok(()),
+            Repr::TooLarge(limit) => Err(*limit),
+        }
+    }
+
+    /// The field, operator and value when this filter is a single comparison.
+    ///
+    /// ```
+    /// use screenconnect_client::filter::{Field, Filter, Op, Value};
+    ///
+    /// let parsed: Filter = "Name = 'O''Brien'".parse()?;
+    /// assert_eq!(
+    ///     parsed.comparison(),
+    ///     Some((&Field::NAME, Op::Eq, &Value::Str("O'Brien".into())))
+    /// );
+    /// assert_eq!(parsed.clone().not().comparison(), None);
+    /// # Ok::<(), screenconnect_client::filter::FilterParseError>(())
+    /// ```
+    pub fn comparison(&self) -> Option<(&Field, Op, &Value)> {
+        match &self.0 {
+            Repr::Tree(Tree {
+                expr: Expr::Compare { field, op, value },
+                ..
+            }) => Some((field, *op, value)),
+            _ => None,
+        }
+    }
+
+    /// How many comparisons the filter holds (0 for a refused one).
+    pub fn comparisons(&self) -> usize {
+        match &self.0 {
+            Repr::Tree(tree) => tree.terms,
+            Repr::TooLarge(_) => 0,
+        }
     }
 
     /// Whether `session` matches, evaluated the way the server does: string comparisons
     /// ignore ASCII case, `LIKE` takes `*` or `%` as wildcards, `GuestConnectedCount` and
     /// `HostConnectedCount` count the active connections (or, without them, say whether
     /// the guest is online). Fails on a field this crate does not know or a value of the
-    /// wrong kind, as the server does.
+    /// wrong kind, as the server does, and on a refused filter.
     pub fn matches(&self, session: &Session) -> Result<bool, FilterParseError> {
-        eval(&self.0, session)
+        match &self.0 {
+            Repr::Tree(tree) => eval(&tree.expr, session),
+            Repr::TooLarge(limit) => Err(FilterParseError::limit(0, *limit)),
+        }
     }
 }
 
 impl fmt::Display for Filter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_expr(&self.0, f)
+        match &self.0 {
+            Repr::Tree(tree) => write_expr(&tree.expr, f),
+            Repr::TooLarge(limit) => write!(f, "<refused filter: {limit}>"),
+        }
     }
 }
 
 fn write_expr(expr: &Expr, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     match expr {
         Expr::Compare { field, op, value } => write!(f, "{field} {} {value}", op.as_str()),
-        Expr::And(a, b) => {
-            write_operand(a, f, |e| matches!(e, Expr::Or(..)))?;
-            f.write_str(" AND ")?;
-            write_operand(b, f, |e| matches!(e, Expr::Or(..) | Expr::And(..)))
+        Expr::And(operands) => {
+            for (i, operand) in operands.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(" AND ")?;
+                }
+                // AND binds tighter than OR: an OR operand needs its parentheses.
+                if matches!(operand, Expr::Or(_)) {
+                    f.write_str("(")?;
+                    write_expr(operand, f)?;
+                    f.write_str(")")?;
+                } else {
+                    write_expr(operand, f)?;
+                }
+            }
+            Ok(())
         }
-        Expr::Or(a, b) => {
-            write_operand(a, f, |_| false)?;
-            f.write_str(" OR ")?;
-            write_operand(b, f, |e| matches!(e, Expr::Or(..)))
+        Expr::Or(operands) => {
+            for (i, operand) in operands.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(" OR ")?;
+                }
+                write_expr(operand, f)?;
+            }
+            Ok(())
         }
         Expr::Not(inner) => {
             f.write_str("NOT (")?;
@@ -332,26 +573,13 @@ fn write_expr(expr: &Expr, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     }
 }
 
-fn write_operand(
-    expr: &Expr,
-    f: &mut fmt::Formatter<'_>,
-    needs_parens: impl Fn(&Expr) -> bool,
-) -> fmt::Result {
-    if needs_parens(expr) {
-        f.write_str("(")?;
-        write_expr(expr, f)?;
-        f.write_str(")")
-    } else {
-        write_expr(expr, f)
-    }
-}
-
 /// A filter expression that could not be parsed or evaluated.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid session filter at character {position}: {message}")]
 pub struct FilterParseError {
     position: usize,
     message: String,
+    limit: Option<FilterTooLarge>,
 }
 
 impl FilterParseError {
@@ -359,6 +587,15 @@ impl FilterParseError {
         FilterParseError {
             position,
             message: message.into(),
+            limit: None,
+        }
+    }
+
+    fn limit(position: usize, limit: FilterTooLarge) -> Self {
+        FilterParseError {
+            position,
+            message: limit.to_string(),
+            limit: Some(limit),
         }
     }
 
@@ -370,6 +607,11 @@ impl FilterParseError {
     /// What is wrong.
     pub fn message(&self) -> &str {
         &self.message
+    }
+
+    /// The cap the expression went past, when that is the problem.
+    pub fn too_large(&self) -> Option<FilterTooLarge> {
+        self.limit
     }
 }
 
@@ -481,13 +723,7 @@ struct Parser {
     tokens: Vec<(usize, Token)>,
     pos: usize,
     end: usize,
-    terms: usize,
 }
-
-/// The most comparisons one parsed expression may hold. Expressions are trees walked
-/// recursively (display, evaluation, drop): a bound keeps hostile input from exhausting
-/// the stack, far above what any instance accepts in a filter.
-const MAX_TERMS: usize = 1024;
 
 impl Parser {
     fn peek(&self) -> Option<&Token> {
@@ -507,54 +743,68 @@ impl Parser {
         }
     }
 
-    fn or(&mut self, depth: usize) -> Result<Expr, FilterParseError> {
+    /// The size check of a combination, placed at the current token.
+    fn sized(&self, tree: Result<Tree, FilterTooLarge>) -> Result<Tree, FilterParseError> {
+        tree.map_err(|limit| FilterParseError::limit(self.at(), limit))
+    }
+
+    fn or(&mut self, depth: usize) -> Result<Tree, FilterParseError> {
         let mut left = self.and(depth)?;
         while self.keyword("OR") {
             let right = self.and(depth)?;
-            left = Expr::Or(Box::new(left), Box::new(right));
+            left = self.sized(left.or(right))?;
         }
         Ok(left)
     }
 
-    fn and(&mut self, depth: usize) -> Result<Expr, FilterParseError> {
+    fn and(&mut self, depth: usize) -> Result<Tree, FilterParseError> {
         let mut left = self.unary(depth)?;
         while self.keyword("AND") {
             let right = self.unary(depth)?;
-            left = Expr::And(Box::new(left), Box::new(right));
+            left = self.sized(left.and(right))?;
         }
         Ok(left)
     }
 
-    fn unary(&mut self, depth: usize) -> Result<Expr, FilterParseError> {
-        self.terms += 1;
-        if self.terms > MAX_TERMS {
-            return Err(FilterParseError::new(
-                self.at(),
-                format!("the expression holds more than {MAX_TERMS} terms"),
-            ));
+    /// One level deeper, refused past [`MAX_DEPTH`]: this bounds the recursion.
+    fn deeper(&self, depth: usize) -> Result<usize, FilterParseError> {
+        if depth >= MAX_DEPTH {
+            return Err(FilterParseError::limit(self.at(), FilterTooLarge::Depth));
         }
-        if depth > 64 {
-            return Err(FilterParseError::new(
-                self.at(),
-                "the expression nests too deeply",
-            ));
-        }
+        Ok(depth + 1)
+    }
+
+    fn unary(&mut self, depth: usize) -> Result<Tree, FilterParseError> {
         if self.keyword("NOT") {
-            return Ok(Expr::Not(Box::new(self.unary(depth + 1)?)));
+            let inner_depth = self.deeper(depth)?;
+            // `NOT (…)` is one level, as the builder renders it.
+            let inner = if self.peek() == Some(&Token::LParen) {
+                self.pos += 1;
+                self.group(inner_depth)?
+            } else {
+                self.unary(inner_depth)?
+            };
+            return self.sized(inner.not());
         }
         if self.peek() == Some(&Token::LParen) {
+            let inner_depth = self.deeper(depth)?;
             self.pos += 1;
-            let inner = self.or(depth + 1)?;
-            if self.peek() != Some(&Token::RParen) {
-                return Err(FilterParseError::new(self.at(), "expected `)`"));
-            }
-            self.pos += 1;
-            return Ok(inner);
+            return self.group(inner_depth);
         }
         self.comparison()
     }
 
-    fn comparison(&mut self) -> Result<Expr, FilterParseError> {
+    /// The rest of a parenthesized group, after its `(`.
+    fn group(&mut self, depth: usize) -> Result<Tree, FilterParseError> {
+        let inner = self.or(depth)?;
+        if self.peek() != Some(&Token::RParen) {
+            return Err(FilterParseError::new(self.at(), "expected `)`"));
+        }
+        self.pos += 1;
+        Ok(inner)
+    }
+
+    fn comparison(&mut self) -> Result<Tree, FilterParseError> {
         let at = self.at();
         let field = match self.peek() {
             Some(Token::Ident(name)) => Field(Cow::Owned(name.clone())),
@@ -586,7 +836,7 @@ impl Parser {
         if op == Op::Like && !matches!(value, Value::Str(_)) {
             return Err(FilterParseError::new(at, "LIKE needs a string pattern"));
         }
-        Ok(Expr::Compare { field, op, value })
+        Ok(Tree::compare(field, op, value))
     }
 }
 
@@ -594,6 +844,8 @@ impl FromStr for Filter {
     type Err = FilterParseError;
 
     /// Parses an expression such as `CustomProperty1 = 'Acme' AND GuestConnectedCount > 0`.
+    /// Expressions of more than [`MAX_TERMS`] comparisons or nested deeper than
+    /// [`MAX_DEPTH`] levels are refused ([`FilterParseError::too_large`]).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let tokens = tokenize(s)?;
         if tokens.is_empty() {
@@ -603,16 +855,15 @@ impl FromStr for Filter {
             tokens,
             pos: 0,
             end: s.chars().count(),
-            terms: 0,
         };
-        let expr = parser.or(0)?;
+        let tree = parser.or(0)?;
         if parser.pos != parser.tokens.len() {
             return Err(FilterParseError::new(
                 parser.at(),
                 "unexpected text after the expression",
             ));
         }
-        Ok(Filter(expr))
+        Ok(Filter(Repr::Tree(tree)))
     }
 }
 
@@ -660,10 +911,26 @@ fn lookup(field: &str, s: &Session) -> Option<Actual> {
     })
 }
 
+/// Evaluates left to right and stops at the first operand that decides, as `&&` and
+/// `||` do. The recursion is bounded by [`MAX_DEPTH`].
 fn eval(expr: &Expr, s: &Session) -> Result<bool, FilterParseError> {
     Ok(match expr {
-        Expr::And(a, b) => eval(a, s)? && eval(b, s)?,
-        Expr::Or(a, b) => eval(a, s)? || eval(b, s)?,
+        Expr::And(operands) => {
+            for operand in operands {
+                if !eval(operand, s)? {
+                    return Ok(false);
+                }
+            }
+            true
+        }
+        Expr::Or(operands) => {
+            for operand in operands {
+                if eval(operand, s)? {
+                    return Ok(true);
+                }
+            }
+            false
+        }
         Expr::Not(a) => !eval(a, s)?,
         Expr::Compare { field, op, value } => {
             let actual = lookup(field.as_str(), s)
@@ -724,35 +991,41 @@ fn like(text: &str, pattern: &str) -> bool {
 /// A filter as sent to the server: built with [`Filter`] or written by hand.
 ///
 /// Hand-written expressions are sent as they are (the server's language is richer than
-/// [`Filter`]); only an empty one is refused before sending.
+/// [`Filter`]); only an empty one is refused before sending. A refused [`Filter`] (see
+/// [`FilterTooLarge`]) stays refused here and is never sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FilterExpression(String);
+pub struct FilterExpression(Result<String, FilterTooLarge>);
 
 impl FilterExpression {
-    /// The expression text.
+    /// The expression text (empty for a refused filter).
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_deref().unwrap_or("")
+    }
+
+    /// `Ok` unless this came from a refused [`Filter`].
+    pub fn check(&self) -> Result<(), FilterTooLarge> {
+        self.0.as_ref().map(drop).map_err(|limit| *limit)
     }
 }
 
 impl From<Filter> for FilterExpression {
     fn from(f: Filter) -> Self {
-        FilterExpression(f.to_string())
+        FilterExpression::from(&f)
     }
 }
 impl From<&Filter> for FilterExpression {
     fn from(f: &Filter) -> Self {
-        FilterExpression(f.to_string())
+        FilterExpression(f.check().map(|()| f.to_string()))
     }
 }
 impl From<&str> for FilterExpression {
     fn from(s: &str) -> Self {
-        FilterExpression(s.to_owned())
+        FilterExpression(Ok(s.to_owned()))
     }
 }
 impl From<String> for FilterExpression {
     fn from(s: String) -> Self {
-        FilterExpression(s)
+        FilterExpression(Ok(s))
     }
 }
 
@@ -776,9 +1049,10 @@ mod tests {
         let right = Field::NAME
             .eq("a")
             .and(Field::NAME.eq("b").and(Field::NAME.eq("c")));
+        // AND and OR are associative: nested ones are flattened.
         assert_eq!(
             right.to_string(),
-            "Name = 'a' AND (Name = 'b' AND Name = 'c')"
+            "Name = 'a' AND Name = 'b' AND Name = 'c'"
         );
         assert_eq!(right.to_string().parse::<Filter>().unwrap(), right);
     }
@@ -787,10 +1061,84 @@ mod tests {
     fn a_huge_flat_chain_is_refused_instead_of_overflowing_the_stack() {
         let chain = vec!["Name = 'x'"; 200_000].join(" AND ");
         let err = chain.parse::<Filter>().unwrap_err();
-        assert!(err.to_string().contains("more than 1024 terms"), "{err}");
+        assert!(
+            err.to_string().contains("more than 1024 comparisons"),
+            "{err}"
+        );
+        assert_eq!(err.too_large(), Some(FilterTooLarge::Terms));
         let ok = vec!["Name = 'x'"; 1000].join(" OR ");
         let filter: Filter = ok.parse().unwrap();
         assert_eq!(filter.to_string().matches(" OR ").count(), 999);
+    }
+
+    #[test]
+    fn the_builder_has_the_parsers_caps_and_everything_it_builds_parses_back() {
+        let x = |i: usize| Field::NAME.eq(format!("x{i}"));
+        // Exactly at the term cap: built, rendered, parsed back equal.
+        let full = Filter::any((0..MAX_TERMS).map(x)).unwrap();
+        assert_eq!(full.check(), Ok(()));
+        assert_eq!(full.comparisons(), MAX_TERMS);
+        assert_eq!(full.to_string().parse::<Filter>().unwrap(), full);
+        let over = full.clone().or(x(0));
+        assert_eq!(over.check(), Err(FilterTooLarge::Terms));
+        assert!(over.to_string().parse::<Filter>().is_err());
+        assert!(over.to_string().starts_with("<refused filter: "), "{over}");
+        // Refused stays refused, whichever side it is on.
+        assert_eq!(x(1).and(over.clone()).check(), Err(FilterTooLarge::Terms));
+        assert_eq!(over.clone().not().check(), Err(FilterTooLarge::Terms));
+        let err = over.matches(&Session::default()).unwrap_err();
+        assert_eq!(err.too_large(), Some(FilterTooLarge::Terms));
+        assert_eq!(
+            FilterExpression::from(&over).check(),
+            Err(FilterTooLarge::Terms)
+        );
+        assert_eq!(FilterExpression::from(&over).as_str(), "");
+
+        // Exactly at the depth cap, with NOT and with alternating AND/OR.
+        let nots = (0..MAX_DEPTH).fold(x(0), |f, _| f.not());
+        assert_eq!(nots.check(), Ok(()));
+        assert_eq!(nots.to_string().parse::<Filter>().unwrap(), nots);
+        assert_eq!(nots.clone().not().check(), Err(FilterTooLarge::Depth));
+        let too_deep = format!(
+            "{}{}{}",
+            "NOT (".repeat(MAX_DEPTH + 1),
+            "Name = 'x'",
+            ")".repeat(MAX_DEPTH + 1)
+        );
+        let err = too_deep.parse::<Filter>().unwrap_err();
+        assert_eq!(err.too_large(), Some(FilterTooLarge::Depth));
+        let mut alternating = x(0);
+        for i in 0..MAX_DEPTH {
+            alternating = alternating.or(x(2 * i + 1)).and(x(2 * i + 2));
+        }
+        assert_eq!(alternating.check(), Ok(()));
+        let text = alternating.to_string();
+        assert_eq!(text.matches('(').count(), MAX_DEPTH);
+        assert_eq!(text.parse::<Filter>().unwrap(), alternating);
+        assert_eq!(
+            alternating.or(x(0)).and(x(0)).check(),
+            Err(FilterTooLarge::Depth)
+        );
+        // Unparenthesized NOTs parse as the builder renders them.
+        let bare = format!("{}Name = 'x0'", "NOT ".repeat(MAX_DEPTH));
+        assert_eq!(bare.parse::<Filter>().unwrap(), nots);
+        let bare = format!("{}Name = 'x'", "NOT ".repeat(MAX_DEPTH + 1));
+        assert_eq!(
+            bare.parse::<Filter>().unwrap_err().too_large(),
+            Some(FilterTooLarge::Depth)
+        );
+    }
+
+    #[test]
+    fn keywords_are_not_field_names() {
+        for word in ["AND", "or", "Not", "like"] {
+            assert!(Field::new(word).is_err(), "{word}");
+        }
+        let f = Field::new("Likes")
+            .unwrap()
+            .eq("x")
+            .and(Field::new("Notes").unwrap().eq("y"));
+        assert_eq!(f.to_string().parse::<Filter>().unwrap(), f);
     }
 
     #[test]

@@ -114,10 +114,19 @@
 //! ([`Error::dry_run_preview`], equal to the call's [`Call::preview`]). Reads are sent in
 //! every mode.
 //!
-//! # Secrets
+//! # Secrets and redirects
 //!
 //! The secret is a [`SecretString`](msp_common::secret::SecretString), sent in a
-//! header marked sensitive, redacted from `Debug`, previews, error bodies and traces.
+//! header marked sensitive, redacted from `Debug`, previews, error bodies, typed faults
+//! and traces — in every form a server may echo it in (plain, JSON-escaped, percent- and
+//! form-encoded, base64).
+//!
+//! `CTRLAuthHeader` is a custom header, which HTTP clients do not strip on redirects, so
+//! the client follows none on its own: reads follow a redirect only within the
+//! instance's origin (at most 5 hops), a redirect to another origin is an
+//! [`Error::Protocol`] with nothing sent there, and a write's `3xx` is its error — a
+//! write is never resent by a redirect, and never reported `Ok` when only a redirect
+//! answered.
 
 pub mod client;
 pub mod error;

@@ -8,7 +8,12 @@
 //!   without a zone (zone-less times are UTC), and the "never" sentinel
 //!   `0001-01-01T00:00:00` becomes `None`;
 //! - every field a server may leave out is optional or defaulted, `null` strings become
-//!   empty strings, and fields this crate does not model are kept in `extra`.
+//!   empty strings, and fields this crate does not model are kept in `extra`;
+//! - scalars nobody addresses a session by never fail a whole answer because of their
+//!   JSON type: counters and sizes that arrive as strings (`"LastAlteredVersion": "42"`),
+//!   flags as `0`/`1` or text, texts as numbers, custom property values as numbers, and
+//!   timestamps that are not timestamps decode (or fall back to absent). Only the
+//!   session id, the session type and an event's type must have their documented shape.
 //!
 //! ```
 //! use screenconnect_client::models::{Session, SessionType};
@@ -366,14 +371,13 @@ pub mod time {
     use super::*;
 
     /// Deserializes a timestamp, the sentinel, `null` or an absent field into an
-    /// `Option<DateTime<Utc>>`.
+    /// `Option<DateTime<Utc>>`. A value that is not a timestamp (a number, an
+    /// unreadable text) is taken as absent rather than failing the whole answer.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
-        match Option::<String>::deserialize(d)? {
-            None => Ok(None),
-            Some(text) => parse_time(&text).map_err(|e| {
-                de::Error::custom(format!("`{text}` is not a ScreenConnect timestamp: {e}"))
-            }),
-        }
+        Ok(match Value::deserialize(d)? {
+            Value::String(text) => parse_time(&text).ok().flatten(),
+            _ => None,
+        })
     }
 
     /// Serializes like ScreenConnect: 7 fraction digits, `Z`, and the sentinel for `None`.
@@ -389,6 +393,32 @@ where
     T: Deserialize<'de> + Default,
 {
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+/// Text however it came: a string as is, a number or boolean as its text; `null`, an
+/// array or an object as absent. For fields nobody addresses a record by.
+fn opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::String(s) => Some(s),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Null | Value::Array(_) | Value::Object(_) => None,
+    })
+}
+
+/// [`opt_text`], absent as the empty string.
+fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(opt_text(d)?.unwrap_or_default())
+}
+
+/// A flag from `true`/`false`, `0`/`1` or their text; anything else is `false`.
+fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Ok(msp_common::lenient::opt_bool(d)?.unwrap_or_default())
+}
+
+/// A count from a number or a numeric string; anything else (or too big) is absent.
+fn opt_u32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    Ok(msp_common::lenient::opt_u64(d)?.and_then(|n| u32::try_from(n).ok()))
 }
 
 /// The eight custom property values of a session, by position (1–8).
@@ -509,10 +539,18 @@ impl Serialize for CustomProperties {
 
 impl<'de> Deserialize<'de> for CustomProperties {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let values = Option::<Vec<Option<String>>>::deserialize(d)?.unwrap_or_default();
-        Ok(Self::from_values(
-            values.into_iter().map(Option::unwrap_or_default),
-        ))
+        // Numbers and booleans are kept as their text; `null`, nested lists and objects
+        // are blank; anything but a list is eight blanks.
+        let values = match Value::deserialize(d)? {
+            Value::Array(values) => values,
+            _ => Vec::new(),
+        };
+        Ok(Self::from_values(values.into_iter().map(|v| match v {
+            Value::String(s) => s,
+            Value::Number(n) => n.to_string(),
+            Value::Bool(b) => b.to_string(),
+            _ => String::new(),
+        })))
     }
 }
 
@@ -595,28 +633,28 @@ pub struct Session {
     pub session_type: SessionType,
     /// The session's name (for access sessions usually the machine name; blank for some
     /// unattended sessions).
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "text")]
     pub name: String,
     /// The technician who owns the session.
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "text")]
     pub host: String,
     /// Whether the session is listed publicly for guests.
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "flag")]
     pub is_public: bool,
     /// The join code.
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "text")]
     pub code: String,
     /// The eight custom property values.
     #[serde(default)]
     pub custom_property_values: CustomProperties,
     /// Whether the session has ended.
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "flag")]
     pub is_ended: bool,
     /// The server's change counter for the session.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "msp_common::lenient::opt_i64")]
     pub last_altered_version: Option<i64>,
     /// The version of the installed guest client.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_text")]
     pub guest_client_version: Option<String>,
     /// When anyone last connected.
     #[serde(default, with = "time")]
@@ -692,13 +730,13 @@ impl Session {
 #[non_exhaustive]
 pub struct Connection {
     /// The connection's id.
-    #[serde(rename = "ConnectionID", default, deserialize_with = "null_default")]
+    #[serde(rename = "ConnectionID", default, deserialize_with = "text")]
     pub connection_id: String,
     /// Host or guest.
     #[serde(default = "unspecified")]
     pub process_type: ProcessType,
     /// The name of the participant.
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "text")]
     pub participant_name: String,
     /// When the participant connected.
     #[serde(default, with = "time")]
@@ -746,46 +784,46 @@ impl Default for ProcessType {
 #[non_exhaustive]
 pub struct GuestInfo {
     /// The machine's name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_text")]
     pub machine_name: Option<String>,
     /// The machine's domain.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_text")]
     pub machine_domain: Option<String>,
     /// The user logged on at the console.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_text")]
     pub logged_on_user_name: Option<String>,
     /// The domain of that user.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_text")]
     pub logged_on_user_domain: Option<String>,
     /// The operating system's name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_text")]
     pub operating_system_name: Option<String>,
     /// The operating system's version.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_text")]
     pub operating_system_version: Option<String>,
     /// The processor's name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_text")]
     pub processor_name: Option<String>,
     /// How many logical processors the machine has.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_u32")]
     pub processor_virtual_count: Option<u32>,
     /// Total memory, in MB.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "msp_common::lenient::opt_u64")]
     pub system_memory_total_megabytes: Option<u64>,
     /// Available memory, in MB.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "msp_common::lenient::opt_u64")]
     pub system_memory_available_megabytes: Option<u64>,
     /// When the guest user was last active.
     #[serde(default, with = "time")]
     pub last_activity_time: Option<DateTime<Utc>>,
     /// The machine's serial number.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_text")]
     pub machine_serial_number: Option<String>,
     /// The machine's manufacturer.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_text")]
     pub machine_manufacturer_name: Option<String>,
     /// The machine's model.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_text")]
     pub machine_model: Option<String>,
     /// Fields this crate does not model.
     #[serde(flatten)]
@@ -798,7 +836,7 @@ pub struct GuestInfo {
 #[non_exhaustive]
 pub struct SessionEvent {
     /// The event's id.
-    #[serde(rename = "EventID", default)]
+    #[serde(rename = "EventID", default, deserialize_with = "opt_text")]
     pub event_id: Option<String>,
     /// What happened.
     pub event_type: EventType,
@@ -806,10 +844,10 @@ pub struct SessionEvent {
     #[serde(default, with = "time")]
     pub time: Option<DateTime<Utc>>,
     /// The technician who caused it, when one did.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_text")]
     pub host: Option<String>,
     /// The event's text: the command, message or note.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_text")]
     pub data: Option<String>,
     /// Fields this crate does not model.
     #[serde(flatten)]
@@ -989,6 +1027,92 @@ mod tests {
         assert_eq!(p.get(3), Some("t"));
         let err = p.set_named(&names, "Owner", "x").unwrap_err();
         assert!(err.to_string().contains("1 = Company"), "{err}");
+    }
+
+    #[test]
+    fn tolerant_scalars_decode_in_any_json_type() {
+        let odd: Session = serde_json::from_value(serde_json::json!({
+            "SessionID": "6b7c2c4e-0d7f-4a47-9a53-0c0f6a2f1a11",
+            "SessionType": "2",
+            "Name": 4711,
+            "Host": null,
+            "IsPublic": 1,
+            "Code": 1234,
+            "IsEnded": "False",
+            "LastAlteredVersion": "9007199254740993",
+            "GuestClientVersion": 24.2,
+            "LastGuestConnectedEventTime": 0,
+            "LastGuestDisconnectedEventTime": "",
+            "LastConnectedEventTime": "not a time",
+            "CustomPropertyValues": ["Acme", 7, true, null, {"x": 1}, ["y"]],
+            "ActiveConnections": [{"ConnectionID": 17, "ProcessType": "2", "ParticipantName": 5}],
+            "GuestInfo": {
+                "MachineName": "PC",
+                "ProcessorVirtualCount": "8",
+                "SystemMemoryTotalMegabytes": "16384",
+                "SystemMemoryAvailableMegabytes": "",
+                "MachineSerialNumber": 123456,
+                "OperatingSystemVersion": 10.0,
+                "LastActivityTime": false
+            }
+        }))
+        .unwrap();
+        assert_eq!(odd.name, "4711");
+        assert_eq!(odd.host, "");
+        assert!(odd.is_public);
+        assert_eq!(odd.code, "1234");
+        assert!(!odd.is_ended);
+        assert_eq!(odd.last_altered_version, Some(9_007_199_254_740_993));
+        assert_eq!(odd.guest_client_version.as_deref(), Some("24.2"));
+        assert_eq!(odd.last_guest_connected_event_time, None);
+        assert_eq!(odd.last_connected_event_time, None);
+        assert_eq!(
+            odd.custom_property_values.as_slice(),
+            ["Acme", "7", "true", "", "", "", "", ""]
+        );
+        let connection = &odd.active_connections.as_ref().unwrap()[0];
+        assert_eq!(connection.connection_id, "17");
+        assert_eq!(connection.participant_name, "5");
+        assert!(odd.is_online());
+        let guest = odd.guest_info.as_ref().unwrap();
+        assert_eq!(guest.processor_virtual_count, Some(8));
+        assert_eq!(guest.system_memory_total_megabytes, Some(16384));
+        assert_eq!(guest.system_memory_available_megabytes, None);
+        assert_eq!(guest.machine_serial_number.as_deref(), Some("123456"));
+        assert_eq!(guest.operating_system_version.as_deref(), Some("10.0"));
+        assert_eq!(guest.last_activity_time, None);
+
+        // Values that cannot be read fall back to absent instead of failing.
+        let worse: Session = serde_json::from_value(serde_json::json!({
+            "SessionID": "x",
+            "IsPublic": "maybe",
+            "LastAlteredVersion": "many",
+            "CustomPropertyValues": "Acme",
+            "GuestInfo": {"ProcessorVirtualCount": 99999999999u64, "SystemMemoryTotalMegabytes": -1}
+        }))
+        .unwrap();
+        assert!(!worse.is_public);
+        assert_eq!(worse.last_altered_version, None);
+        assert_eq!(worse.custom_property_values, CustomProperties::new());
+        let guest = worse.guest_info.unwrap();
+        assert_eq!(guest.processor_virtual_count, None);
+        assert_eq!(guest.system_memory_total_megabytes, None);
+
+        let event: SessionEvent = serde_json::from_value(serde_json::json!({
+            "EventID": 5, "EventType": "AddedNote", "Host": 1, "Data": 2.5, "Time": 3
+        }))
+        .unwrap();
+        assert_eq!(
+            (
+                event.event_id.as_deref(),
+                event.host.as_deref(),
+                event.data.as_deref(),
+                event.time
+            ),
+            (Some("5"), Some("1"), Some("2.5"), None)
+        );
+        // The addressing fields keep their shape.
+        assert!(serde_json::from_value::<Session>(serde_json::json!({"SessionID": 5})).is_err());
     }
 
     #[test]

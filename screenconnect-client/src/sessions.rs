@@ -44,7 +44,10 @@ use msp_common::{Call, Error, Response, Result};
 use serde_json::{Value, json};
 
 use crate::client::Client;
+use crate::error::VENDOR;
 use crate::filter::FilterExpression;
+#[cfg(doc)]
+use crate::filter::FilterTooLarge;
 use crate::models::{CustomProperties, Session, SessionDetails, SessionId, SessionType};
 
 /// The session methods. Obtained from [`Client::sessions`].
@@ -86,10 +89,30 @@ impl Sessions {
     }
 
     /// Sessions matching a filter expression (`GetSessionsByFilter`); see
-    /// [`crate::filter`]. An empty expression is refused before sending. A read.
+    /// [`crate::filter`]. An empty expression is refused before sending, and so is a
+    /// [`Filter`](crate::filter::Filter) the builder refused for its size
+    /// ([`FilterTooLarge`], which [`Filter::check`](crate::filter::Filter::check) gives
+    /// typed): both with [`Error::Config`]. A read.
+    ///
+    /// ```
+    /// use screenconnect_client::{Client, Error};
+    /// use screenconnect_client::filter::{Field, FilterTooLarge};
+    ///
+    /// let client = Client::builder().base_url("https://acme.screenconnect.com").secret("s3cret").build()?;
+    /// let deep = (0..100).fold(Field::NAME.eq("x"), |f, _| f.not());
+    /// assert_eq!(deep.check(), Err(FilterTooLarge::Depth));
+    /// let err = client.sessions().by_filter(deep).preview().unwrap_err();
+    /// assert!(matches!(err, Error::Config { .. }));
+    /// assert!(err.to_string().contains("deeper than 64 levels"));
+    /// # Ok::<(), screenconnect_client::Error>(())
+    /// ```
     pub fn by_filter(&self, filter: impl Into<FilterExpression>) -> Call<Vec<Session>> {
         let filter = filter.into();
-        let args = if filter.as_str().trim().is_empty() {
+        let args = if let Err(limit) = filter.check() {
+            Err(Error::config(format!(
+                "{VENDOR}: {limit}; nothing was sent"
+            )))
+        } else if filter.as_str().trim().is_empty() {
             Err(Error::config(
                 "ScreenConnect: GetSessionsByFilter rejects an empty filter; use by_name(\"\") or a filter such as SessionType = 'Access'",
             ))

@@ -598,3 +598,66 @@ async fn dropping_the_simulator_stops_its_server() {
         .unwrap_err();
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
 }
+
+/// Issue 14: every URL the simulator hands out or checks is built from the address it
+/// actually listens on, and its credentials look like real ones, each with a getter.
+#[tokio::test]
+async fn urls_come_from_the_listening_address_and_credentials_look_real() {
+    let sim = Simulator::builder()
+        .start_on("127.0.0.3".parse().unwrap())
+        .await
+        .unwrap();
+    let url = sim.url();
+    let port: u16 = url
+        .strip_prefix("http://127.0.0.3:")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("{url}"));
+    assert!(std::net::TcpStream::connect(("127.0.0.3", port)).is_ok());
+    // The Origin it accepts is its own.
+    assert_eq!(sim.origin(), url);
+
+    // The secret is shaped like an administrator's RESTfulAuthenticationSecret (a GUID),
+    // and every credential the instance checks has a getter: a client built from the
+    // getters alone works.
+    use screenconnect_client::msp_common::secret::ExposeSecret;
+    let secret = sim.secret();
+    let secret = secret.expose_secret();
+    assert_eq!(secret, SECRET);
+    let groups: Vec<usize> = secret.split('-').map(str::len).collect();
+    assert_eq!(groups, [8, 4, 4, 4, 12], "{secret}");
+    assert!(secret.chars().all(|c| c == '-' || c.is_ascii_hexdigit()));
+    assert_eq!(
+        sim.extension_guid(),
+        screenconnect_client::client::DEFAULT_EXTENSION_GUID
+    );
+    let client = Client::builder()
+        .base_url(sim.url())
+        .secret(sim.secret())
+        .origin(sim.origin())
+        .extension_guid(sim.extension_guid())
+        .allow_http(true)
+        .build()
+        .unwrap();
+    assert_eq!(
+        client.sessions().by_name("ACME-DC01").await.unwrap().len(),
+        1
+    );
+
+    // Installer URLs of a client of the simulator point at that address, and install.
+    let installer = client
+        .installer(screenconnect_client::installer::Platform::Deb)
+        .name("NEW-PC")
+        .build()
+        .unwrap();
+    assert!(
+        installer
+            .as_str()
+            .starts_with(&format!("{url}/Bin/ScreenConnect.ClientSetup.deb?")),
+        "{installer}"
+    );
+    sim.install(installer.as_str()).await.unwrap();
+    assert_eq!(client.sessions().by_name("NEW-PC").await.unwrap().len(), 1);
+    // An installer URL of another address is refused, not fetched.
+    let elsewhere = installer.as_str().replace("127.0.0.3", "127.0.0.1");
+    assert!(sim.install(&elsewhere).await.is_err());
+}

@@ -436,12 +436,13 @@ async fn other_statuses_and_bad_bodies_give_typed_errors() {
     // A write answered with an HTML page is not taken for success.
     let (err, _s) = error_for(200, "<html>Login</html>", "text/html", "write").await;
     assert!(err.decode_error().is_some(), "{err:?}");
-    // A session list whose field has the wrong type names the field.
+    // A session list whose addressing field has the wrong type names the field (flags,
+    // counters and texts are tolerant: `"IsEnded":"no"` reads as false).
     let server = MockServer::start().await;
     answer(
         &server,
         "GetSessionsByName",
-        json_body(r#"[{"SessionID":"a"},{"SessionID":"b","IsEnded":"no"}]"#),
+        json_body(r#"[{"SessionID":"a","IsEnded":"no"},{"SessionID":"b","SessionType":true}]"#),
     )
     .await;
     let err = builder(&server)
@@ -451,7 +452,7 @@ async fn other_statuses_and_bad_bodies_give_typed_errors() {
         .by_name("x")
         .await
         .unwrap_err();
-    assert_eq!(err.decode_error().unwrap().path(), "[1].IsEnded");
+    assert_eq!(err.decode_error().unwrap().path(), "[1].SessionType");
 }
 
 #[tokio::test]
@@ -710,4 +711,43 @@ async fn the_raw_trait_reaches_methods_by_name() {
     let reqs = server.received_requests().await.unwrap();
     assert_wire(&reqs[0], &server.uri(), "GetSessionsByName", json!(["x"]));
     assert_wire(&reqs[1], &server.uri(), "GetAllSessions", json!([]));
+}
+
+/// Issue 14 item 3: scalars nobody addresses a session by (counters, versions, sizes,
+/// flags, texts) decode whatever their JSON type — numbers as strings, booleans as 0/1,
+/// empty strings — instead of failing the whole list.
+#[tokio::test]
+async fn tolerant_scalars_never_fail_a_list() {
+    let server = MockServer::start().await;
+    answer(
+        &server,
+        "GetSessionsByName",
+        json_body(
+            r#"[{"SessionID":"a","SessionType":"2","Name":"PC","IsPublic":0,"IsEnded":"1",
+                 "LastAlteredVersion":"18446744","GuestClientVersion":24,"Code":"",
+                 "CustomPropertyValues":["Acme",3,null],
+                 "LastGuestConnectedEventTime":"","LastGuestDisconnectedEventTime":0,
+                 "GuestInfo":{"ProcessorVirtualCount":"16","SystemMemoryTotalMegabytes":"32768",
+                              "SystemMemoryAvailableMegabytes":"","MachineModel":1}},
+                {"SessionID":"b","Name":"PC","IsPublic":"true","LastAlteredVersion":""}]"#,
+        ),
+    )
+    .await;
+    let client = builder(&server).build().unwrap();
+    let sessions = client.sessions().by_name("PC").await.unwrap();
+    assert_eq!(sessions.len(), 2);
+    let (a, b) = (&sessions[0], &sessions[1]);
+    assert_eq!(a.session_type, SessionType::Access);
+    assert!(!a.is_public && a.is_ended);
+    assert_eq!(a.last_altered_version, Some(18_446_744));
+    assert_eq!(a.guest_client_version.as_deref(), Some("24"));
+    assert_eq!(a.custom_property_values.as_slice()[..3], ["Acme", "3", ""]);
+    assert_eq!(a.last_guest_disconnected_event_time, None);
+    let guest = a.guest_info.as_ref().unwrap();
+    assert_eq!(guest.processor_virtual_count, Some(16));
+    assert_eq!(guest.system_memory_total_megabytes, Some(32_768));
+    assert_eq!(guest.system_memory_available_megabytes, None);
+    assert_eq!(guest.machine_model.as_deref(), Some("1"));
+    assert!(b.is_public);
+    assert_eq!(b.last_altered_version, None);
 }

@@ -10,10 +10,14 @@
 //!          | field ("=" | "!=" | "<" | "<=" | ">" | ">=") literal
 //! literal := "…" | '…' | number | true | false | null | [yyyy-MM-ddTHH:mm:ssZ]
 //! ```
+//!
+//! The parser recurses only into parentheses, and refuses a text nesting them deeper
+//! than [`MAX_DEPTH`] or holding more than [`MAX_TERMS`] comparisons as soon as it gets
+//! there, so no input exhausts the stack (the tokenizer is a loop).
 
 use chrono::{DateTime, Utc};
 
-use super::{ConditionError, Expr, Op, Value, is_field_path};
+use super::{ConditionError, Expr, MAX_DEPTH, MAX_TERMS, Op, Value, is_field_path};
 
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
@@ -131,6 +135,10 @@ struct Parser {
     pos: usize,
     /// The length of the text in characters (the position of "the end").
     end: usize,
+    /// The parentheses open around the current position.
+    depth: usize,
+    /// The comparisons read so far.
+    terms: usize,
 }
 
 impl Parser {
@@ -192,12 +200,17 @@ impl Parser {
         let at = self.here();
         match self.peek() {
             Some(Tok::LParen) => {
+                if self.depth >= MAX_DEPTH {
+                    return Err(ConditionError::TooDeep);
+                }
+                self.depth += 1;
                 self.pos += 1;
                 let inner = self.or()?;
                 if self.peek() != Some(&Tok::RParen) {
                     return Err(self.unexpected("`)`"));
                 }
                 self.pos += 1;
+                self.depth -= 1;
                 Ok(inner)
             }
             Some(Tok::Word(field)) => {
@@ -210,6 +223,10 @@ impl Parser {
                         ),
                     ));
                 }
+                if self.terms >= MAX_TERMS {
+                    return Err(ConditionError::TooManyTerms);
+                }
+                self.terms += 1;
                 self.pos += 1;
                 self.comparison(field)
             }
@@ -339,6 +356,8 @@ pub(super) fn parse(text: &str) -> Result<Expr, ConditionError> {
         toks: tokenize(text)?,
         pos: 0,
         end: text.chars().count(),
+        depth: 0,
+        terms: 0,
     };
     let expr = parser.or()?;
     if parser.pos < parser.toks.len() {

@@ -1,11 +1,13 @@
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::{
-    AgreementId, CompanyId, ConfigurationId, ContactId, CustomFieldValue, Extra, Reference,
+    AgreementId, CompanyId, ConfigurationId, ContactId, CustomFieldValue, Extra, Info, Reference,
+    keep_unknown_fields,
 };
 
+keep_unknown_fields! {
 /// A company (`/company/companies`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Company {
@@ -49,20 +51,29 @@ pub struct Company {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
     /// Year established.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "super::opt_i32",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub year_established: Option<i32>,
     /// Whether it is deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "msp_common::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub deleted_flag: Option<bool>,
     /// Metadata.
     #[serde(rename = "_info", default, skip_serializing_if = "Option::is_none")]
-    pub info: Option<serde_json::Value>,
+    pub info: Option<Info>,
     /// Custom field values.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub custom_fields: Vec<CustomFieldValue>,
     /// Other fields.
-    #[serde(flatten)]
+    #[serde(flatten, skip_deserializing)]
     pub extra: Extra,
+}
 }
 
 impl Company {
@@ -76,8 +87,9 @@ impl Company {
     }
 }
 
+keep_unknown_fields! {
 /// A contact (`/company/contacts`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Contact {
@@ -97,24 +109,30 @@ pub struct Contact {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Whether the contact is inactive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "msp_common::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub inactive_flag: Option<bool>,
     /// Phone, email… entries (`{type, value, communicationType, defaultFlag}`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub communication_items: Vec<serde_json::Value>,
     /// Metadata.
     #[serde(rename = "_info", default, skip_serializing_if = "Option::is_none")]
-    pub info: Option<serde_json::Value>,
+    pub info: Option<Info>,
     /// Custom field values.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub custom_fields: Vec<CustomFieldValue>,
     /// Other fields.
-    #[serde(flatten)]
+    #[serde(flatten, skip_deserializing)]
     pub extra: Extra,
 }
+}
 
+keep_unknown_fields! {
 /// A configuration (an asset: `/company/configurations`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Configuration {
@@ -137,21 +155,27 @@ pub struct Configuration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub serial_number: Option<String>,
     /// Whether it is active.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "msp_common::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub active_flag: Option<bool>,
     /// Metadata.
     #[serde(rename = "_info", default, skip_serializing_if = "Option::is_none")]
-    pub info: Option<serde_json::Value>,
+    pub info: Option<Info>,
     /// Custom field values.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub custom_fields: Vec<CustomFieldValue>,
     /// Other fields.
-    #[serde(flatten)]
+    #[serde(flatten, skip_deserializing)]
     pub extra: Extra,
 }
+}
 
+keep_unknown_fields! {
 /// An agreement (`/finance/agreements`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Agreement {
@@ -174,9 +198,14 @@ pub struct Agreement {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
     /// Whether it is cancelled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "msp_common::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cancelled_flag: Option<bool>,
     /// Other fields.
-    #[serde(flatten)]
+    #[serde(flatten, skip_deserializing)]
     pub extra: Extra,
+}
 }

@@ -1,12 +1,13 @@
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::{
-    BoardId, CompanyId, CustomFieldValue, Extra, NoteId, PriorityId, Reference, StatusId, TicketId,
-    TimeEntryId,
+    BoardId, CompanyId, CustomFieldValue, Extra, Info, NoteId, PriorityId, Reference, StatusId,
+    TicketId, TimeEntryId, keep_unknown_fields,
 };
 
+keep_unknown_fields! {
 /// A service ticket (`/service/tickets`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Ticket {
@@ -59,7 +60,11 @@ pub struct Ticket {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site: Option<Reference>,
     /// Whether the ticket is closed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "msp_common::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub closed_flag: Option<bool>,
     /// When it was closed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -80,20 +85,29 @@ pub struct Ticket {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_resolution: Option<String>,
     /// Whether the customer updated it last.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "msp_common::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub customer_updated_flag: Option<bool>,
     /// Whether to skip callbacks for this write.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "msp_common::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub skip_callback: Option<bool>,
     /// Metadata (`lastUpdated`, `updatedBy`, links).
     #[serde(rename = "_info", default, skip_serializing_if = "Option::is_none")]
-    pub info: Option<serde_json::Value>,
+    pub info: Option<Info>,
     /// Custom field values.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub custom_fields: Vec<CustomFieldValue>,
     /// Other fields.
-    #[serde(flatten)]
+    #[serde(flatten, skip_deserializing)]
     pub extra: Extra,
+}
 }
 
 impl Ticket {
@@ -117,8 +131,9 @@ impl Ticket {
     }
 }
 
+keep_unknown_fields! {
 /// A ticket note (`/service/tickets/{id}/notes`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TicketNote {
@@ -132,13 +147,25 @@ pub struct TicketNote {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Shown as a detail (discussion) note.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "msp_common::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub detail_description_flag: Option<bool>,
     /// An internal note.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "msp_common::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub internal_analysis_flag: Option<bool>,
     /// A resolution note.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "msp_common::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resolution_flag: Option<bool>,
     /// The member who wrote it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -154,14 +181,16 @@ pub struct TicketNote {
     pub created_by: Option<String>,
     /// Metadata.
     #[serde(rename = "_info", default, skip_serializing_if = "Option::is_none")]
-    pub info: Option<serde_json::Value>,
+    pub info: Option<Info>,
     /// Other fields.
-    #[serde(flatten)]
+    #[serde(flatten, skip_deserializing)]
     pub extra: Extra,
 }
+}
 
+keep_unknown_fields! {
 /// A service board (`/service/boards`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Board {
@@ -172,18 +201,24 @@ pub struct Board {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Whether it is inactive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "msp_common::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub inactive_flag: Option<bool>,
     /// Metadata.
     #[serde(rename = "_info", default, skip_serializing_if = "Option::is_none")]
-    pub info: Option<serde_json::Value>,
+    pub info: Option<Info>,
     /// Other fields.
-    #[serde(flatten)]
+    #[serde(flatten, skip_deserializing)]
     pub extra: Extra,
 }
+}
 
+keep_unknown_fields! {
 /// A status of a board (`/service/boards/{id}/statuses`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BoardStatus {
@@ -197,21 +232,35 @@ pub struct BoardStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub board: Option<Reference>,
     /// Sort order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "msp_common::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sort_order: Option<i64>,
     /// Whether tickets in it count as closed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "msp_common::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub closed_status: Option<bool>,
     /// Whether it is inactive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "msp_common::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub inactive: Option<bool>,
     /// Other fields.
-    #[serde(flatten)]
+    #[serde(flatten, skip_deserializing)]
     pub extra: Extra,
 }
+}
 
+keep_unknown_fields! {
 /// A ticket priority (`/service/priorities`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Priority {
@@ -225,15 +274,21 @@ pub struct Priority {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// Sort order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "msp_common::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sort_order: Option<i64>,
     /// Other fields.
-    #[serde(flatten)]
+    #[serde(flatten, skip_deserializing)]
     pub extra: Extra,
 }
+}
 
+keep_unknown_fields! {
 /// A time entry (`/time/entries`, `/service/tickets/{id}/timeentries`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TimeEntry {
@@ -244,7 +299,11 @@ pub struct TimeEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<Reference>,
     /// What the time was charged to (a ticket id, say).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::models::opt_id",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub charge_to_id: Option<u64>,
     /// `ServiceTicket`, `ProjectTicket`, `ChargeCode`, `Activity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -259,12 +318,17 @@ pub struct TimeEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_end: Option<String>,
     /// Hours worked.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "msp_common::lenient::opt_f64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub actual_hours: Option<f64>,
     /// Notes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Other fields.
-    #[serde(flatten)]
+    #[serde(flatten, skip_deserializing)]
     pub extra: Extra,
+}
 }

@@ -40,6 +40,37 @@ pub(super) struct State {
     pub(super) forward_only_unsupported: Vec<String>,
     /// The server root, reported as `SiteUrl` by company info.
     pub(super) url: String,
+    /// Answers to list reads (`GET` of a collection, a search), by request, so a page
+    /// asked again is served from its bytes. Emptied by every write ([`State::route`]
+    /// clears it before any request that is not a read), so it never outlives the
+    /// records it was made from.
+    pub(super) pages: PageCache,
+}
+
+/// The cached list answers of a [`State`].
+#[derive(Debug, Default)]
+pub(super) struct PageCache {
+    answers: std::collections::HashMap<String, wiremock::ResponseTemplate>,
+}
+
+impl PageCache {
+    /// At most this many answers are kept (then the cache starts over).
+    const MAX: usize = 512;
+
+    pub(super) fn get(&self, key: &str) -> Option<wiremock::ResponseTemplate> {
+        self.answers.get(key).cloned()
+    }
+
+    pub(super) fn put(&mut self, key: String, answer: &wiremock::ResponseTemplate) {
+        if self.answers.len() >= Self::MAX {
+            self.answers.clear();
+        }
+        self.answers.insert(key, answer.clone());
+    }
+
+    pub(super) fn clear(&mut self) {
+        self.answers.clear();
+    }
 }
 
 impl State {
@@ -62,6 +93,7 @@ impl State {
             company_id: config.company_id.clone(),
             forward_only_unsupported: config.forward_only_unsupported.clone(),
             url,
+            pages: PageCache::default(),
         };
         seed(&mut state, config);
         state
@@ -122,8 +154,43 @@ const SUMMARIES: &[&str] = &[
     "Wi-Fi slow in conference room",
 ];
 
-fn info(kind: &str, id: u64) -> Value {
-    json!({"lastUpdated": "2025-01-01T00:00:00Z", "updatedBy": "sim", format!("{kind}_href"): format!("https://sim.invalid/{kind}/{id}")})
+/// A record's `_info`: in the vendor's schema a string-to-string map (timestamps, who
+/// updated it, and `…_href` links, here on the simulator's own address).
+pub(super) fn info(api_base: &str, collection: &str, id: u64) -> Value {
+    let kind = collection.rsplit('/').next().unwrap_or(collection);
+    json!({
+        "lastUpdated": "2025-01-01T00:00:00Z",
+        "updatedBy": "sim",
+        format!("{kind}_href"): format!("{api_base}{collection}/{id}"),
+    })
+}
+
+/// `_info` as the vendor's schema has it: only its string entries are kept (anything
+/// else a write sent is dropped), then `lastUpdated` and `updatedBy` are set.
+pub(super) fn touched_info(previous: Option<&Value>, now: &str, by: &str) -> Value {
+    let mut info: serde_json::Map<String, Value> = previous
+        .and_then(Value::as_object)
+        .map(|o| {
+            o.iter()
+                .filter(|(_, v)| v.is_string())
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    info.insert("lastUpdated".to_owned(), json!(now));
+    info.insert("updatedBy".to_owned(), json!(by));
+    Value::Object(info)
+}
+
+impl State {
+    /// The API base on the simulator's own address (`http://127.0.0.1:port/v4_6_release/apis/3.0/`).
+    pub(super) fn api_base(&self) -> String {
+        format!(
+            "{}/{}/apis/3.0/",
+            self.url.trim_end_matches('/'),
+            self.codebase
+        )
+    }
 }
 
 pub(super) fn reference(id: u64, name: &str) -> Value {
@@ -136,6 +203,8 @@ pub(super) fn ts(dt: DateTime<Utc>) -> String {
 
 fn seed(state: &mut State, config: &SimulatorBuilder) {
     let mut rng = Prng::new(config.seed);
+    let api = state.api_base();
+    let info = |collection: &str, id: u64| info(&api, collection, id);
     let put = |state: &mut State, collection: &'static str, record: Value| {
         let id = record["id"].as_u64().unwrap_or_default();
         if let Some(c) = state.collections.get_mut(collection) {
@@ -149,7 +218,7 @@ fn seed(state: &mut State, config: &SimulatorBuilder) {
         put(
             state,
             "service/boards",
-            json!({"id": board, "name": name, "inactiveFlag": false, "_info": info("board", board)}),
+            json!({"id": board, "name": name, "inactiveFlag": false, "_info": info("service/boards", board)}),
         );
         for (j, (status, closed)) in STATUSES.iter().enumerate() {
             let id = (board - 1) * 5 + j as u64 + 1;
@@ -199,7 +268,7 @@ fn seed(state: &mut State, config: &SimulatorBuilder) {
                 "status": reference(1, "Active"), "types": types,
                 "addressLine1": format!("{} Main St", 100 + id), "city": "Springfield", "state": "IL", "zip": "62701",
                 "phoneNumber": format!("555-01{id:02}"), "website": format!("https://company{id}.example"),
-                "deletedFlag": false, "_info": info("company", id),
+                "deletedFlag": false, "_info": info("company/companies", id),
                 "customFields": [{"id": 7, "caption": "Region", "type": "Text", "entryMethod": "EntryField", "numberOfDecimals": 0, "value": region}]
             }),
         );
@@ -252,7 +321,7 @@ fn seed(state: &mut State, config: &SimulatorBuilder) {
             "priority": reference(priority as u64 + 1, PRIORITIES[priority]),
             "owner": {"id": owner, "identifier": format!("member{owner}"), "name": format!("Member {owner}")},
             "closedFlag": closed, "dateEntered": ts(entered), "customerUpdatedFlag": false,
-            "_info": info("ticket", id), "customFields": []
+            "_info": info("service/tickets", id), "customFields": []
         });
         if closed {
             ticket["closedDate"] = json!(ts(entered + chrono::Duration::hours(4)));

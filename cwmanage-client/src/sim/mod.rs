@@ -7,18 +7,27 @@
 //!   `O'Brien & Sons + Co "West"`), contacts, configurations, agreements, boards with
 //!   statuses, priorities, members, and tickets (5,000 by default; see
 //!   [`SimulatorBuilder::tickets`]) with notes and time entries;
-//! - Basic auth and `clientId` enforced on every API call (401 with a vendor-shaped body);
+//! - Basic auth and `clientId` enforced on every API call (401 with a vendor-shaped body),
+//!   with credentials shaped like real ones ([`DEFAULT_COMPANY_ID`], 16-character
+//!   [`DEFAULT_PUBLIC_KEY`] and [`DEFAULT_PRIVATE_KEY`], a GUID [`DEFAULT_CLIENT_ID`];
+//!   getters [`Simulator::company_id`], [`Simulator::public_key`],
+//!   [`Simulator::private_key`], [`Simulator::client_id`], [`Simulator::credentials`]);
 //! - `conditions`, `childConditions` (a path through an array matches when any element
 //!   does) and `customFieldConditions` read by the library's own parser
 //!   ([`Condition::parse`](crate::conditions::Condition::parse)) and evaluated on the
 //!   records: nested paths, `= != < <= > >= contains like in not`, `and`/`or`,
 //!   parentheses, strings in either quote, numbers, booleans, `null`, `[datetimes]`; a
-//!   malformed expression or a field the records do not have is a 400;
+//!   malformed expression, one past the parser's caps, or a field the records do not have
+//!   is a 400;
 //! - `orderBy`, `fields`, `page`/`pageSize` (default 25, at most 1000) with `Link`
-//!   headers, forward-only paging (`pagination-type: forward-only` + `pageId`; refused
+//!   headers on the simulator's own scheme, host and port (a client may follow `next`
+//!   as given), forward-only paging (`pagination-type: forward-only` + `pageId`; refused
 //!   with a 400 on board statuses, see [`SimulatorBuilder::forward_only_unsupported`]),
 //!   `/count`;
-//! - POST / PUT / PATCH / DELETE with validation errors in the vendor's shape;
+//! - POST / PUT / PATCH / DELETE with validation errors in the vendor's shape; `_info`
+//!   is the server's and, as in the vendor's schema, a string-to-string map
+//!   (`lastUpdated`, `updatedBy`, `…_href` links) on every record, written ones
+//!   included (what a write sends as `_info` is not stored);
 //! - `/login/companyinfo/{company}` for codebase discovery, and
 //!   [`Simulator::move_codebase`] to simulate a hosted instance moving;
 //! - faults on request ([`Simulator::inject`]): any status with or without `Retry-After`

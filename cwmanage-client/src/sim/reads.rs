@@ -56,12 +56,13 @@ impl State {
 
     /// The visible records matching `conditions` (or the query's), `childConditions` and
     /// `customFieldConditions`; a malformed expression or an unknown field is a 400.
-    fn filtered(
-        &self,
+    /// Borrowed: a page copies (and serializes) only its own records.
+    fn filtered<'s>(
+        &'s self,
         req: &wiremock::Request,
         route: &Route<'_>,
         conditions: Option<String>,
-    ) -> Result<Vec<Value>, Box<ResponseTemplate>> {
+    ) -> Result<Vec<&'s Value>, Box<ResponseTemplate>> {
         let conditions = parsed(
             "conditions",
             conditions.or_else(|| param(req, "conditions")),
@@ -100,7 +101,6 @@ impl State {
                         .is_some_and(|fields| fields.iter().any(|f| matches(c, f)))
                 })
             })
-            .cloned()
             .collect())
     }
 
@@ -130,7 +130,7 @@ impl State {
             Err(resp) => return *resp,
         };
         let mut links = Vec::new();
-        let page: Vec<Value> = if forward {
+        let page: Vec<&Value> = if forward {
             if self
                 .forward_only_unsupported
                 .iter()
@@ -151,7 +151,7 @@ impl State {
             let more = records.len() as u64 > page_size;
             records.truncate(page_size as usize);
             if more && let Some(last) = records.last().and_then(|r| r["id"].as_u64()) {
-                links.push((link_url(req, &[("pageId", last.to_string())]), "next"));
+                links.push((self.link_url(req, &[("pageId", last.to_string())]), "next"));
             }
             records
         } else {
@@ -172,12 +172,18 @@ impl State {
             let total = records.len() as u64;
             let last = total.div_ceil(page_size).max(1);
             if page > 1 {
-                links.push((link_url(req, &[("page", (page - 1).to_string())]), "prev"));
-                links.push((link_url(req, &[("page", "1".into())]), "first"));
+                links.push((
+                    self.link_url(req, &[("page", (page - 1).to_string())]),
+                    "prev",
+                ));
+                links.push((self.link_url(req, &[("page", "1".into())]), "first"));
             }
             if page < last {
-                links.push((link_url(req, &[("page", (page + 1).to_string())]), "next"));
-                links.push((link_url(req, &[("page", last.to_string())]), "last"));
+                links.push((
+                    self.link_url(req, &[("page", (page + 1).to_string())]),
+                    "next",
+                ));
+                links.push((self.link_url(req, &[("page", last.to_string())]), "last"));
             }
             records
                 .into_iter()
@@ -186,14 +192,19 @@ impl State {
                 .take(page_size as usize)
                 .collect()
         };
-        let page: Vec<Value> = match param("fields") {
-            Some(fields) if !fields.trim().is_empty() => {
-                page.iter().map(|r| project(r, &fields)).collect()
-            }
-            _ => page,
-        };
+        // Serialized straight from the stored records: only this page is written out.
+        let body = match param("fields") {
+            Some(fields) if !fields.trim().is_empty() => serde_json::to_vec(
+                &page
+                    .iter()
+                    .map(|r| project(r, &fields))
+                    .collect::<Vec<Value>>(),
+            ),
+            _ => serde_json::to_vec(&page),
+        }
+        .unwrap_or_else(|_| b"[]".to_vec());
         let mut response = ResponseTemplate::new(200)
-            .set_body_json(Value::Array(page))
+            .set_body_raw(body, "application/json")
             .insert_header("x-cw-request-id", "sim-request")
             .insert_header("x-server-name", "sim")
             .insert_header("api-current-version", "2025.1");
@@ -229,10 +240,23 @@ impl State {
     }
 }
 
-/// The request's URL with `set` replacing those parameters (kept last, in order).
-fn link_url(req: &wiremock::Request, set: &[(&str, String)]) -> String {
-    let mut url = req.url.clone();
-    let pairs: Vec<(String, String)> = url
+impl State {
+    /// The request's URL on the simulator's own address (scheme, host and port it listens
+    /// on, so a client following the link as given reaches it), with `set` replacing
+    /// those parameters (kept last, in order).
+    fn link_url(&self, req: &wiremock::Request, set: &[(&str, String)]) -> String {
+        link_url(&self.url, req, set)
+    }
+}
+
+/// [`State::link_url`] for a server at `root`.
+fn link_url(root: &str, req: &wiremock::Request, set: &[(&str, String)]) -> String {
+    // The request's own URL names whatever host the server was reached by (wiremock
+    // reports `localhost`); only its path and query are kept.
+    let mut url = url::Url::parse(root).unwrap_or_else(|_| req.url.clone());
+    url.set_path(req.url.path());
+    let pairs: Vec<(String, String)> = req
+        .url
         .query_pairs()
         .filter(|(k, _)| !set.iter().any(|(s, _)| s == k))
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
@@ -251,7 +275,7 @@ fn link_url(req: &wiremock::Request, set: &[(&str, String)]) -> String {
 }
 
 /// Sorts by an `orderBy` (`a/b desc, c`), then by id.
-fn sort(records: &mut [Value], order: &str) -> Result<(), String> {
+fn sort(records: &mut [&Value], order: &str) -> Result<(), String> {
     let mut keys = Vec::new();
     for part in order.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let mut words = part.split_whitespace();

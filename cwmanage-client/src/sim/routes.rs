@@ -22,7 +22,9 @@ impl State {
     pub(super) fn route(&mut self, req: &wiremock::Request) -> ResponseTemplate {
         let path = req.url.path().to_owned();
         if let Some(company) = path.strip_prefix("/login/companyinfo/") {
-            return if company.eq_ignore_ascii_case(&self.company_id) {
+            // One segment, percent-decoded as a server does (`my%20co` is `my co`).
+            let company = percent_encoding::percent_decode_str(company).decode_utf8_lossy();
+            return if !company.contains('/') && company.eq_ignore_ascii_case(&self.company_id) {
                 ResponseTemplate::new(200).set_body_json(json!({
                     "CompanyName": "My MSP", "Codebase": format!("{}/", self.codebase),
                     "VersionCode": "v2025.1", "VersionNumber": "v4.6", "CompanyID": self.company_id,
@@ -80,8 +82,45 @@ impl State {
         let method = req.method.as_str().to_owned();
         let forward =
             header("pagination-type").is_some_and(|v| v.eq_ignore_ascii_case("forward-only"));
-        match (method.as_str(), route.rest.as_slice()) {
-            ("GET", []) => self.list(req, &route, forward, None),
+        let read = method == "GET"
+            || (method == "POST"
+                && route.rest == ["search"]
+                && route.collection == "service/tickets");
+        if !read {
+            // Any write may change what a list answers.
+            self.pages.clear();
+        }
+        // A list read asked before, with the records unchanged since, is answered from
+        // its cached bytes: a simulator must never be what a client's speed measures.
+        let list_key = (read && (route.rest.is_empty() || route.rest == ["search"])).then(|| {
+            format!(
+                "{method} {}?{} forward={forward} {}",
+                req.url.path(),
+                req.url.query().unwrap_or_default(),
+                String::from_utf8_lossy(&req.body)
+            )
+        });
+        if let Some(answer) = list_key.as_deref().and_then(|key| self.pages.get(key)) {
+            return answer;
+        }
+        let answer = self.dispatch(req, &route, &method, forward);
+        if let Some(key) = list_key {
+            // A refusal (a malformed condition) is as repeatable as a page.
+            self.pages.put(key, &answer);
+        }
+        answer
+    }
+
+    /// The answer of a routed request: the collection, the record and the method.
+    fn dispatch(
+        &mut self,
+        req: &wiremock::Request,
+        route: &Route<'_>,
+        method: &str,
+        forward: bool,
+    ) -> ResponseTemplate {
+        match (method, route.rest.as_slice()) {
+            ("GET", []) => self.list(req, route, forward, None),
             ("POST", ["search"]) if route.collection == "service/tickets" => {
                 let conditions = req
                     .body_json::<Value>()
@@ -92,16 +131,16 @@ impl State {
                             .map(str::to_owned)
                     })
                     .unwrap_or_default();
-                self.list(req, &route, false, Some(conditions))
+                self.list(req, route, false, Some(conditions))
             }
-            ("GET", ["count"]) => self.count(req, &route),
-            ("POST", []) => self.create(req, &route),
+            ("GET", ["count"]) => self.count(req, route),
+            ("POST", []) => self.create(req, route),
             (m, [id]) => match id.parse::<u64>() {
                 Ok(id) => match m {
-                    "GET" => self.get(&route, id),
-                    "PUT" => self.replace(req, &route, id),
-                    "PATCH" => self.patch(req, &route, id),
-                    "DELETE" => self.delete(&route, id),
+                    "GET" => self.get(route, id),
+                    "PUT" => self.replace(req, route, id),
+                    "PATCH" => self.patch(req, route, id),
+                    "DELETE" => self.delete(route, id),
                     _ => method_not_allowed(),
                 },
                 Err(_) => bad_request(&format!("`{id}` is not a valid id")),

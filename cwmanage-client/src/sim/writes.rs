@@ -5,7 +5,7 @@ use chrono::Utc;
 use serde_json::{Value, json};
 use wiremock::ResponseTemplate;
 
-use super::data::{State, lookup, reference, remove_path, set_path, ts};
+use super::data::{State, info, lookup, reference, remove_path, set_path, touched_info, ts};
 use super::faults::{bad_request, invalid, not_found};
 use super::routes::Route;
 
@@ -67,6 +67,24 @@ impl State {
             )));
         };
         let mut record = Value::Object(body);
+        // `_info` is the server's: what a create or replace sends is ignored, a replace
+        // keeps the stored one (then touched).
+        let stored_info = self
+            .collections
+            .get(route.collection)
+            .and_then(|c| c.get(&id))
+            .and_then(|r| r.get("_info"))
+            .filter(|_| !creating)
+            .cloned();
+        match (record.as_object_mut(), stored_info) {
+            (Some(o), Some(info)) => {
+                o.insert("_info".to_owned(), info);
+            }
+            (Some(o), None) => {
+                o.remove("_info");
+            }
+            _ => {}
+        }
         record["id"] = json!(id);
         if let Some((field, parent)) = route.parent {
             set_path(&mut record, field, json!(parent));
@@ -96,6 +114,8 @@ impl State {
         let Ok(Value::Array(ops)) = req.body_json::<Value>() else {
             return bad_request("A PATCH body must be a JSON array of operations.");
         };
+        // `_info` is the server's: operations on it are not applied.
+        let stored_info = record.get("_info").cloned();
         for op in ops {
             let kind = op
                 .get("op")
@@ -140,6 +160,12 @@ impl State {
                     ));
                 }
             }
+        }
+        if let Some(o) = record.as_object_mut() {
+            match stored_info {
+                Some(info) => o.insert("_info".to_owned(), info),
+                None => o.remove("_info"),
+            };
         }
         if let Err(resp) = self.complete(route.collection, &mut record, false) {
             return *resp;
@@ -218,7 +244,13 @@ impl State {
                     Some(s) => self.collections["service/boards/statuses"]
                         .get(&s)
                         .filter(|st| lookup(st, "board/id").and_then(Value::as_u64) == Some(board)),
-                    None => self.collections["service/boards/statuses"].get(&((board - 1) * 5 + 1)),
+                    // The board's first status (a board id from the request never
+                    // overflows: no status is found instead).
+                    None => board
+                        .checked_sub(1)
+                        .and_then(|b| b.checked_mul(5))
+                        .and_then(|b| b.checked_add(1))
+                        .and_then(|first| self.collections["service/boards/statuses"].get(&first)),
                 };
                 match status {
                     Some(st) => {
@@ -331,8 +363,23 @@ impl State {
             }
             _ => {}
         }
+        // `_info` is a string-to-string map in the vendor's schema, on creates and on
+        // every later write (never an object holding the id).
         let id = record["id"].as_u64().unwrap_or_default();
-        record["_info"] = json!({"lastUpdated": now, "updatedBy": "api", "id": id});
+        let mut meta = touched_info(record.get("_info"), &now, "api");
+        if creating {
+            let fresh = info(&self.api_base(), collection, id);
+            if let (Some(meta), Some(fresh)) = (meta.as_object_mut(), fresh.as_object()) {
+                for (k, v) in fresh {
+                    if k.ends_with("_href") {
+                        meta.insert(k.clone(), v.clone());
+                    }
+                }
+                meta.insert("dateEntered".to_owned(), json!(now));
+                meta.insert("enteredBy".to_owned(), json!("api"));
+            }
+        }
+        record["_info"] = meta;
         Ok(())
     }
 }

@@ -7,6 +7,8 @@
 
 use chrono::NaiveDateTime;
 
+use super::{FilterTooLarge, MAX_DEPTH, MAX_TERMS};
+
 /// A parsed `$filter` expression; see [`parse_filter`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -139,12 +141,21 @@ pub struct OrderKey {
 #[error("{message}")]
 pub struct ParseError {
     message: String,
+    limit: Option<FilterTooLarge>,
 }
 
 impl ParseError {
     fn new(message: impl Into<String>) -> Self {
         ParseError {
             message: message.into(),
+            limit: None,
+        }
+    }
+
+    fn limit(limit: FilterTooLarge) -> Self {
+        ParseError {
+            message: limit.to_string(),
+            limit: Some(limit),
         }
     }
 
@@ -152,12 +163,24 @@ impl ParseError {
     pub fn message(&self) -> &str {
         &self.message
     }
+
+    /// The cap ([`MAX_TERMS`](super::MAX_TERMS), [`MAX_DEPTH`](super::MAX_DEPTH)) the
+    /// expression went past, when that is what is wrong.
+    pub fn too_large(&self) -> Option<FilterTooLarge> {
+        self.limit
+    }
 }
 
 /// Parses a `$filter` expression: comparisons `eq ne gt ge lt le`, `and`, `or`, `not`,
 /// parentheses, the functions `substringof`, `startswith` and `endswith`, and the
 /// literals the builder writes (see the [module docs](super)). Keywords are read in any
 /// case; `and` binds tighter than `or`.
+///
+/// Expressions of more than [`MAX_TERMS`](super::MAX_TERMS) comparisons or nested deeper
+/// than [`MAX_DEPTH`](super::MAX_DEPTH) levels (each `not` and each pair of parentheses
+/// is one, `not (…)` is one) are refused ([`ParseError::too_large`]), the caps the builder
+/// keeps to: no input makes the parser, or what it returns, deep enough to exhaust the
+/// stack.
 ///
 /// ```
 /// use kaseya_vsa_client::odata::{Expr, Literal, Operator, fields::agents, parse_filter};
@@ -178,8 +201,9 @@ pub fn parse_filter(input: &str) -> Result<Expr, ParseError> {
     let mut parser = Parser {
         toks: lex(input)?,
         pos: 0,
+        terms: 0,
     };
-    let expr = parser.or()?;
+    let expr = parser.or(0)?;
     if parser.pos != parser.toks.len() {
         return Err(ParseError::new(format!(
             "Syntax error at token {}: expected end of expression",
@@ -388,6 +412,8 @@ fn number_at(chars: &[char], start: usize) -> Result<(Literal, usize), ParseErro
 struct Parser {
     toks: Vec<Tok>,
     pos: usize,
+    /// Comparisons and function calls read so far.
+    terms: usize,
 }
 
 impl Parser {
@@ -405,46 +431,77 @@ impl Parser {
         matches!(self.peek(), Some(Tok::Ident(w)) if w.eq_ignore_ascii_case(kw))
     }
 
-    /// `operand (keyword operand)*`, joined left to right.
+    /// `operand (keyword operand)*`, joined left to right, at nesting `depth`.
     fn chain(
         &mut self,
+        depth: usize,
         keyword: &str,
-        operand: fn(&mut Self) -> Result<Expr, ParseError>,
+        operand: fn(&mut Self, usize) -> Result<Expr, ParseError>,
         join: fn(Box<Expr>, Box<Expr>) -> Expr,
     ) -> Result<Expr, ParseError> {
-        let mut left = operand(self)?;
+        let mut left = operand(self, depth)?;
         while self.keyword(keyword) {
             self.pos += 1;
-            left = join(Box::new(left), Box::new(operand(self)?));
+            left = join(Box::new(left), Box::new(operand(self, depth)?));
         }
         Ok(left)
     }
 
-    fn or(&mut self) -> Result<Expr, ParseError> {
-        self.chain("or", Self::and, Expr::Or)
+    fn or(&mut self, depth: usize) -> Result<Expr, ParseError> {
+        self.chain(depth, "or", Self::and, Expr::Or)
     }
 
-    fn and(&mut self) -> Result<Expr, ParseError> {
-        self.chain("and", Self::unary, Expr::And)
+    fn and(&mut self, depth: usize) -> Result<Expr, ParseError> {
+        self.chain(depth, "and", Self::unary, Expr::And)
     }
 
-    fn unary(&mut self) -> Result<Expr, ParseError> {
+    /// One level deeper, refused past [`MAX_DEPTH`]: this bounds the recursion.
+    fn deeper(depth: usize) -> Result<usize, ParseError> {
+        if depth >= MAX_DEPTH {
+            return Err(ParseError::limit(FilterTooLarge::Depth));
+        }
+        Ok(depth + 1)
+    }
+
+    fn unary(&mut self, depth: usize) -> Result<Expr, ParseError> {
         if self.keyword("not") {
             self.pos += 1;
-            return Ok(Expr::Not(Box::new(self.unary()?)));
+            let inner = Self::deeper(depth)?;
+            // `not (…)` is one level, as the builder writes it.
+            if self.peek() == Some(&Tok::LParen) {
+                self.pos += 1;
+                return Ok(Expr::Not(Box::new(self.group(inner)?)));
+            }
+            return Ok(Expr::Not(Box::new(self.unary(inner)?)));
+        }
+        if self.peek() == Some(&Tok::LParen) {
+            self.pos += 1;
+            return self.group(Self::deeper(depth)?);
         }
         self.primary()
     }
 
-    fn primary(&mut self) -> Result<Expr, ParseError> {
+    /// The rest of a parenthesized group, after its `(`.
+    fn group(&mut self, depth: usize) -> Result<Expr, ParseError> {
+        let e = self.or(depth)?;
         match self.next() {
-            Some(Tok::LParen) => {
-                let e = self.or()?;
-                match self.next() {
-                    Some(Tok::RParen) => Ok(e),
-                    _ => Err(ParseError::new("Syntax error: ')' expected")),
-                }
-            }
+            Some(Tok::RParen) => Ok(e),
+            _ => Err(ParseError::new("Syntax error: ')' expected")),
+        }
+    }
+
+    /// One more comparison or function call, refused past [`MAX_TERMS`].
+    fn term(&mut self) -> Result<(), ParseError> {
+        self.terms += 1;
+        if self.terms > MAX_TERMS {
+            return Err(ParseError::limit(FilterTooLarge::Terms));
+        }
+        Ok(())
+    }
+
+    fn primary(&mut self) -> Result<Expr, ParseError> {
+        self.term()?;
+        match self.next() {
             Some(Tok::Ident(word)) if self.peek() == Some(&Tok::LParen) => self.function(word),
             Some(Tok::Ident(field)) => {
                 let op = match self.next() {

@@ -175,7 +175,13 @@ struct State {
     next_token: u64,
     auth_requests: usize,
     token_lifetime: Duration,
+    /// Answers to authorized `GET`s, by path and query, so a page asked again is served
+    /// from its bytes; emptied by every other request (a write may change any answer).
+    answers: HashMap<String, ResponseTemplate>,
 }
+
+/// At most this many answers are cached (then the cache starts over).
+const MAX_CACHED_ANSWERS: usize = 512;
 
 /// A running fake VSA. Dropping it stops the server.
 pub struct Simulator {
@@ -259,6 +265,16 @@ impl Simulator {
     /// `/api/v1.0/assetmgmt/agents`).
     pub fn received(&self) -> Vec<Received> {
         self.kit.received()
+    }
+
+    /// How many requests were received so far.
+    pub fn received_count(&self) -> usize {
+        self.kit.received_count()
+    }
+
+    /// Forgets the requests received so far (long tests keep the record short).
+    pub fn clear_received(&self) {
+        self.kit.clear_received();
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -568,7 +584,19 @@ impl Handler {
             _ => return unauthorized("Session has expired or is invalid."),
         }
         let original: Vec<&str> = original_rest.split('/').filter(|s| !s.is_empty()).collect();
-        match (method, segments.as_slice()) {
+        // A read asked before, the data unchanged since, is answered from its cached
+        // bytes: a simulator must never be what a client's speed measures.
+        let key = (method == "GET")
+            .then(|| format!("{path}?{}", request.url.query().unwrap_or_default()));
+        match &key {
+            Some(key) => {
+                if let Some(answer) = state.answers.get(key) {
+                    return answer.clone();
+                }
+            }
+            None => state.answers.clear(),
+        }
+        let answer = match (method, segments.as_slice()) {
             ("GET", ["echoauth"]) => envelope(json!({}), None),
             ("GET", ["assetmgmt", "agents"]) => list(&state.agents, "agents", &query),
             ("GET", ["assetmgmt", "agents", _]) => {
@@ -655,7 +683,14 @@ impl Handler {
                 404,
                 &format!("No resource at {method} /api/v1.0/{original_rest}"),
             ),
+        };
+        if let Some(key) = key {
+            if state.answers.len() >= MAX_CACHED_ANSWERS {
+                state.answers.clear();
+            }
+            state.answers.insert(key, answer.clone());
         }
+        answer
     }
 
     fn auth(&self, state: &mut State, request: &wiremock::Request) -> ResponseTemplate {
@@ -743,6 +778,16 @@ fn list(rows: &[Value], resource: &str, query: &[(String, String)]) -> ResponseT
         (Err(message), _) | (_, Err(message)) => return app_error(400, &message),
     };
     let total = selected.len();
-    let page: Vec<Value> = selected.into_iter().skip(skip).take(top).cloned().collect();
-    envelope(Value::Array(page), Some(total))
+    let page: Vec<&Value> = selected.into_iter().skip(skip).take(top).collect();
+    list_envelope(&page, total)
+}
+
+/// The envelope of a list page, written straight from the stored rows (no copy of them
+/// is built; the keys in the order [`envelope`] writes them).
+fn list_envelope(rows: &[&Value], total: usize) -> ResponseTemplate {
+    let rows = serde_json::to_string(rows).unwrap_or_else(|_| "[]".to_owned());
+    let body = format!(
+        r#"{{"Error":"None","Result":{rows},"ResponseCode":0,"Status":"OK","TotalRecords":{total}}}"#
+    );
+    ResponseTemplate::new(200).set_body_raw(numeric_ids(&body), "application/json; charset=utf-8")
 }
