@@ -356,6 +356,16 @@ impl Simulator {
         self.kit.received()
     }
 
+    /// How many requests were received so far.
+    pub fn received_count(&self) -> usize {
+        self.kit.received_count()
+    }
+
+    /// Forgets the requests received so far (long tests keep the record short).
+    pub fn clear_received(&self) {
+        self.kit.clear_received();
+    }
+
     fn state(&self) -> MutexGuard<'_, State> {
         lock(&self.state)
     }

@@ -183,6 +183,7 @@ async fn the_simulator_has_the_shared_api() {
     client.sign_in().await.unwrap();
     let received = sim.received();
     assert_eq!(received.len(), 1);
+    assert_eq!(sim.received_count(), 1);
     assert_eq!(received[0].method, "POST");
     assert_eq!(
         received[0].path,

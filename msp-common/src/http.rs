@@ -362,13 +362,6 @@ impl TransportBuilder {
         self
     }
 
-    #[doc(hidden)]
-    /// The same as [`TransportBuilder::follow_redirects`].
-    pub fn same_origin_redirects(mut self, follow: bool) -> Self {
-        self.same_origin_redirects = follow;
-        self
-    }
-
     /// Sets the retry policy (default [`RetryPolicy::default`]).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry_policy = policy;
@@ -839,7 +832,7 @@ impl Transport {
     /// - a write is replayed only when the server refused it before acting: a `429`, or
     ///   a `401` answered by a fresh sign-in (at most one per call);
     /// - reads follow same-origin redirects when the transport allows it
-    ///   ([`TransportBuilder::same_origin_redirects`]).
+    ///   ([`TransportBuilder::follow_redirects`]).
     ///
     /// One `tracing` span covers the whole call, recording the status, the number of
     /// attempts and of re-sign-ins.

@@ -999,8 +999,7 @@ async fn same_origin_redirects_are_followed_for_reads_only_and_never_across_orig
             .await;
     }
     let api = api_with(&server, WriteMode::ReadWrite, &ManualClock::new(), |b| {
-        b.follow_redirects(false)
-            .same_origin_redirects(true)
+        b.follow_redirects(true)
             .sensitive_header("X-Api-Key", SecretString::from("key-123"))
             .unwrap()
     });

@@ -219,8 +219,7 @@ async fn send_follows_same_origin_redirects_only_when_asked() {
                 SecretString::from(format!("Basic {MARKER}")),
             )
             .unwrap()
-            .follow_redirects(false)
-            .same_origin_redirects(same_origin)
+            .follow_redirects(same_origin)
             .build()
             .unwrap()
     };

@@ -545,6 +545,16 @@ impl Simulator {
         self.kit.received()
     }
 
+    /// How many requests were received so far.
+    pub fn received_count(&self) -> usize {
+        self.kit.received_count()
+    }
+
+    /// Forgets the requests received so far (long tests keep the record short).
+    pub fn clear_received(&self) {
+        self.kit.clear_received();
+    }
+
     /// The secret the instance accepts ([`SECRET`]).
     pub fn secret(&self) -> SecretString {
         SecretString::from(SECRET)

@@ -154,6 +154,9 @@ async fn the_simulator_has_the_shared_shape() {
             .all(|r| method_of(r) == Some("GetSessionsByName"))
     );
     assert_eq!(received[0].json(), Some(serde_json::json!(["HOST-0001"])));
+    assert_eq!(sim.received_count(), 5);
+    sim.clear_received();
+    assert_eq!(sim.received_count(), 0);
 }
 
 #[test]
