@@ -6,7 +6,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use msp_common::call::Authorized;
+use msp_common::call::Authorization;
 use msp_common::paginate::{Fetched, ListOptions, Paginator};
 use msp_common::retry::Clock;
 use msp_common::secret::Redactor;
@@ -74,11 +74,10 @@ impl Service for Inner {
     }
 
     /// Sends the session cookie, signing in first when there is no session.
-    fn authorize(&self, request: Request) -> BoxFuture<'_, Result<Authorized>> {
+    fn authorize<'a>(&'a self, _: &'a Request) -> BoxFuture<'a, Result<Authorization>> {
         Box::pin(async move {
             let session = self.auth.session().await?;
-            let request = request.sensitive_header(COOKIE, &session.cookie)?;
-            Ok(Authorized::new(request, session.generation))
+            Authorization::new(session.generation).sensitive_header(COOKIE, &session.cookie)
         })
     }
 

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, SystemTime};
 
 use futures_util::future::BoxFuture;
-use msp_common::call::Authorized;
+use msp_common::call::Authorization;
 use msp_common::secret::{ExposeSecret, Redactor, SecretString};
 use msp_common::{
     Call, ClientOptions, Error, Method, Raw, Request, Response, Result, Service, Transport,
@@ -503,8 +503,10 @@ impl Client {
 
     /// The full URL `request` would be sent to now (on the discovered codebase, if any).
     pub(crate) fn url_for(&self, request: &Request) -> Result<url::Url> {
-        let (request, _) = self.inner.retarget(request.clone())?;
-        self.inner.transport.url_for(&request)
+        match self.inner.retarget(request)?.url() {
+            Some(url) => Ok(url.clone()),
+            None => self.inner.transport.url_for(request),
+        }
     }
 }
 
@@ -556,24 +558,22 @@ impl Inner {
     /// Sends `request` to the base in use: a request for a path under the configured
     /// base is moved to the discovered one (its query kept); absolute URLs elsewhere are
     /// left alone. Answers the base's generation.
-    fn retarget(&self, request: Request) -> Result<(Request, u64)> {
-        let (base, generation) = {
-            let base = self.site.base();
-            (base.url.clone(), base.generation)
-        };
+    fn retarget(&self, request: &Request) -> Result<Authorization> {
+        let base = self.site.base();
+        let authorization = Authorization::new(base.generation);
         let configured = self.transport.base_url().as_str();
-        if base == configured {
-            return Ok((request, generation));
+        if base.url == configured {
+            return Ok(authorization);
         }
-        let url = self.transport.url_for(&request)?;
+        let url = self.transport.url_for(request)?;
         match url.as_str().strip_prefix(configured) {
             Some(rest) => {
-                let moved = url::Url::parse(&format!("{base}{rest}")).map_err(|e| {
+                let moved = url::Url::parse(&format!("{}{rest}", base.url)).map_err(|e| {
                     Error::config(format!("the discovered API base is not a valid URL: {e}"))
                 })?;
-                Ok((request.redirect_to(moved), generation))
+                Ok(authorization.with_url(moved))
             }
-            None => Ok((request, generation)),
+            None => Ok(authorization),
         }
     }
 
@@ -646,7 +646,7 @@ impl Service for Inner {
         self.write_mode
     }
 
-    fn authorize(&self, request: Request) -> BoxFuture<'_, Result<Authorized>> {
+    fn authorize<'a>(&'a self, request: &'a Request) -> BoxFuture<'a, Result<Authorization>> {
         Box::pin(async move {
             if self.site.discover && !self.site.base().discovered {
                 let _flight = self.site.discovering.lock().await;
@@ -654,8 +654,7 @@ impl Service for Inner {
                     self.discover().await?;
                 }
             }
-            let (request, generation) = self.retarget(request)?;
-            Ok(Authorized::new(request, generation))
+            self.retarget(request)
         })
     }
 
@@ -683,7 +682,10 @@ impl Service for Inner {
 
     fn preview_credentials(&self, request: Request) -> Result<Request> {
         // The credentials are default headers (shown redacted); only the base may move.
-        Ok(self.retarget(request)?.0)
+        Ok(match self.retarget(&request)?.url() {
+            Some(url) => request.redirect_to(url.clone()),
+            None => request,
+        })
     }
 
     fn check(&self, response: &Response) -> Result<()> {

@@ -93,9 +93,10 @@ enum Mode {
         /// Calls per round.
         #[arg(long, default_value_t = 5000)]
         calls: usize,
-        /// Only the typed calls (for a profiler).
-        #[arg(long)]
-        typed_only: bool,
+        /// Only one case, once per round (for a profiler, or instruction counts under
+        /// callgrind: run it with two `--calls` values and divide the difference).
+        #[arg(long, value_enum)]
+        only: Option<GetCase>,
         /// Run the clients on a current-thread runtime (their connection tasks on the
         /// same thread): the per-call cost without the scheduler's cross-thread wake-ups.
         #[arg(long)]
@@ -1408,9 +1409,23 @@ async fn latency(pages: usize, latency_ms: u64, rounds: usize) -> Result {
 }
 
 /// [`get`], on this runtime or on a current-thread runtime of its own.
-async fn get_on(calls: usize, rounds: usize, typed_only: bool, current_thread: bool) -> Result {
+/// One case of [`get`], run alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum GetCase {
+    /// The hand-written reqwest GET + decode (default reqwest client).
+    Floor,
+    /// `tickets().get(id)`.
+    Typed,
+}
+
+async fn get_on(
+    calls: usize,
+    rounds: usize,
+    only: Option<GetCase>,
+    current_thread: bool,
+) -> Result {
     if !current_thread {
-        return get(calls, rounds, typed_only, "the multi-thread runtime").await;
+        return get(calls, rounds, only, "the multi-thread runtime").await;
     }
     let thread = std::thread::Builder::new().name("get-client".into());
     thread
@@ -1418,13 +1433,13 @@ async fn get_on(calls: usize, rounds: usize, typed_only: bool, current_thread: b
             tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()?
-                .block_on(get(calls, rounds, typed_only, "a current-thread runtime"))
+                .block_on(get(calls, rounds, only, "a current-thread runtime"))
         })?
         .join()
         .map_err(|_| "the benchmark thread panicked")?
 }
 
-async fn get(calls: usize, rounds: usize, typed_only: bool, runtime: &str) -> Result {
+async fn get(calls: usize, rounds: usize, only: Option<GetCase>, runtime: &str) -> Result {
     let server = serve(Site::empty());
     let client = cw_client(&server.url)?;
     let plain = http_client();
@@ -1465,11 +1480,14 @@ async fn get(calls: usize, rounds: usize, typed_only: bool, runtime: &str) -> Re
         }
         Ok::<_, Box<dyn std::error::Error + Send + Sync>>(calls)
     };
-    if typed_only {
+    if let Some(case) = only {
         for _ in 0..rounds {
-            let ((wall, cpu), _) = timed_cpu(typed_loop).await?;
+            let ((wall, cpu), _) = match case {
+                GetCase::Floor => timed_cpu(|| floor_loop(plain.clone())).await?,
+                GetCase::Typed => timed_cpu(typed_loop).await?,
+            };
             println!(
-                "typed tickets().get(id): {:.1} µs/call, {:.1} µs CPU/call",
+                "{case:?}: {:.1} µs/call, {:.1} µs CPU/call",
                 wall.as_secs_f64() * 1e6 / calls as f64,
                 cpu.as_secs_f64() * 1e6 / calls as f64
             );
@@ -1840,9 +1858,9 @@ async fn run(mode: Mode, cli: &Cli) -> Result {
         Mode::Latency { latency_ms } => latency(cli.pages.unwrap_or(200), latency_ms, rounds).await,
         Mode::Get {
             calls,
-            typed_only,
+            only,
             current_thread,
-        } => get_on(calls, rounds, typed_only, current_thread).await,
+        } => get_on(calls, rounds, only, current_thread).await,
         Mode::Sims { tickets, agents } => sims(tickets, agents, rounds).await,
         Mode::Decode { only } => decode(rounds, only.as_deref()),
         Mode::Serve { render } => serve_forever(cli.pages.unwrap_or(1000), render).await,
@@ -1857,8 +1875,8 @@ async fn run(mode: Mode, cli: &Cli) -> Result {
                 rounds,
             )
             .await?;
-            get_on(if small { 20 } else { 5000 }, rounds, false, false).await?;
-            get_on(if small { 20 } else { 5000 }, rounds, false, true).await?;
+            get_on(if small { 20 } else { 5000 }, rounds, None, false).await?;
+            get_on(if small { 20 } else { 5000 }, rounds, None, true).await?;
             let records = if small { pages * 100 } else { 20_000 };
             sims(records, records, rounds).await?;
             // Peak memory is per process: one child per case.

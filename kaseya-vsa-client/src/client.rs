@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use futures_util::future::BoxFuture;
-use msp_common::call::Authorized;
+use msp_common::call::Authorization;
 use msp_common::paginate::{Fetched, ListOptions, Listing, Paginator, Undecoded};
 use msp_common::secret::{ExposeSecret, SecretString};
 use msp_common::{
@@ -766,15 +766,14 @@ impl Service for Inner {
 
     /// `Authorization: Bearer <token>`, signing in first when there is no usable token
     /// (none yet, about to expire, or too many records read on it).
-    fn authorize(&self, request: Request) -> BoxFuture<'_, Result<Authorized>> {
+    fn authorize<'a>(&'a self, _: &'a Request) -> BoxFuture<'a, Result<Authorization>> {
         Box::pin(async move {
             let (token, generation) = self.token().await?;
             let bearer = SecretString::from(format!("Bearer {}", token.expose_secret()));
             // The bare token too: a server may echo it without its scheme.
-            let request = request
+            Ok(Authorization::new(generation)
                 .sensitive_header("Authorization", &bearer)?
-                .redact(token);
-            Ok(Authorized::new(request, generation))
+                .redact(token))
         })
     }
 

@@ -11,6 +11,11 @@
 //! connection with the same fixed HTTP/1.1 response, so it costs next to nothing.
 //!
 //! Run with `cargo bench -p msp-common --bench call`.
+//!
+//! For instruction counts (repeatable whatever else the machine does), run one case
+//! alone under callgrind: `MSP_BENCH_CASE=floor|send|call MSP_BENCH_N=2000 valgrind
+//! --tool=callgrind target/release/deps/call-*`; the difference between two values of
+//! `MSP_BENCH_N`, divided by their difference, is the cost of one call.
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -127,6 +132,21 @@ fn main() {
             .build()
             .expect("transport");
         let service: Arc<dyn Service> = Arc::new(transport.clone());
+
+        if let Ok(case) = std::env::var("MSP_BENCH_CASE") {
+            let n = std::env::var("MSP_BENCH_N")
+                .ok()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(N);
+            let elapsed = match case.as_str() {
+                "floor" => time(n, || floor(&client, &url)).await,
+                "send" => time(n, || via_send(&transport)).await,
+                "call" => time(n, || via_call(&service)).await,
+                other => panic!("MSP_BENCH_CASE is floor, send or call, not {other:?}"),
+            };
+            println!("{case}: {n} calls in {elapsed:?}");
+            return;
+        }
 
         // Warm up: connections, allocator, caches.
         time(200, || floor(&client, &url)).await;

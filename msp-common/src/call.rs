@@ -59,11 +59,14 @@ use std::time::Duration;
 
 use futures_util::future::BoxFuture;
 use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
+use url::Url;
 
 use crate::error::{Error, Result};
 use crate::http::{Request, RequestPreview, Response, Transport};
 use crate::retry::RetryPolicy;
+use crate::secret::SecretString;
 
 /// What a client does with calls that change state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -89,25 +92,74 @@ impl fmt::Display for WriteMode {
     }
 }
 
-/// A request with the credentials of one session attached, from [`Service::authorize`].
-#[derive(Debug)]
-#[non_exhaustive]
-pub struct Authorized {
-    /// The request, credentials attached.
-    pub request: Request,
-    /// Which session (sign-in) the credentials belong to; handed back to
-    /// [`Service::renew`] when the server refuses them, so that one wave of refusals
-    /// costs one sign-in.
-    pub generation: u64,
+/// What [`Service::authorize`] attaches to one attempt of a request: the credentials of
+/// one session (as sensitive headers), the secrets to redact from anything kept of the
+/// answer, and where to send the attempt when the session moved the API's base.
+///
+/// The request itself is not copied or changed: the attempt is the request plus this.
+///
+/// ```
+/// use msp_common::call::Authorization;
+/// use msp_common::secret::SecretString;
+///
+/// let token = SecretString::from("t0ken-of-session-7");
+/// let auth = Authorization::new(7)
+///     .sensitive_header("Authorization", &SecretString::from("Bearer t0ken-of-session-7"))?
+///     .redact(token);
+/// assert_eq!(auth.generation(), 7);
+/// assert!(!format!("{auth:?}").contains("t0ken"));
+/// # Ok::<(), msp_common::Error>(())
+/// ```
+#[derive(Debug, Default)]
+pub struct Authorization {
+    pub(crate) headers: HeaderMap,
+    pub(crate) secrets: Vec<SecretString>,
+    pub(crate) url: Option<Url>,
+    generation: u64,
 }
 
-impl Authorized {
-    /// A request with the credentials of session `generation`.
-    pub fn new(request: Request, generation: u64) -> Self {
-        Authorized {
-            request,
+impl Authorization {
+    /// The credentials of session `generation`: handed back to [`Service::renew`] when
+    /// the server refuses them, so that one wave of refusals costs one sign-in. A client
+    /// with static credentials uses `0`.
+    pub fn new(generation: u64) -> Self {
+        Authorization {
             generation,
+            ..Authorization::default()
         }
+    }
+
+    /// Adds a credential header, marked sensitive (never shown in previews, logs or
+    /// errors) and registered for redaction. It replaces a header of the same name.
+    pub fn sensitive_header(mut self, name: &str, value: &SecretString) -> Result<Self> {
+        let (name, header) = crate::http::sensitive_header_pair(name, value)?;
+        self.headers.insert(name, header);
+        self.secrets.push(value.clone());
+        Ok(self)
+    }
+
+    /// Registers one more secret to redact from anything kept of the answer (a token a
+    /// server may echo without its scheme).
+    pub fn redact(mut self, secret: SecretString) -> Self {
+        self.secrets.push(secret);
+        self
+    }
+
+    /// Sends the attempt to `url` (the request's full URL, query included) instead of
+    /// the one the transport builds: for a client whose session moved the API's base.
+    pub fn with_url(mut self, url: Url) -> Self {
+        self.url = Some(url);
+        self
+    }
+
+    /// Where the attempt goes instead of the request's own URL, if anywhere.
+    pub fn url(&self) -> Option<&Url> {
+        self.url.as_ref()
+    }
+
+    /// Which session the credentials belong to.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 }
 
@@ -123,10 +175,12 @@ pub trait Service: Send + Sync + 'static {
         WriteMode::ReadWrite
     }
 
-    /// Attaches the credentials of the current session to one attempt, signing in first
-    /// when there is no usable session. Called before every attempt.
-    fn authorize(&self, request: Request) -> BoxFuture<'_, Result<Authorized>> {
-        Box::pin(async move { Ok(Authorized::new(request, 0)) })
+    /// The credentials of the current session for one attempt of `request`, signing in
+    /// first when there is no usable session. Called before every attempt (not for
+    /// requests marked [`Request::anonymous`]).
+    fn authorize<'a>(&'a self, request: &'a Request) -> BoxFuture<'a, Result<Authorization>> {
+        let _ = request;
+        Box::pin(std::future::ready(Ok(Authorization::new(0))))
     }
 
     /// Whether `err` means the server refused the session's credentials, so that a new

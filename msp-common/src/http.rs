@@ -43,7 +43,7 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument;
 use url::Url;
 
-use crate::call::Service;
+use crate::call::{Authorization, Service};
 use crate::error::{ApiError, DecodeError, Error, ParsedError, Result, SNIPPET_CHARS, snippet};
 use crate::retry::parse_retry_after;
 use crate::retry::{Clock, Jitter, RandomJitter, RetryPolicy, SystemClock, is_idempotent_method};
@@ -65,6 +65,23 @@ const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~');
 /// Query keys additionally keep `$` (OData's `$filter`, `$top`, …) readable.
 const QUERY_KEY: &AsciiSet = &QUERY_VALUE.remove(b'$');
+
+/// What a path segment percent-encodes: what the `url` crate encodes when it pushes a
+/// segment onto an `http`/`https` URL (its special-scheme path-segment set), so `/`, `?`,
+/// `#`, `%` and `\` inside a segment stay inside it.
+const PATH_SEGMENT: &AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'<')
+    .add(b'>')
+    .add(b'`')
+    .add(b'#')
+    .add(b'?')
+    .add(b'{')
+    .add(b'}')
+    .add(b'/')
+    .add(b'%')
+    .add(b'\\');
 
 /// Percent-encodes a query string the way the transport does.
 ///
@@ -535,6 +552,16 @@ fn header_name(name: &str) -> Result<HeaderName> {
         .map_err(|_| Error::config(format!("`{name}` is not a valid header name")))
 }
 
+/// A header name and its sensitive value, both checked.
+pub(crate) fn sensitive_header_pair(
+    name: &str,
+    value: &SecretString,
+) -> Result<(HeaderName, HeaderValue)> {
+    let name = header_name(name)?;
+    let value = sensitive_value(&name, value)?;
+    Ok((name, value))
+}
+
 fn sensitive_value(name: &HeaderName, value: &SecretString) -> Result<HeaderValue> {
     let mut v = HeaderValue::from_str(value.expose_secret()).map_err(|_| {
         Error::config(format!(
@@ -552,15 +579,27 @@ fn sensitive_value(name: &HeaderName, value: &SecretString) -> Result<HeaderValu
 /// vendor id or name never legitimately holds these, and a request to an unintended path
 /// (`DELETE …/assets/` instead of one asset) must not be possible.
 fn check_segment(segment: &str) -> Result<()> {
-    if let Some(c) = segment.chars().find(|c| c.is_control()) {
+    let control = if segment.is_ascii() {
+        segment
+            .bytes()
+            .find(|b| b.is_ascii_control())
+            .map(char::from)
+    } else {
+        segment.chars().find(|c| c.is_control())
+    };
+    if let Some(c) = control {
         return Err(Error::config(format!(
             "a path segment holds the control character U+{:04X}; it cannot be sent without changing the path",
             u32::from(c)
         )));
     }
-    let lower = segment.to_ascii_lowercase();
-    let undotted = lower.replace("%2e", ".");
-    if undotted == "." || undotted == ".." {
+    let dot = |s: &str| s == "." || s.eq_ignore_ascii_case("%2e");
+    let is_dot_segment = dot(segment)
+        || (2..=6).contains(&segment.len())
+            && ["..", ".%2e", "%2e.", "%2e%2e"]
+                .iter()
+                .any(|form| segment.eq_ignore_ascii_case(form));
+    if is_dot_segment {
         return Err(Error::config(format!(
             "`{segment}` cannot be sent as a path segment: it is a dot-segment and would change the path"
         )));
@@ -741,17 +780,28 @@ impl Transport {
     pub fn url_for(&self, request: &Request) -> Result<Url> {
         let mut url = match &request.target {
             Target::Path(segments) => {
-                let mut url = self.inner.base_url.clone();
-                {
-                    let mut path = url
-                        .path_segments_mut()
-                        .map_err(|_| Error::config("the base URL cannot carry a path"))?;
-                    path.pop_if_empty();
-                    for segment in segments {
-                        check_segment(segment)?;
-                        path.push(segment);
-                    }
+                let base = &self.inner.base_url;
+                if base.cannot_be_a_base() {
+                    return Err(Error::config("the base URL cannot carry a path"));
                 }
+                // The new path is written once and set once: pushing segment by segment
+                // re-serializes the URL at every push.
+                let base_path = base.path();
+                let base_path = base_path.strip_suffix('/').unwrap_or(base_path);
+                let mut path = String::with_capacity(
+                    base_path.len() + segments.iter().map(|s| s.len() + 1).sum::<usize>(),
+                );
+                path.push_str(base_path);
+                for segment in segments {
+                    check_segment(segment)?;
+                    path.push('/');
+                    path.extend(utf8_percent_encode(segment, PATH_SEGMENT));
+                }
+                if path.is_empty() {
+                    path.push('/');
+                }
+                let mut url = base.clone();
+                url.set_path(&path);
                 url
             }
             Target::Absolute(url) => {
@@ -768,6 +818,14 @@ impl Transport {
             url.set_query(Some(&full));
         }
         Ok(url)
+    }
+
+    /// Checks what [`Transport::url_for`] checks, without building the URL.
+    fn check_target(&self, request: &Request) -> Result<()> {
+        match &request.target {
+            Target::Path(segments) => segments.iter().try_for_each(|s| check_segment(s)),
+            Target::Absolute(url) => check_scheme(url, self.inner.allow_http),
+        }
     }
 
     /// What `request` would send, without sending it: for dry runs and logging.
@@ -844,17 +902,25 @@ impl Transport {
             .retry
             .clone()
             .unwrap_or_else(|| self.inner.retry_policy.clone());
-        let url = self.url_for(&request)?;
+        // Refused before anything is sent (a sign-in included).
+        self.check_target(&request)?;
         let span = tracing::info_span!(
             "msp_request",
             vendor = self.inner.vendor,
             operation = %request.operation,
             method = %request.method,
-            path = url.path(),
+            path = tracing::field::Empty,
             status = tracing::field::Empty,
             attempts = tracing::field::Empty,
             reauths = tracing::field::Empty,
         );
+        // The URL is built per attempt (a sign-in may move the base); the span shows the
+        // path the call was made for, built here only when someone listens.
+        if !span.is_disabled()
+            && let Ok(url) = self.url_for(&request)
+        {
+            span.record("path", url.path());
+        }
         async {
             let clock = &self.inner.clock;
             let started = clock.now();
@@ -867,21 +933,21 @@ impl Transport {
             };
             loop {
                 attempt += 1;
-                let authorized = if request.anonymous {
-                    Ok(crate::call::Authorized::new(request.clone(), 0))
+                let authorization = if request.anonymous {
+                    Ok(Authorization::new(0))
                 } else {
-                    service.authorize(request.clone()).await
+                    service.authorize(&request).await
                 };
-                let authorized = match authorized {
+                let authorization = match authorization {
                     Ok(a) => a,
                     Err(err) => {
                         finish(attempt - 1, reauths);
                         return Err(err);
                     }
                 };
-                let generation = authorized.generation;
+                let generation = authorization.generation();
                 let outcome = self
-                    .attempt_following(&authorized.request, idempotent)
+                    .attempt_following(&request, &authorization, idempotent)
                     .await
                     .and_then(|response| {
                         tracing::Span::current().record("status", response.status.as_u16());
@@ -946,12 +1012,32 @@ impl Transport {
     }
 
     /// One attempt, following same-origin redirects of replayable calls when allowed.
-    async fn attempt_following(&self, request: &Request, idempotent: bool) -> Result<Response> {
-        let redactor = self.inner.redactor.with(&request.secrets);
-        let mut url = self.url_for(request)?;
+    async fn attempt_following(
+        &self,
+        request: &Request,
+        authorization: &Authorization,
+        idempotent: bool,
+    ) -> Result<Response> {
+        let redactor = if authorization.secrets.is_empty() {
+            self.inner.redactor.with(&request.secrets)
+        } else {
+            let secrets: Vec<SecretString> = request
+                .secrets
+                .iter()
+                .chain(&authorization.secrets)
+                .cloned()
+                .collect();
+            self.inner.redactor.with(&secrets)
+        };
+        let mut url = match &authorization.url {
+            Some(url) => url.clone(),
+            None => self.url_for(request)?,
+        };
         let mut hops = 0;
         loop {
-            let response = self.attempt(request, &url, &redactor).await?;
+            let response = self
+                .attempt(request, authorization, &url, &redactor)
+                .await?;
             let redirect = matches!(response.status.as_u16(), 301 | 302 | 303 | 307 | 308);
             if !(redirect && idempotent && self.inner.same_origin_redirects) || hops >= 5 {
                 return Ok(response);
@@ -981,25 +1067,45 @@ impl Transport {
     }
 
     /// One attempt: send, then read the body under the size cap.
-    async fn attempt(&self, request: &Request, url: &Url, redactor: &Redactor) -> Result<Response> {
+    async fn attempt(
+        &self,
+        request: &Request,
+        authorization: &Authorization,
+        url: &Url,
+        redactor: &Redactor,
+    ) -> Result<Response> {
         let i = &self.inner;
-        let mut builder = i
-            .client
-            .request(request.method.clone(), url.clone())
-            .header(USER_AGENT, i.user_agent.clone());
-        if request.default_headers {
-            builder = builder.headers(i.headers.clone());
+        // One header map, built once: the defaults, then the request's own headers
+        // replacing defaults of the same name.
+        let mut headers = if request.default_headers {
+            i.headers.clone()
+        } else {
+            HeaderMap::with_capacity(request.headers.len() + 2)
+        };
+        headers.insert(USER_AGENT, i.user_agent.clone());
+        if !request.headers.is_empty() {
+            for name in request.headers.keys() {
+                headers.remove(name);
+            }
+            for (name, value) in &request.headers {
+                headers.append(name.clone(), value.clone());
+            }
         }
-        builder = builder.headers(request.headers.clone());
-        if let Some(timeout) = request.timeout.or(i.timeout) {
-            builder = builder.timeout(timeout);
+        for (name, value) in &authorization.headers {
+            headers.insert(name.clone(), value.clone());
         }
+        let mut outgoing = reqwest::Request::new(request.method.clone(), url.clone());
         if let Some((body, content_type)) = &request.body {
-            builder = builder
-                .header(CONTENT_TYPE, content_type.clone())
-                .body(body.clone());
+            headers.insert(CONTENT_TYPE, content_type.clone());
+            *outgoing.body_mut() = Some(body.clone().into());
         }
-        let mut response = builder.send().await.map_err(|e| self.transport_error(e))?;
+        *outgoing.headers_mut() = headers;
+        *outgoing.timeout_mut() = request.timeout.or(i.timeout);
+        let mut response = i
+            .client
+            .execute(outgoing)
+            .await
+            .map_err(|e| self.transport_error(e))?;
         let final_url = response.url().clone();
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
@@ -1818,5 +1924,78 @@ mod tests {
         );
         let abs = Request::absolute(Method::GET, Url::parse("http://other/x").unwrap());
         assert!(t.url_for(&abs).is_err());
+    }
+
+    /// The path is written in one pass; every segment must come out exactly as the `url`
+    /// crate's own segment push writes it.
+    #[test]
+    fn segments_are_encoded_as_the_url_crate_pushes_them() {
+        let mut samples: Vec<String> = [
+            "plain",
+            "12 34",
+            "a/b?c",
+            "#frag",
+            "100%",
+            "%2F",
+            "%",
+            "back\\slash",
+            "{x}",
+            "<tag>",
+            "\"q\"",
+            "`tick`",
+            "O'Brien's PC",
+            "a+b&c=d",
+            "semi;colon",
+            "café",
+            "日本語",
+            "emoji 😀",
+            "~tilde",
+            "|pipe|",
+            "[v6]",
+            "@at",
+            ":colon",
+            "tab-free",
+            "...",
+            ".x",
+            "x.",
+            "%2e%2e%2e",
+            "a%2e",
+            "$filter",
+            "!*'()",
+            "^caret",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        samples.extend((0x20u8..0x7f).map(|b| format!("a{}b", b as char)));
+        let t = Transport::builder("V", "x/1")
+            .base_url("https://h.example:8443/v4_6_release/apis/3.0/")
+            .build()
+            .unwrap();
+        for base in [
+            "https://h.example:8443/v4_6_release/apis/3.0/",
+            "https://h.example/",
+        ] {
+            let t = t.with_base_url(base).unwrap();
+            for sample in &samples {
+                let ours = t
+                    .url_for(&Request::get("service").segments([sample.as_str(), "x"]))
+                    .unwrap();
+                let mut theirs = Url::parse(base).unwrap();
+                theirs
+                    .path_segments_mut()
+                    .unwrap()
+                    .pop_if_empty()
+                    .push("service")
+                    .push(sample)
+                    .push("x");
+                assert_eq!(ours.as_str(), theirs.as_str(), "segment {sample:?}");
+            }
+        }
+        let root = t.with_base_url("https://h.example/").unwrap();
+        assert_eq!(
+            root.url_for(&Request::get("")).unwrap().as_str(),
+            "https://h.example/"
+        );
     }
 }

@@ -12,7 +12,7 @@
 //! assert_eq!(key.expose_secret(), "marker-secret");
 //! ```
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 pub use secrecy::{ExposeSecret, SecretBox, SecretString};
 
@@ -40,10 +40,14 @@ pub const REDACTED: &str = "[REDACTED]";
 ///     assert_eq!(r.redact(&format!("echo: {echoed}!")), "echo: [REDACTED]!", "{echoed}");
 /// }
 /// ```
+///
+/// The encoded forms are worked out the first time a redactor is used, not when it is
+/// made: a redactor is made for every request and used only when something is about to
+/// be kept (an error body, a header echo).
 #[derive(Clone, Default)]
 pub struct Redactor {
     secrets: Arc<Vec<SecretString>>,
-    forms: Arc<Vec<SecretString>>,
+    forms: Arc<OnceLock<Vec<SecretString>>>,
 }
 
 impl std::fmt::Debug for Redactor {
@@ -62,17 +66,25 @@ impl Redactor {
             .into_iter()
             .filter(|s| s.expose_secret().len() >= 4)
             .collect();
-        let mut forms: Vec<String> = secrets
-            .iter()
-            .flat_map(|s| encoded_forms(s.expose_secret()))
-            .collect();
-        // Longest first, so a form containing another is replaced whole.
-        forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
-        forms.dedup();
         Redactor {
             secrets: Arc::new(secrets),
-            forms: Arc::new(forms.into_iter().map(SecretString::from).collect()),
+            forms: Arc::default(),
         }
+    }
+
+    /// Every form of every secret, longest first, so a form containing another is
+    /// replaced whole.
+    fn forms(&self) -> &[SecretString] {
+        self.forms.get_or_init(|| {
+            let mut forms: Vec<String> = self
+                .secrets
+                .iter()
+                .flat_map(|s| encoded_forms(s.expose_secret()))
+                .collect();
+            forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+            forms.dedup();
+            forms.into_iter().map(SecretString::from).collect()
+        })
     }
 
     /// A redactor holding this one's secrets and `more`.
@@ -87,7 +99,7 @@ impl Redactor {
     /// [`REDACTED`].
     pub fn redact(&self, text: &str) -> String {
         let mut out = text.to_owned();
-        for form in self.forms.iter() {
+        for form in self.forms() {
             let value = form.expose_secret();
             if out.contains(value) {
                 out = out.replace(value, REDACTED);
@@ -98,7 +110,9 @@ impl Redactor {
 
     /// Whether `text` holds a known secret in any of its forms.
     pub fn finds(&self, text: &str) -> bool {
-        self.forms.iter().any(|f| text.contains(f.expose_secret()))
+        self.forms()
+            .iter()
+            .any(|f| text.contains(f.expose_secret()))
     }
 }
 

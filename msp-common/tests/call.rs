@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex, Once};
 use std::time::{Duration, Instant};
 
 use futures_util::future::{BoxFuture, join_all};
-use msp_common::call::{Authorized, Call, Raw, Service, WriteMode};
+use msp_common::call::{Authorization, Call, Raw, Service, WriteMode};
 use msp_common::error::VendorError;
 use msp_common::retry::ManualClock;
 use msp_common::secret::SecretString;
@@ -182,7 +182,7 @@ impl Service for Api {
         self.mode
     }
 
-    fn authorize(&self, request: Request) -> BoxFuture<'_, Result<Authorized>> {
+    fn authorize<'a>(&'a self, _: &'a Request) -> BoxFuture<'a, Result<Authorization>> {
         Box::pin(async move {
             self.authorizations.fetch_add(1, Ordering::SeqCst);
             let (generation, token) = {
@@ -190,10 +190,7 @@ impl Service for Api {
                 (session.generation, session.token.clone())
             };
             let bearer = SecretString::from(format!("Bearer {token}"));
-            Ok(Authorized::new(
-                request.sensitive_header("Authorization", &bearer)?,
-                generation,
-            ))
+            Authorization::new(generation).sensitive_header("Authorization", &bearer)
         })
     }
 

@@ -10,7 +10,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use futures_util::future::BoxFuture;
-use msp_common::call::{Authorized, Call, Service, WriteMode};
+use msp_common::call::{Authorization, Call, Service, WriteMode};
 use msp_common::retry::ManualClock;
 use msp_common::secret::SecretString;
 use msp_common::{Request, Transport};
@@ -37,13 +37,8 @@ impl Service for Session {
         WriteMode::DryRun
     }
 
-    fn authorize(&self, request: Request) -> BoxFuture<'_, msp_common::Result<Authorized>> {
-        Box::pin(async move {
-            Ok(Authorized::new(
-                request.sensitive_header("X-Session", &self.token)?,
-                1,
-            ))
-        })
+    fn authorize<'a>(&'a self, _: &'a Request) -> BoxFuture<'a, msp_common::Result<Authorization>> {
+        Box::pin(async move { Authorization::new(1).sensitive_header("X-Session", &self.token) })
     }
 
     fn preview_credentials(&self, request: Request) -> msp_common::Result<Request> {
