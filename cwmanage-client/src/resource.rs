@@ -33,7 +33,7 @@ use crate::query::ListRequest;
 #[must_use]
 pub struct Resource<T, Id> {
     client: Client,
-    path: String,
+    path: Cow<'static, str>,
     one: Cow<'static, str>,
     many: Cow<'static, str>,
     _t: PhantomData<fn() -> (T, Id)>,
@@ -68,19 +68,24 @@ where
     /// A collection at `path`, relative to the API base. Its calls are named after the
     /// last segment of the path (`create_sites`) until [`named`](Self::named) says
     /// better.
-    pub fn new(client: Client, path: impl Into<String>) -> Self {
+    pub fn new(client: Client, path: impl Into<Cow<'static, str>>) -> Self {
         let path = path.into();
-        let last = path
-            .trim_end_matches('/')
-            .rsplit('/')
-            .next()
-            .unwrap_or_default()
-            .to_owned();
+        let last_of = |path: &str| -> (usize, usize) {
+            let trimmed = path.trim_end_matches('/');
+            let start = trimmed.rfind('/').map_or(0, |i| i + 1);
+            (start, trimmed.len())
+        };
+        let (start, end) = last_of(&path);
+        // A static path names its records without allocating.
+        let last: Cow<'static, str> = match &path {
+            Cow::Borrowed(p) => Cow::Borrowed(&p[start..end]),
+            Cow::Owned(p) => Cow::Owned(p[start..end].to_owned()),
+        };
         Resource {
             client,
             path,
-            one: Cow::Owned(last.clone()),
-            many: Cow::Owned(last),
+            one: last.clone(),
+            many: last,
             _t: PhantomData,
         }
     }
