@@ -50,9 +50,10 @@ awk -v f="$call_floor" -v s="$call_send" -v c="$call_call" 'BEGIN {
     printf "Call::read_json(..).await:  %d instructions/call, %.3fx floor\n", c, c / f }'
 
 echo "== cwmanage-client: tickets().get(id) against a hand-written GET + decode (bench-decode get)"
-for CASE in floor typed; do
-    eval "get_$CASE=$(per_call "$CASE" get_case)"
+for CASE in floor floor-ticket typed; do
+    eval "get_${CASE//-/_}=$(per_call "$CASE" get_case)"
 done
-echo "reqwest + serde_json into FloorTicket (floor): $get_floor instructions/call"
-awk -v f="$get_floor" -v t="$get_typed" 'BEGIN {
-    printf "tickets().get(id) into Ticket: %d instructions/call, %.3fx floor\n", t, t / f }'
+echo "reqwest + serde_json into FloorTicket (floor, same fields): $get_floor instructions/call"
+echo "reqwest + serde_json into models::Ticket (floor, same struct): $get_floor_ticket instructions/call"
+awk -v f="$get_floor" -v s="$get_floor_ticket" -v t="$get_typed" 'BEGIN {
+    printf "tickets().get(id) into Ticket: %d instructions/call, %.3fx the same-fields floor, %.3fx the same-struct floor\n", t, t / f, t / s }'

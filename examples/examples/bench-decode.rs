@@ -1412,8 +1412,11 @@ async fn latency(pages: usize, latency_ms: u64, rounds: usize) -> Result {
 /// One case of [`get`], run alone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 enum GetCase {
-    /// The hand-written reqwest GET + decode (default reqwest client).
+    /// The hand-written reqwest GET + decode into a plain struct of the same fields
+    /// (default reqwest client).
     Floor,
+    /// The hand-written reqwest GET + decode into `models::Ticket` itself.
+    FloorTicket,
     /// `tickets().get(id)`.
     Typed,
 }
@@ -1455,24 +1458,10 @@ async fn get(calls: usize, rounds: usize, only: Option<GetCase>, runtime: &str) 
         "get: {calls} sequential GETs of one ticket per round, the clients on {runtime}; {}",
         machine_note()
     );
-    let floor_loop = |http: reqwest::Client| {
-        let url = url.clone();
-        async move {
-            for _ in 0..calls {
-                let response = http
-                    .get(&url)
-                    .basic_auth("myco+pK7wQ2mZ9xR4tL6v", Some("sN3bV8cJ5hY1fD0a"))
-                    .header("clientId", "6d2f8e1a-4b7c-4e9d-a3f5-0c8b7e2d1f94")
-                    .send()
-                    .await?
-                    .error_for_status()?;
-                let body = response.bytes().await?;
-                let ticket: FloorTicket = serde_json::from_slice(&body)?;
-                std::hint::black_box(ticket);
-            }
-            Ok::<_, Box<dyn std::error::Error + Send + Sync>>(calls)
-        }
-    };
+    let floor_loop = |http: reqwest::Client| floor_get::<FloorTicket>(http, url.clone(), calls);
+    // The wording: the hand-written GET decoding "the same struct".
+    let same_struct_loop =
+        |http: reqwest::Client| floor_get::<cw::models::Ticket>(http, url.clone(), calls);
     let typed_loop = || async {
         for _ in 0..calls {
             let ticket = client.tickets().get(42u64).await?;
@@ -1484,6 +1473,7 @@ async fn get(calls: usize, rounds: usize, only: Option<GetCase>, runtime: &str) 
         for _ in 0..rounds {
             let ((wall, cpu), _) = match case {
                 GetCase::Floor => timed_cpu(|| floor_loop(plain.clone())).await?,
+                GetCase::FloorTicket => timed_cpu(|| same_struct_loop(plain.clone())).await?,
                 GetCase::Typed => timed_cpu(typed_loop).await?,
             };
             println!(
@@ -1496,14 +1486,17 @@ async fn get(calls: usize, rounds: usize, only: Option<GetCase>, runtime: &str) 
     }
     floor_loop(plain.clone()).await?;
     floor_loop(like_transport.clone()).await?;
+    same_struct_loop(plain.clone()).await?;
     typed_loop().await?;
-    let mut times = vec![Times::default(); 3];
+    const CASES: usize = 4;
+    let mut times = vec![Times::default(); CASES];
     for round in 0..rounds {
-        for k in 0..3 {
-            let case = (k + round) % 3;
+        for k in 0..CASES {
+            let case = (k + round) % CASES;
             let t = match case {
                 0 => timed_cpu(|| floor_loop(plain.clone())).await?.0,
                 1 => timed_cpu(|| floor_loop(like_transport.clone())).await?.0,
+                2 => timed_cpu(|| same_struct_loop(plain.clone())).await?.0,
                 _ => timed_cpu(typed_loop).await?.0,
             };
             times[case].push(t);
@@ -1511,29 +1504,31 @@ async fn get(calls: usize, rounds: usize, only: Option<GetCase>, runtime: &str) 
     }
     let per = |d: Duration| format!("{:.1} µs", d.as_secs_f64() * 1e6 / calls as f64);
     println!(
-        "{:<60} {:>9} {:>9} {:>9} {:>10}",
+        "{:<66} {:>9} {:>9} {:>9} {:>10}",
         "case (per call)", "best", "median", "CPU best", "CPU median"
     );
     for (name, t) in [
-        "floor: reqwest GET + serde_json (default reqwest client)",
+        "floor: reqwest GET + serde_json into FloorTicket (default client)",
         "floor: the same, reqwest set up as the transport sets it",
+        "floor: reqwest GET + serde_json into models::Ticket (same struct)",
         "typed tickets().get(id)",
     ]
     .iter()
     .zip(&times)
     {
         println!(
-            "{name:<60} {:>9} {:>9} {:>9} {:>10}",
+            "{name:<66} {:>9} {:>9} {:>9} {:>10}",
             per(t.best()),
             per(t.median()),
             per(t.cpu_best()),
             per(t.cpu_median())
         );
     }
-    let typed = &times[2];
+    let typed = &times[3];
     for (name, floor) in [
-        ("default client", &times[0]),
-        ("transport's settings", &times[1]),
+        ("FloorTicket, default client", &times[0]),
+        ("FloorTicket, transport's settings", &times[1]),
+        ("the same struct, Ticket", &times[2]),
     ] {
         println!(
             "typed / floor ({name}): {} wall median, {} wall best, {} CPU median, {} CPU best",
@@ -1544,6 +1539,28 @@ async fn get(calls: usize, rounds: usize, only: Option<GetCase>, runtime: &str) 
         );
     }
     Ok(())
+}
+
+/// The hand-written single GET: reqwest with the credentials set per request, the body
+/// read whole and decoded by `serde_json` into `T`.
+async fn floor_get<T: serde::de::DeserializeOwned>(
+    http: reqwest::Client,
+    url: String,
+    calls: usize,
+) -> std::result::Result<usize, Box<dyn std::error::Error + Send + Sync>> {
+    for _ in 0..calls {
+        let response = http
+            .get(&url)
+            .basic_auth("myco+pK7wQ2mZ9xR4tL6v", Some("sN3bV8cJ5hY1fD0a"))
+            .header("clientId", "6d2f8e1a-4b7c-4e9d-a3f5-0c8b7e2d1f94")
+            .send()
+            .await?
+            .error_for_status()?;
+        let body = response.bytes().await?;
+        let ticket: T = serde_json::from_slice(&body)?;
+        std::hint::black_box(ticket);
+    }
+    Ok(calls)
 }
 
 /// Reads every page of a ConnectWise simulator (page numbers) as raw bodies.
