@@ -1095,3 +1095,79 @@ async fn the_span_of_a_call_records_attempts_and_reauths() {
     assert_eq!(spans[0]["attempts"], "1");
     assert_eq!(spans[0]["status"], "404");
 }
+
+// ---------------------------------------------------------------------------------
+// What an `Authorization` changes about an attempt
+
+/// A service whose session moved the API to `/v2` and whose credential header replaces
+/// the request's own header of the same name.
+struct Moved {
+    transport: Transport,
+    to: String,
+}
+
+impl Service for Moved {
+    fn transport(&self) -> &Transport {
+        &self.transport
+    }
+
+    fn authorize<'a>(&'a self, request: &'a Request) -> BoxFuture<'a, Result<Authorization>> {
+        Box::pin(async move {
+            let url = self.transport.url_for(request)?;
+            let moved = url.as_str().replacen("/v1/", &format!("/{}/", self.to), 1);
+            Authorization::new(3)
+                .sensitive_header("X-Api-Key", &SecretString::from("key-of-session-3"))
+                .map(|a| a.with_url(moved.parse().expect("a URL")))
+        })
+    }
+}
+
+#[tokio::test]
+async fn an_authorization_moves_the_attempt_and_replaces_headers_without_touching_the_request() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v2/widgets/7"))
+        .and(header("x-api-key", "key-of-session-3"))
+        .respond_with(ok_json(json!({"id": 7})))
+        .mount(&server)
+        .await;
+    let transport = Transport::builder("Test", "test/1")
+        .base_url(format!("{}/v1/", server.uri()))
+        .allow_http(true)
+        .build()
+        .unwrap();
+    let service: Arc<dyn Service> = Arc::new(Moved {
+        transport,
+        to: "v2".into(),
+    });
+    let request = Request::get("widgets/7")
+        .query("expand", "all")
+        .header("X-Api-Key", "from-the-request")
+        .unwrap();
+    let call: Call<Value> = Call::read_json(service.clone(), Ok(request));
+    // The request the call holds is unchanged by authorizing an attempt.
+    let kept = call.request().cloned().unwrap();
+    assert_eq!(call.await.unwrap(), json!({"id": 7}));
+    let sent = received(&server).await;
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].url.path(), "/v2/widgets/7");
+    assert_eq!(sent[0].url.query(), Some("expand=all"));
+    let keys: Vec<_> = sent[0].headers.get_all("x-api-key").iter().collect();
+    assert_eq!(
+        keys,
+        ["key-of-session-3"],
+        "one key header, the authorization's"
+    );
+    assert_eq!(
+        kept.query_params(),
+        [("expand".to_owned(), "all".to_owned())]
+    );
+    assert!(
+        service
+            .transport()
+            .url_for(&kept)
+            .unwrap()
+            .path()
+            .starts_with("/v1/")
+    );
+}
