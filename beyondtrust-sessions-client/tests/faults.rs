@@ -16,6 +16,8 @@
 //! MSP_SUITE_SCALE=10 cargo test -p beyondtrust-sessions-client --all-features --test faults -- --nocapture
 //! ```
 
+#![cfg(feature = "sim")]
+
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
@@ -29,12 +31,9 @@ use msp_common::retry::ManualClock;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
+/// `MSP_SUITE_SCALE`, as a count.
 fn scale() -> usize {
-    std::env::var("MSP_SUITE_SCALE")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .filter(|n: &usize| *n > 0)
-        .unwrap_or(1)
+    msp_common::sim::suite::scale() as usize
 }
 
 /// A client that retries reads patiently, on a manual clock (no real waiting).

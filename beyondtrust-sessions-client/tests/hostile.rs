@@ -23,7 +23,8 @@
 //! MSP_SUITE_SCALE=500 cargo test -p beyondtrust-sessions-client --all-features --test hostile -- --nocapture
 //! ```
 
-use std::net::SocketAddr;
+#![cfg(feature = "sim")]
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -32,77 +33,21 @@ use beyondtrust_sessions_client::{
 };
 use msp_common::retry::ManualClock;
 use msp_common::sim::hostile::HostileServer;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use msp_common::sim::suite::{SignInFront, scale};
 use tokio::task::JoinSet;
 
 const BASE: &str = "/BeyondTrust/api/public/v3";
 const KEY: &str = "7cbbe7b02abed9e385b00ab949fa2c24a471243dcfa4c93534f4e2e84c23cfff7de029b82e0d9d49d9ef142eb708fc477a67c70eefc0cc7e225157254cd781cb";
 
-fn scale() -> u64 {
-    std::env::var("MSP_SUITE_SCALE")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .filter(|n: &u64| *n > 0)
-        .unwrap_or(1)
-}
-
-/// Answers a sign-in with a session; relays anything else to `hostile`.
-async fn serve_front(mut client: TcpStream, hostile: SocketAddr) {
-    let mut head = Vec::with_capacity(1024);
-    let mut chunk = [0u8; 4096];
-    loop {
-        let read = tokio::time::timeout(Duration::from_secs(5), client.read(&mut chunk)).await;
-        match read {
-            Ok(Ok(n)) if n > 0 => head.extend_from_slice(&chunk[..n]),
-            _ => return,
-        }
-        if head.windows(4).any(|w| w == b"\r\n\r\n") {
-            break;
-        }
-        if head.len() > 64 * 1024 {
-            return;
-        }
-    }
-    let line = head.split(|b| *b == b'\n').next().unwrap_or_default();
-    if line
-        .windows(16)
+/// The front's sign-in: `POST …/Auth/SignAppin`.
+fn is_sign_in(line: &[u8]) -> bool {
+    line.windows(16)
         .any(|w| w.eq_ignore_ascii_case(b"/auth/signappin "))
-    {
-        let body = br#"{"UserId":7,"UserName":"hostile"}"#;
-        let answer = format!(
-            "HTTP/1.1 200 OK\r\nconnection: close\r\ncontent-type: application/json\r\nset-cookie: ASP.NET_SessionId=front-session; path=/\r\ncontent-length: {}\r\n\r\n",
-            body.len()
-        );
-        let _ = client.write_all(answer.as_bytes()).await;
-        let _ = client.write_all(body).await;
-        let _ = client.shutdown().await;
-        return;
-    }
-    let Ok(mut upstream) = TcpStream::connect(hostile).await else {
-        return;
-    };
-    if upstream.write_all(&head).await.is_err() {
-        return;
-    }
-    let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
 }
 
-async fn start_front(hostile: SocketAddr) -> (String, tokio::task::JoinHandle<()>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let task = tokio::spawn(async move {
-        loop {
-            match listener.accept().await {
-                Ok((socket, _)) => {
-                    tokio::spawn(serve_front(socket, hostile));
-                }
-                Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
-            }
-        }
-    });
-    (url, task)
-}
+/// A session cookie, so the relayed calls get past the sign-in.
+const SIGN_IN_HEADERS: &str = "set-cookie: ASP.NET_SessionId=front-session; path=/\r\n";
+const SIGN_IN_JSON: &str = r#"{"UserId":7,"UserName":"hostile"}"#;
 
 fn client(root: &str, http: &reqwest::Client, oauth: bool) -> Client {
     let credentials: beyondtrust_sessions_client::auth::Credentials = if oauth {
@@ -169,8 +114,7 @@ async fn hostile_answers_never_panic_or_hang() {
     let target = 2_000 * scale;
     let in_flight = (64 * scale.min(8)) as usize;
     let hostile = HostileServer::start(0x0B75_5EED).await;
-    let hostile_addr: SocketAddr = hostile.url().trim_start_matches("http://").parse().unwrap();
-    let (front, front_task) = start_front(hostile_addr).await;
+    let front = SignInFront::start(&hostile, is_sign_in, SIGN_IN_HEADERS, SIGN_IN_JSON).await;
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(Duration::from_secs(2))
@@ -178,7 +122,7 @@ async fn hostile_answers_never_panic_or_hang() {
         .build()
         .unwrap();
     // One signed-in client shared by the relayed calls (it signs in once, at the front).
-    let shared = client(&front, &http, false);
+    let shared = client(front.url(), &http, false);
     shared.sign_in().await.unwrap();
 
     let started = Instant::now();
@@ -235,7 +179,7 @@ async fn hostile_answers_never_panic_or_hang() {
             Err(join) => panic!("the timeout task failed: {join}"),
         }
     }
-    front_task.abort();
+    drop(front);
     let responses = hostile.served();
     println!(
         "hostile: {responses} responses, {panics} panics, {} hangs ({calls} calls: {values} values, {errors} typed errors; {:.1} s, {in_flight} in flight)",

@@ -21,6 +21,8 @@
 //! MSP_SUITE_SCALE=10 cargo test -p beyondtrust-sessions-client --all-features --test injection -- --nocapture
 //! ```
 
+#![cfg(feature = "sim")]
+
 use beyondtrust_sessions_client::secret::ExposeSecret;
 use beyondtrust_sessions_client::sim::{Simulator, parse_form, parse_ps_auth};
 use beyondtrust_sessions_client::{
@@ -28,14 +30,7 @@ use beyondtrust_sessions_client::{
     SessionStatus, SessionType,
 };
 use msp_common::sim::hostile::hostile_strings;
-
-fn scale() -> u64 {
-    std::env::var("MSP_SUITE_SCALE")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .filter(|n: &u64| *n > 0)
-        .unwrap_or(1)
-}
+use msp_common::sim::suite::scale;
 
 fn cases() -> u64 {
     10_000 * scale()

@@ -5,6 +5,8 @@
 //! the simulator answers is its own, and non-addressing scalars decode in every type a
 //! .NET server sends them in.
 
+#![cfg(feature = "sim")]
+
 use beyondtrust_sessions_client::secret::ExposeSecret;
 use beyondtrust_sessions_client::sim::{
     DEFAULT_API_KEY, DEFAULT_OAUTH_CLIENT_ID, DEFAULT_OAUTH_CLIENT_SECRET, Simulator,

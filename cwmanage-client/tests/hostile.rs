@@ -18,6 +18,8 @@
 //!
 //! It prints `hostile: N responses, P panics, H hangs`.
 
+#![cfg(feature = "sim")]
+
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
@@ -25,16 +27,8 @@ use cwmanage_client::conditions::Condition;
 use cwmanage_client::query::Paging;
 use cwmanage_client::{Client, Credentials, Listing, RetryPolicy};
 use msp_common::sim::hostile::{HostileServer, hostile_strings};
+use msp_common::sim::suite::scale;
 use tokio::task::JoinSet;
-
-/// The multiplier of the default counts (`MSP_SUITE_SCALE`, default 1).
-fn scale() -> u64 {
-    std::env::var("MSP_SUITE_SCALE")
-        .ok()
-        .and_then(|s| s.trim().parse().ok())
-        .filter(|n: &u64| *n > 0)
-        .unwrap_or(1)
-}
 
 const RESPONSES: u64 = 2_000;
 const IN_FLIGHT: usize = 512;

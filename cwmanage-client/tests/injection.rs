@@ -38,14 +38,7 @@ use cwmanage_client::query::ListQuery;
 use cwmanage_client::sim::Simulator;
 use cwmanage_client::{Client, Credentials, Error, Listing, Raw, reqwest};
 use msp_common::sim::hostile::hostile_strings;
-
-fn scale() -> u64 {
-    std::env::var("MSP_SUITE_SCALE")
-        .ok()
-        .and_then(|s| s.trim().parse().ok())
-        .filter(|n: &u64| *n > 0)
-        .unwrap_or(1)
-}
+use msp_common::sim::suite::scale;
 
 const CASES: u64 = 10_000;
 /// One case in this many is also sent to the simulator.

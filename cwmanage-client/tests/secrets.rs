@@ -25,8 +25,6 @@
 #![cfg(feature = "sim")]
 
 use std::error::Error as StdError;
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -35,6 +33,7 @@ use cwmanage_client::patch::PatchOp;
 use cwmanage_client::sim::Simulator;
 use cwmanage_client::{Client, ClientBuilder, Credentials, Error, Listing, RetryPolicy, WriteMode};
 use msp_common::secret::{ExposeSecret, Redactor, SecretString};
+use msp_common::sim::suite::LogCapture;
 use wiremock::matchers::path_regex;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
@@ -54,27 +53,6 @@ fn markers() -> Redactor {
     let auth = credentials().authorization();
     let bare = auth.expose_secret().trim_start_matches("Basic ").to_owned();
     Redactor::new([SecretString::from(PRIVATE), auth, SecretString::from(bare)])
-}
-
-/// A `MakeWriter` collecting everything the fmt subscriber writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
-    type Writer = Captured;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
 }
 
 /// The request as text, in every form an echoing server might send it back in: plain,
@@ -433,9 +411,12 @@ impl Respond for DelayedEcho {
 
 #[tokio::test]
 async fn no_secret_shows_in_any_error_or_trace() {
-    let captured = Captured::default();
+    let captured = LogCapture::default();
     let subscriber = tracing_subscriber::fmt()
-        .with_writer(captured.clone())
+        .with_writer({
+            let captured = captured.clone();
+            move || captured.clone()
+        })
         .with_max_level(tracing::Level::TRACE)
         .with_ansi(false)
         .finish();
@@ -463,7 +444,7 @@ async fn no_secret_shows_in_any_error_or_trace() {
     }
 
     let (errors, shown) = provoke().await;
-    let logs = String::from_utf8_lossy(&captured.0.lock().unwrap()).into_owned();
+    let logs = captured.text();
     assert!(
         logs.contains("TRACE") || logs.contains("DEBUG"),
         "traces captured"

@@ -4,38 +4,19 @@
 //! One test in its own binary: tracing's per-callsite interest cache is process-wide.
 #![cfg(feature = "sim")]
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use cwmanage_client::Credentials;
 use cwmanage_client::Listing;
 use cwmanage_client::sim::Simulator;
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
-    type Writer = Captured;
-    fn make_writer(&'a self) -> Captured {
-        self.clone()
-    }
-}
+use msp_common::sim::suite::LogCapture;
 
 #[tokio::test]
 async fn the_private_key_never_reaches_traces() {
-    let captured = Captured::default();
+    let captured = LogCapture::default();
     let subscriber = tracing_subscriber::fmt()
-        .with_writer(captured.clone())
+        .with_writer({
+            let captured = captured.clone();
+            move || captured.clone()
+        })
         .with_max_level(tracing::Level::TRACE)
         .with_ansi(false)
         .finish();
@@ -59,7 +40,7 @@ async fn the_private_key_never_reaches_traces() {
     let err = bad.tickets().list().collect().await.unwrap_err();
     assert!(err.is_auth() || err.is_not_found(), "{err}");
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(logs.contains("msp_request"), "calls are traced");
     for text in [
         logs,

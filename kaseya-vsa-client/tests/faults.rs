@@ -37,12 +37,9 @@ use serde_json::{Value, json};
 use wiremock::matchers::{any, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+/// `MSP_SUITE_SCALE`, as a count.
 fn scale() -> usize {
-    std::env::var("MSP_SUITE_SCALE")
-        .ok()
-        .and_then(|s| s.trim().parse().ok())
-        .filter(|n: &usize| *n > 0)
-        .unwrap_or(1)
+    msp_common::sim::suite::scale() as usize
 }
 
 /// A client that retries patiently, on a manual clock (no real waiting).

@@ -22,7 +22,8 @@
 //! MSP_SUITE_SCALE=500 cargo test -p kaseya-vsa-client --all-features --test hostile -- --nocapture
 //! ```
 
-use std::net::SocketAddr;
+#![cfg(feature = "sim")]
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -32,74 +33,17 @@ use kaseya_vsa_client::odata::fields::agents;
 use kaseya_vsa_client::{Client, Listing, RetryPolicy, reqwest};
 use msp_common::retry::ManualClock;
 use msp_common::sim::hostile::HostileServer;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use msp_common::sim::suite::{SignInFront, scale};
 use tokio::task::JoinSet;
 
-fn scale() -> u64 {
-    std::env::var("MSP_SUITE_SCALE")
-        .ok()
-        .and_then(|s| s.trim().parse().ok())
-        .filter(|n: &u64| *n > 0)
-        .unwrap_or(1)
+/// The front's sign-in: `GET /api/v1.0/auth`.
+fn is_sign_in(line: &[u8]) -> bool {
+    line.starts_with(b"GET /api/v1.0/auth ")
 }
 
-/// Answers a sign-in with a session; relays anything else to `hostile`.
-async fn serve_front(mut client: TcpStream, hostile: SocketAddr) {
-    let _ = client.set_nodelay(true);
-    let mut head = Vec::with_capacity(1024);
-    let mut chunk = [0u8; 4096];
-    loop {
-        let read = tokio::time::timeout(Duration::from_secs(5), client.read(&mut chunk)).await;
-        match read {
-            Ok(Ok(n)) if n > 0 => head.extend_from_slice(&chunk[..n]),
-            _ => return,
-        }
-        if head.windows(4).any(|w| w == b"\r\n\r\n") {
-            break;
-        }
-        if head.len() > 64 * 1024 {
-            return;
-        }
-    }
-    let line = head.split(|b| *b == b'\n').next().unwrap_or_default();
-    if line.starts_with(b"GET /api/v1.0/auth ") {
-        let body = br#"{"Result":{"Token":"front-token-0042","UserName":"apiuser","SessionExpiration":"2099-01-01T00:00:00Z"},"ResponseCode":0,"Status":"OK","Error":"None"}"#;
-        let mut answer = format!(
-            "HTTP/1.1 200 OK\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
-            body.len()
-        )
-        .into_bytes();
-        answer.extend_from_slice(body);
-        let _ = client.write_all(&answer).await;
-        let _ = client.shutdown().await;
-        return;
-    }
-    let Ok(mut upstream) = TcpStream::connect(hostile).await else {
-        return;
-    };
-    let _ = upstream.set_nodelay(true);
-    if upstream.write_all(&head).await.is_err() {
-        return;
-    }
-    let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
-}
-
-async fn start_front(hostile: SocketAddr) -> (String, tokio::task::JoinHandle<()>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let task = tokio::spawn(async move {
-        loop {
-            match listener.accept().await {
-                Ok((socket, _)) => {
-                    tokio::spawn(serve_front(socket, hostile));
-                }
-                Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
-            }
-        }
-    });
-    (url, task)
-}
+/// A session, so the relayed calls get past the sign-in.
+const SIGN_IN_HEADERS: &str = "";
+const SIGN_IN_JSON: &str = r#"{"Result":{"Token":"front-token-0042","UserName":"apiuser","SessionExpiration":"2099-01-01T00:00:00Z"},"ResponseCode":0,"Status":"OK","Error":"None"}"#;
 
 fn client(root: &str, http: &reqwest::Client, token: bool) -> Client {
     let credentials = if token {
@@ -164,8 +108,7 @@ async fn hostile_answers_never_panic_or_hang() {
     let target = 2_000 * scale;
     let in_flight = (128 * scale.min(8)) as usize;
     let hostile = HostileServer::start(0x05EA_5EED).await;
-    let hostile_addr: SocketAddr = hostile.url().trim_start_matches("http://").parse().unwrap();
-    let (front, front_task) = start_front(hostile_addr).await;
+    let front = SignInFront::start(&hostile, is_sign_in, SIGN_IN_HEADERS, SIGN_IN_JSON).await;
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(Duration::from_secs(2))
@@ -173,7 +116,7 @@ async fn hostile_answers_never_panic_or_hang() {
         .build()
         .unwrap();
     // One signed-in client shared by the relayed calls (it signs in at the front).
-    let shared = client(&front, &http, false);
+    let shared = client(front.url(), &http, false);
     shared.authenticate().await.unwrap();
 
     let started = Instant::now();
@@ -208,7 +151,7 @@ async fn hostile_answers_never_panic_or_hang() {
             Err(join) => panic!("the timeout task failed: {join}"),
         }
     }
-    front_task.abort();
+    drop(front);
     let responses = hostile.served();
     println!(
         "hostile: {responses} responses, {panics} panics, {hangs} hangs ({calls} calls: {values} values, {errors} typed errors; {:.1} s, {in_flight} in flight)",

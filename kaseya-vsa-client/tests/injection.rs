@@ -41,15 +41,8 @@ use kaseya_vsa_client::sim::Simulator;
 use kaseya_vsa_client::{Call, Client, Error, Listing, Raw};
 use msp_common::Url;
 use msp_common::sim::hostile::hostile_strings;
+use msp_common::sim::suite::scale;
 use percent_encoding::percent_decode_str;
-
-fn scale() -> u64 {
-    std::env::var("MSP_SUITE_SCALE")
-        .ok()
-        .and_then(|s| s.trim().parse().ok())
-        .filter(|n: &u64| *n > 0)
-        .unwrap_or(1)
-}
 
 const CASES: u64 = 10_000;
 

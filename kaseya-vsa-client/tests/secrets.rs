@@ -26,8 +26,6 @@
 #![cfg(feature = "sim")]
 
 use std::error::Error as StdError;
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -36,6 +34,7 @@ use kaseya_vsa_client::auth::{AuthPayload, Credentials, PasswordEncoding};
 use kaseya_vsa_client::ids::{AgentId, AgentProcedureId};
 use kaseya_vsa_client::{Client, ClientBuilder, Error, Listing, RetryPolicy, WriteMode};
 use msp_common::secret::{ExposeSecret, Redactor, SecretString};
+use msp_common::sim::suite::LogCapture;
 use wiremock::matchers::path_regex;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
@@ -86,27 +85,6 @@ fn markers() -> Redactor {
         secrets.push(SecretString::from(bare));
     }
     Redactor::new(secrets)
-}
-
-/// A `MakeWriter` collecting everything the fmt subscriber writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
-    type Writer = Captured;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
 }
 
 /// The request as text, in every form an echoing server might send it back in: plain
@@ -547,9 +525,12 @@ fn around(markers: &Redactor, text: &str) -> String {
 
 #[tokio::test]
 async fn no_secret_shows_in_any_error_or_trace() {
-    let captured = Captured::default();
+    let captured = LogCapture::default();
     let subscriber = tracing_subscriber::fmt()
-        .with_writer(captured.clone())
+        .with_writer({
+            let captured = captured.clone();
+            move || captured.clone()
+        })
         .with_max_level(tracing::Level::TRACE)
         .with_ansi(false)
         .finish();
@@ -573,7 +554,7 @@ async fn no_secret_shows_in_any_error_or_trace() {
     assert!(echo.contains(&payload.rpass1), "the echo holds the digests");
 
     let (errors, shown) = provoke().await;
-    let logs = String::from_utf8_lossy(&captured.0.lock().unwrap()).into_owned();
+    let logs = captured.text();
     assert!(
         logs.contains("TRACE") || logs.contains("DEBUG"),
         "traces captured"

@@ -34,12 +34,9 @@ use screenconnect_client::{Client, Error, Result, RetryPolicy};
 use wiremock::matchers::{any, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+/// `MSP_SUITE_SCALE`, as a count.
 fn scale() -> usize {
-    std::env::var("MSP_SUITE_SCALE")
-        .ok()
-        .and_then(|s| s.trim().parse().ok())
-        .filter(|n: &usize| *n > 0)
-        .unwrap_or(1)
+    msp_common::sim::suite::scale() as usize
 }
 
 /// A client of `sim` whose retries wait on a manual clock, with many attempts.

@@ -22,18 +22,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use msp_common::sim::hostile::{HostileServer, hostile_strings};
+use msp_common::sim::suite::scale;
 use screenconnect_client::filter::Field;
 use screenconnect_client::{Client, RetryPolicy};
 use tokio::task::JoinSet;
-
-/// The multiplier of the default counts (`MSP_SUITE_SCALE`, default 1).
-fn scale() -> u64 {
-    std::env::var("MSP_SUITE_SCALE")
-        .ok()
-        .and_then(|s| s.trim().parse().ok())
-        .filter(|n: &u64| *n > 0)
-        .unwrap_or(1)
-}
 
 const RESPONSES: u64 = 2_000;
 const IN_FLIGHT: usize = 256;

@@ -27,6 +27,7 @@
 #![cfg(feature = "sim")]
 
 use msp_common::sim::hostile::hostile_strings;
+use msp_common::sim::suite::scale;
 use screenconnect_client::filter::{Field, Filter, Op, Value};
 use screenconnect_client::installer::{InstallerParams, InstallerUrl, Platform};
 use screenconnect_client::models::{CustomProperties, Session, SessionType};
@@ -35,14 +36,6 @@ use screenconnect_client::sim::Simulator;
 use screenconnect_client::{Client, Error};
 use serde_json::{Value as Json, json};
 use url::Url;
-
-fn scale() -> u64 {
-    std::env::var("MSP_SUITE_SCALE")
-        .ok()
-        .and_then(|s| s.trim().parse().ok())
-        .filter(|n: &u64| *n > 0)
-        .unwrap_or(1)
-}
 
 const CASES: u64 = 10_000;
 /// One case in this many is also sent to the simulator.

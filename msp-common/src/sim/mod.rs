@@ -40,6 +40,7 @@
 //! ```
 
 pub mod hostile;
+pub mod suite;
 pub mod tls;
 
 use std::collections::VecDeque;
