@@ -293,9 +293,8 @@ impl TransportBuilder {
     /// header compression tables and `Debug`), and its value is redacted from any error
     /// body or snippet that echoes it.
     pub fn sensitive_header(mut self, name: &str, value: SecretString) -> Result<Self> {
-        let name = header_name(name)?;
-        let value_h = sensitive_value(&name, &value)?;
-        self.headers.insert(name, value_h);
+        let (name, header) = sensitive_header_pair(name, &value)?;
+        self.headers.insert(name, header);
         self.secrets.push(value);
         Ok(self)
     }
@@ -1018,17 +1017,10 @@ impl Transport {
         authorization: &Authorization,
         idempotent: bool,
     ) -> Result<Response> {
-        let redactor = if authorization.secrets.is_empty() {
-            self.inner.redactor.with(&request.secrets)
-        } else {
-            let secrets: Vec<SecretString> = request
-                .secrets
-                .iter()
-                .chain(&authorization.secrets)
-                .cloned()
-                .collect();
-            self.inner.redactor.with(&secrets)
-        };
+        let redactor = self
+            .inner
+            .redactor
+            .with(request.secrets.iter().chain(&authorization.secrets));
         let mut url = match &authorization.url {
             Some(url) => url.clone(),
             None => self.url_for(request)?,
@@ -1421,8 +1413,7 @@ impl Request {
     /// Adds a credential header to this request (marked sensitive and redacted from
     /// error bodies), such as a short-lived bearer token or a session cookie.
     pub fn sensitive_header(mut self, name: &str, value: &SecretString) -> Result<Self> {
-        let name = header_name(name)?;
-        let header = sensitive_value(&name, value)?;
+        let (name, header) = sensitive_header_pair(name, value)?;
         self.headers.insert(name, header);
         self.secrets.push(value.clone());
         Ok(self)

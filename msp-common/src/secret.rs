@@ -88,11 +88,12 @@ impl Redactor {
     }
 
     /// A redactor holding this one's secrets and `more`.
-    pub fn with(&self, more: &[SecretString]) -> Self {
-        if more.is_empty() {
+    pub fn with<'a>(&self, more: impl IntoIterator<Item = &'a SecretString>) -> Self {
+        let mut more = more.into_iter().peekable();
+        if more.peek().is_none() {
             return self.clone();
         }
-        Redactor::new(self.secrets.iter().chain(more).cloned())
+        Redactor::new(self.secrets.iter().cloned().chain(more.cloned()))
     }
 
     /// `text` with every known secret, in every form it can travel in, replaced by
